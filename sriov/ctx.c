@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The context: injectable environment, error message and notices. */
+#include <fcntl.h>
+#include <string.h>
+
+#include "internal.h"
+#include "nl.h"
+
+int sriov_ctx_new(struct sriov_ctx **ret)
+{
+        struct sriov_ctx *ctx = calloc(1, sizeof(*ctx));
+        if (!ctx)
+                return -ENOMEM;
+        ctx->sysfs_fd = -1;
+        ctx->sysfs_root = strdup("/sys");
+        if (!ctx->sysfs_root) {
+                free(ctx);
+                return -ENOMEM;
+        }
+        *ret = ctx;
+        return 0;
+}
+
+struct sriov_ctx *sriov_ctx_free(struct sriov_ctx *ctx)
+{
+        if (!ctx)
+                return NULL;
+        if (ctx->sysfs_fd >= 0)
+                close(ctx->sysfs_fd);
+        pcicfg_free(ctx->pcicfg);
+        sriov_nl_free(ctx->nl);
+        free(ctx->sysfs_root);
+        free(ctx->pci_dump);
+        free(ctx->error);
+        strv_free(ctx->notices);
+        free(ctx);
+        return NULL;
+}
+
+int sriov_ctx_set_sysfs_root(struct sriov_ctx *ctx, const char *dir)
+{
+        ctx_clear_error(ctx);
+        int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return ctx_fail(ctx, -errno, "sysfs root %s: %s", dir, strerror(errno));
+        char *copy = strdup(dir);
+        if (!copy) {
+                close(fd);
+                return -ENOMEM;
+        }
+        if (ctx->sysfs_fd >= 0)
+                close(ctx->sysfs_fd);
+        free(ctx->sysfs_root);
+        ctx->sysfs_root = copy;
+        ctx->sysfs_fd = fd;
+        ctx->sysfs_root_explicit = true;
+        pcicfg_free(ctx->pcicfg); /* libpci's sysfs.path follows the root */
+        ctx->pcicfg = NULL;
+        return 0;
+}
+
+int sriov_ctx_set_pci_dump(struct sriov_ctx *ctx, const char *file)
+{
+        ctx_clear_error(ctx);
+        if (access(file, R_OK) < 0)
+                return ctx_fail(ctx, -errno, "PCI dump file %s: %s", file, strerror(errno));
+        char *copy = strdup(file);
+        if (!copy)
+                return -ENOMEM;
+        free(ctx->pci_dump);
+        ctx->pci_dump = copy;
+        pcicfg_free(ctx->pcicfg);
+        ctx->pcicfg = NULL;
+        return 0;
+}
+
+const char *sriov_ctx_error(const struct sriov_ctx *ctx)
+{
+        return ctx->error ? ctx->error : "";
+}
+
+char *const *sriov_ctx_notices(const struct sriov_ctx *ctx)
+{
+        static char *const none[] = {NULL};
+        return ctx->notices ? ctx->notices : none;
+}
+
+void ctx_clear_error(struct sriov_ctx *ctx)
+{
+        free(ctx->error);
+        ctx->error = NULL;
+}
+
+int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
+{
+        if (ctx->error)
+                return r;
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(&ctx->error, fmt, ap) < 0)
+                ctx->error = NULL;
+        va_end(ap);
+        return r;
+}
+
+void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)
+{
+        _cleanup_free_ char *prefix = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vasprintf(&prefix, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+                prefix = NULL;
+                return;
+        }
+        char *joined;
+        if (asprintf(&joined, "%s: %s", prefix, ctx->error ? ctx->error : "failed") < 0)
+                return;
+        free(ctx->error);
+        ctx->error = joined;
+}
+
+void ctx_notice(struct sriov_ctx *ctx, const char *fmt, ...)
+{
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+                msg = NULL;
+                return;
+        }
+        for (char **p = ctx->notices; p && *p; p++)
+                if (strcmp(*p, msg) == 0)
+                        return;
+        (void)strv_push(&ctx->notices, msg);
+}
+
+/* ---- string vectors ---------------------------------------------------- */
+
+void strv_free(char **v)
+{
+        for (char **p = v; p && *p; p++)
+                free(*p);
+        free(v);
+}
+
+size_t strv_length(char *const *v)
+{
+        size_t n = 0;
+        while (v && v[n])
+                n++;
+        return n;
+}
+
+int strv_push(char ***v, const char *s)
+{
+        size_t n = strv_length(*v);
+        char *copy = strdup(s);
+        if (!copy)
+                return -ENOMEM;
+        char **nv = realloc(*v, (n + 2) * sizeof(char *));
+        if (!nv) {
+                free(copy);
+                return -ENOMEM;
+        }
+        nv[n] = copy;
+        nv[n + 1] = NULL;
+        *v = nv;
+        return 0;
+}
+
+int strv_pushf(char ***v, const char *fmt, ...)
+{
+        _cleanup_free_ char *s = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+                s = NULL;
+                return -ENOMEM;
+        }
+        return strv_push(v, s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **v)
+{
+        qsort(v, strv_length(v), sizeof(char *), cmp_str);
+}
+
+char *strdup_or_null(const char *s)
+{
+        return s ? strdup(s) : NULL;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internal helpers shared by libsriov's modules. Not installed. */
+#ifndef SRIOV_INTERNAL_H
+#define SRIOV_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "sriov.h"
+
+/* ---- ownership helpers, after systemd's cleanup-fundamental.h ---------- */
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd)
+{
+        if (*fd >= 0)
+                close(*fd);
+}
+static inline void fclosep(FILE **f)
+{
+        if (*f)
+                fclose(*f);
+}
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* Hand an owned pointer over: the cleanup of the old variable sees NULL. */
+#define TAKE_PTR(p)                                                            \
+        ({                                                                     \
+                __typeof__(p) _p = (p);                                        \
+                (p) = NULL;                                                    \
+                _p;                                                            \
+        })
+#define TAKE_FD(fd)                                                            \
+        ({                                                                     \
+                int _fd = (fd);                                                \
+                (fd) = -1;                                                     \
+                _fd;                                                           \
+        })
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- NULL-terminated string vectors ------------------------------------ */
+
+void strv_free(char **v);
+static inline void strv_freep(char ***v) { strv_free(*v); }
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+size_t strv_length(char *const *v);
+/* Appends a copy of s; returns 0 or -ENOMEM. */
+int strv_push(char ***v, const char *s);
+int strv_pushf(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strv_sort(char **v);
+
+char *strdup_or_null(const char *s);
+
+/* ---- the context -------------------------------------------------------- */
+
+struct pcicfg;
+
+struct sriov_ctx {
+        char *sysfs_root;        /* "/sys" by default */
+        int sysfs_fd;            /* O_PATH fd on sysfs_root, opened lazily */
+        bool sysfs_root_explicit;
+        char *pci_dump;          /* NULL: live config space through libpci */
+        struct pcicfg *pcicfg;   /* libpci access, opened lazily */
+        char *error;             /* message of the first failure of the last call */
+        char **notices;          /* said once per context */
+        struct sriov_nl *nl;     /* rtnetlink transport, opened lazily */
+};
+
+/* Record why a call failed and return r (a negative errno). The first
+ * message recorded since the public entry point wins: it names what failed
+ * first; callers further up add context with ctx_error_prefix(). */
+int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+void ctx_clear_error(struct sriov_ctx *ctx);
+/* Adds a notice unless an identical one was already added. */
+void ctx_notice(struct sriov_ctx *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* ---- sysfs (sysfs.c): every path is relative to ctx->sysfs_root -------- */
+
+int sysfs_root_fd(struct sriov_ctx *ctx);
+/* Reads a whole attribute (at most 4 KiB). -ENOENT if absent. */
+int sysfs_read_all(struct sriov_ctx *ctx, const char *path, char **ret);
+/* Reads a one-line attribute without its trailing newline. -ENOENT if absent. */
+int sysfs_read_line(struct sriov_ctx *ctx, const char *path, char **ret);
+/* Reads an unsigned decimal (base 10) or hex (base 16) attribute no larger
+ * than max. Empty, non-numeric, negative or too large values give -EINVAL or
+ * -ERANGE with a message naming the file and the value. */
+int sysfs_read_u64(struct sriov_ctx *ctx, const char *path, int base, uint64_t max,
+                   uint64_t *ret);
+/* Reads a signed decimal attribute within [min, max]. */
+int sysfs_read_s64(struct sriov_ctx *ctx, const char *path, int64_t min, int64_t max,
+                   int64_t *ret);
+/* The last component of a symlink's target ("igb" for driver -> ../igb). */
+int sysfs_link_name(struct sriov_ctx *ctx, const char *path, char **ret);
+/* The target of a symlink, resolved to a path relative to the sysfs root. */
+int sysfs_realpath(struct sriov_ctx *ctx, const char *path, char **ret);
+/* Sorted entry names of a directory (without . and ..), filtered by prefix. */
+int sysfs_list(struct sriov_ctx *ctx, const char *dir, const char *prefix, char ***ret);
+bool sysfs_exists(struct sriov_ctx *ctx, const char *path);
+int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
+
+/* ---- PCI addresses ------------------------------------------------------ */
+
+/* Parses "DDDD:BB:SS.F" (or "BB:SS.F", domain 0). */
+int pci_addr_parse(const char *s, struct sriov_pci_addr *ret);
+void pci_addr_format(const struct sriov_pci_addr *a, char buf[static SRIOV_PCI_ADDR_MAX]);
+
+/* ---- config space (pcicfg.c: libpci) ------------------------------------ */
+
+/* Reads up to 4096 bytes of a function's config space through libpci (live
+ * or dump, as the context says). *ret_len is the number of bytes that could
+ * be read: 4096, 256 (dump of lspci -xxx), 64 (live without root), or 0. */
+int pcicfg_read(struct sriov_ctx *ctx, const struct sriov_pci_addr *addr,
+                uint8_t buf[static 4096], size_t *ret_len);
+/* Functions present in the dump (dump mode only); -EOPNOTSUPP when live. */
+int pcicfg_dump_devices(struct sriov_ctx *ctx, struct sriov_pci_addr **ret, size_t *ret_n);
+/* Vendor/device/class names from pci.ids (NULL when unknown). */
+enum pci_name_kind { PCI_NAME_VENDOR, PCI_NAME_DEVICE, PCI_NAME_CLASS };
+char *pcicfg_name(struct sriov_ctx *ctx, enum pci_name_kind what, uint16_t vendor,
+                  uint16_t device, uint32_t class_code);
+void pcicfg_free(struct pcicfg *p);
+
+#endif

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* rtnetlink transport: libnl builds messages and owns the socket; replies
+ * are received here so that (1) the buffer is sized from MSG_PEEK|MSG_TRUNC
+ * (a PF with 1024 VFs answers with ~300 KB in one datagram) and (2) the
+ * kernel's errno from the ack is kept, which libnl's nl_recvmsgs flattens. */
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
+#include <netlink/socket.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "nl.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+struct sriov_nl {
+        struct nl_sock *sk;
+};
+
+void sriov_nl_free(struct sriov_nl *nl)
+{
+        if (!nl)
+                return;
+        nl_socket_free(nl->sk);
+        free(nl);
+}
+
+static int nl_get(struct sriov_ctx *ctx, struct sriov_nl **ret)
+{
+        if (ctx->nl) {
+                *ret = ctx->nl;
+                return 0;
+        }
+        struct sriov_nl *nl = calloc(1, sizeof(*nl));
+        if (!nl)
+                return -ENOMEM;
+        nl->sk = nl_socket_alloc();
+        if (!nl->sk) {
+                free(nl);
+                return -ENOMEM;
+        }
+        if (nl_connect(nl->sk, NETLINK_ROUTE) < 0) {
+                int r = -errno ? -errno : -EIO;
+                sriov_nl_free(nl);
+                return ctx_fail(ctx, r, "rtnetlink socket: %s", strerror(-r));
+        }
+        int one = 1;
+        /* ask for the kernel's reason with each error (best effort) */
+        (void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+        ctx->nl = nl;
+        *ret = nl;
+        return 0;
+}
+
+/* Receives one datagram into a buffer of exactly its size. */
+static int recv_datagram(int fd, uint8_t **ret, size_t *ret_len)
+{
+        for (;;) {
+                ssize_t n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
+                if (!buf)
+                        return -ENOMEM;
+                ssize_t m = recv(fd, buf, (size_t)n, 0);
+                if (m < 0) {
+                        int r = -errno;
+                        free(buf);
+                        if (r == -EINTR)
+                                continue;
+                        return r;
+                }
+                *ret = buf;
+                *ret_len = (size_t)m;
+                return 0;
+        }
+}
+
+/* The extended ack's message attribute, if the kernel sent one. */
+static const char *ext_ack_message(const struct nlmsghdr *nlh)
+{
+        const struct nlmsgerr *e = NLMSG_DATA(nlh);
+        if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+                return NULL;
+        size_t off = sizeof(*e);
+        if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+                off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+        if (NLMSG_HDRLEN + off > nlh->nlmsg_len)
+                return NULL;
+        int rem = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off);
+        struct nlattr *a;
+        int left;
+        nla_for_each_attr(a, (struct nlattr *)((const uint8_t *)e + off), rem, left)
+        {
+                if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0 &&
+                    ((const char *)nla_data(a))[nla_len(a) - 1] == 0)
+                        return nla_data(a);
+        }
+        return NULL;
+}
+
+int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void *userdata)
+{
+        struct sriov_nl *nl = NULL;
+        int r = nl_get(ctx, &nl);
+        if (r < 0)
+                return r;
+        struct nlmsghdr *req = nlmsg_hdr(msg);
+        req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+        nl_complete_msg(nl->sk, msg);
+        uint32_t seq = req->nlmsg_seq;
+        int fd = nl_socket_get_fd(nl->sk);
+        if (send(fd, req, req->nlmsg_len, 0) < 0)
+                return ctx_fail(ctx, -errno, "rtnetlink send: %s", strerror(errno));
+        for (;;) {
+                _cleanup_free_ uint8_t *buf = NULL;
+                size_t len = 0;
+                r = recv_datagram(fd, &buf, &len);
+                if (r < 0)
+                        return ctx_fail(ctx, r, "rtnetlink receive: %s", strerror(-r));
+                int rem = (int)len;
+                for (struct nlmsghdr *h = (struct nlmsghdr *)buf; nlmsg_ok(h, rem);
+                     h = nlmsg_next(h, &rem)) {
+                        if (h->nlmsg_seq != seq)
+                                continue; /* a stale reply to an earlier request */
+                        if (h->nlmsg_type == NLMSG_DONE)
+                                return 0;
+                        if (h->nlmsg_type == NLMSG_ERROR) {
+                                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+                                        return ctx_fail(ctx, -EBADMSG, "rtnetlink: short error message");
+                                const struct nlmsgerr *e = NLMSG_DATA(h);
+                                if (e->error == 0)
+                                        return 0;
+                                const char *why = ext_ack_message(h);
+                                if (why)
+                                        ctx_fail(ctx, e->error, "%s (%s)", strerror(-e->error), why);
+                                return e->error;
+                        }
+                        if (fn) {
+                                r = fn(h, userdata);
+                                if (r < 0)
+                                        return r;
+                        }
+                }
+        }
+}
+
+int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, nl_reply_fn fn, void *userdata)
+{
+        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+        struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
+        if (!msg)
+                return -ENOMEM;
+        int r = -ENOMEM;
+        if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+            nla_put_string(msg, IFLA_IFNAME, ifname) < 0 ||
+            nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS) < 0)
+                goto out;
+        r = nl_transact(ctx, msg, fn, userdata);
+out:
+        nlmsg_free(msg);
+        return r;
+}

@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Renderings of the inventory: aligned text tables, JSON (json-c) and XML
+ * (libxml2). They return strings; the caller decides where they go. */
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <libxml/xmlwriter.h>
+#include <string.h>
+
+#include "internal.h"
+
+void sriov_format_mac(const uint8_t mac[6], char buf[static 18])
+{
+        snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+                 mac[5]);
+}
+
+const char *sriov_link_state_name(enum sriov_link_state s)
+{
+        switch (s) {
+        case SRIOV_LINK_AUTO:
+                return "auto";
+        case SRIOV_LINK_ENABLE:
+                return "enable";
+        case SRIOV_LINK_DISABLE:
+                return "disable";
+        }
+        return "unknown";
+}
+
+static const char *bar_kind_name(enum sriov_bar_kind k)
+{
+        switch (k) {
+        case SRIOV_BAR_MEM32:
+                return "mem32";
+        case SRIOV_BAR_MEM64:
+                return "mem64";
+        default:
+                return NULL;
+        }
+}
+
+static const char *vlan_proto_name(uint16_t proto)
+{
+        return proto == 0x88a8 ? "802.1ad" : proto == 0x8100 ? "802.1Q" : "unknown";
+}
+
+/* ---- text tables ------------------------------------------------------- */
+
+struct table {
+        size_t cols;
+        char **cells; /* rows * cols, row-major */
+        size_t rows;
+        int err;
+};
+
+static void table_row(struct table *t, ...)
+{
+        if (t->err)
+                return;
+        char **cells = realloc(t->cells, (t->rows + 1) * t->cols * sizeof(char *));
+        if (!cells) {
+                t->err = -ENOMEM;
+                return;
+        }
+        t->cells = cells;
+        va_list ap;
+        va_start(ap, t);
+        for (size_t c = 0; c < t->cols; c++) {
+                const char *s = va_arg(ap, const char *);
+                cells[t->rows * t->cols + c] = strdup(s ? s : "-");
+                if (!cells[t->rows * t->cols + c])
+                        t->err = -ENOMEM;
+        }
+        va_end(ap);
+        t->rows++;
+}
+
+/* Writes the table with columns padded to their widest cell; the last
+ * column is not padded. */
+static void table_print(struct table *t, FILE *f, const char *indent)
+{
+        size_t width[16] = {0};
+        for (size_t r = 0; r < t->rows; r++)
+                for (size_t c = 0; c < t->cols && c < ELEMENTSOF(width); c++) {
+                        size_t l = strlen(t->cells[r * t->cols + c]);
+                        if (l > width[c])
+                                width[c] = l;
+                }
+        for (size_t r = 0; r < t->rows; r++) {
+                fputs(indent, f);
+                for (size_t c = 0; c < t->cols; c++) {
+                        const char *s = t->cells[r * t->cols + c];
+                        if (c + 1 == t->cols)
+                                fprintf(f, "%s\n", s);
+                        else
+                                fprintf(f, "%-*s  ", (int)width[c], s);
+                }
+        }
+}
+
+static void table_done(struct table *t)
+{
+        for (size_t i = 0; i < t->rows * t->cols; i++)
+                free(t->cells[i]);
+        free(t->cells);
+}
+
+/* Formats into a small per-call ring of buffers: cell text for table_row. */
+static const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static const char *fmt(const char *f, ...)
+{
+        static _Thread_local char ring[16][96];
+        static _Thread_local unsigned next;
+        char *b = ring[next++ % ELEMENTSOF(ring)];
+        va_list ap;
+        va_start(ap, f);
+        vsnprintf(b, sizeof(ring[0]), f, ap);
+        va_end(ap);
+        return b;
+}
+
+static const char *num(int64_t v) { return v == SRIOV_ABSENT ? "-" : fmt("%" PRId64, v); }
+static const char *hex4(int64_t v) { return v == SRIOV_ABSENT ? "-" : fmt("%04" PRIx64, v); }
+static const char *first(char **v) { return v && v[0] ? v[0] : NULL; }
+
+static const char *joined(char **v)
+{
+        if (!v || !v[0])
+                return "-";
+        char *b = (char *)fmt("%s", v[0]);
+        for (size_t i = 1; v[i]; i++) {
+                size_t l = strlen(b);
+                snprintf(b + l, 96 - l, ",%s", v[i]);
+        }
+        return b;
+}
+
+static int64_t pf_total(const struct sriov_pf *pf)
+{
+        return pf->totalvfs != SRIOV_ABSENT ? pf->totalvfs : pf->has_cap ? pf->cap.total_vfs : SRIOV_ABSENT;
+}
+
+static int64_t pf_num(const struct sriov_pf *pf)
+{
+        return pf->numvfs != SRIOV_ABSENT ? pf->numvfs : pf->has_cap ? pf->cap.num_vfs : SRIOV_ABSENT;
+}
+
+static int64_t pf_offset(const struct sriov_pf *pf)
+{
+        return pf->has_cap ? pf->cap.first_vf_offset : pf->offset;
+}
+
+static int64_t pf_stride(const struct sriov_pf *pf)
+{
+        return pf->has_cap ? pf->cap.vf_stride : pf->stride;
+}
+
+static int64_t pf_vf_device(const struct sriov_pf *pf)
+{
+        return pf->has_cap ? pf->cap.vf_device_id : pf->vf_device;
+}
+
+static const char *pf_name(const struct sriov_pf *pf)
+{
+        if (pf->device_name)
+                return fmt("%s%s%s", pf->vendor_name ? pf->vendor_name : "",
+                           pf->vendor_name ? " " : "", pf->device_name);
+        return pf->vendor_name;
+}
+
+static int finish(FILE *f, char **buf, int err, char **ret)
+{
+        if (fclose(f) != 0 && !err)
+                err = -EIO;
+        if (err) {
+                free(*buf);
+                return err;
+        }
+        *ret = *buf;
+        return 0;
+}
+
+int sriov_render_table(const struct sriov_inventory *inv, char **ret)
+{
+        char *buf = NULL;
+        size_t size;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        int err = 0;
+        if (!inv->n_pfs)
+                fputs("no SR-IOV physical functions found\n", f);
+        else {
+                struct table t = {.cols = 11};
+                table_row(&t, "PF", "DRIVER", "NETDEV", "ID", "TOTALVFS", "NUMVFS", "OFFSET", "STRIDE",
+                          "VF-ID", "NUMA", "NAME");
+                for (size_t i = 0; i < inv->n_pfs; i++) {
+                        const struct sriov_pf *pf = &inv->pfs[i];
+                        table_row(&t, pf->address, pf->driver, joined(pf->netdevs),
+                                  pf->has_ids ? fmt("%04x:%04x", pf->vendor_id, pf->device_id) : NULL,
+                                  num(pf_total(pf)), num(pf_num(pf)), num(pf_offset(pf)),
+                                  num(pf_stride(pf)), hex4(pf_vf_device(pf)), num(pf->numa_node),
+                                  pf_name(pf));
+                }
+                table_print(&t, f, "");
+                err = t.err;
+                table_done(&t);
+                for (size_t i = 0; i < inv->n_pfs && !err; i++) {
+                        const struct sriov_pf *pf = &inv->pfs[i];
+                        if (!pf->n_vfs)
+                                continue;
+                        fprintf(f, "\nVFs of %s%s%s:\n", pf->address, first(pf->netdevs) ? " " : "",
+                                first(pf->netdevs) ? first(pf->netdevs) : "");
+                        struct table v = {.cols = 5};
+                        table_row(&v, "VF", "ADDRESS", "DRIVER", "NETDEV", "IOMMU");
+                        for (size_t j = 0; j < pf->n_vfs; j++) {
+                                const struct sriov_vf *vf = &pf->vfs[j];
+                                table_row(&v, fmt("%u", vf->index),
+                                          vf->address[0] ? vf->address : vf->expected[0] ? vf->expected : NULL,
+                                          vf->driver, joined(vf->netdevs), num(vf->iommu_group));
+                        }
+                        table_print(&v, f, "  ");
+                        err = v.err;
+                        table_done(&v);
+                }
+        }
+        if (inv->n_lowers && !err) {
+                fputs("\nmacvtap-capable network devices without SR-IOV:\n", f);
+                struct table t = {.cols = 4};
+                table_row(&t, "NETDEV", "KIND", "DRIVER", "DEVICE");
+                for (size_t i = 0; i < inv->n_lowers; i++)
+                        table_row(&t, inv->lowers[i].name, inv->lowers[i].kind, inv->lowers[i].driver,
+                                  inv->lowers[i].address);
+                table_print(&t, f, "  ");
+                err = t.err;
+                table_done(&t);
+        }
+        return finish(f, &buf, err, ret);
+}
+
+int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
+{
+        char *buf = NULL;
+        size_t size;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        struct table t = {.cols = 2};
+        table_row(&t, "PF", pf->address);
+        table_row(&t, "bus", pf->bus);
+        table_row(&t, "vendor", pf->has_ids ? fmt("%04x %s", pf->vendor_id, pf->vendor_name ? pf->vendor_name : "") : NULL);
+        table_row(&t, "device", pf->has_ids ? fmt("%04x %s", pf->device_id, pf->device_name ? pf->device_name : "") : NULL);
+        table_row(&t, "class", pf->has_ids ? fmt("%06x %s", pf->class_code, pf->class_name ? pf->class_name : "") : NULL);
+        table_row(&t, "driver", pf->driver);
+        table_row(&t, "netdev", joined(pf->netdevs));
+        table_row(&t, "numa node", num(pf->numa_node));
+        table_row(&t, "iommu group", num(pf->iommu_group));
+        table_row(&t, "link", pf->link_speed ? fmt("%s x%s", pf->link_speed, num(pf->link_width)) : NULL);
+        table_row(&t, "sriov_totalvfs", num(pf->totalvfs));
+        table_row(&t, "sriov_numvfs", num(pf->numvfs));
+        table_row(&t, "sriov_offset", num(pf->offset));
+        table_row(&t, "sriov_stride", num(pf->stride));
+        table_row(&t, "sriov_vf_device", hex4(pf->vf_device));
+        table_row(&t, "sriov_drivers_autoprobe", num(pf->drivers_autoprobe));
+        if (pf->netlink_num_vf != SRIOV_ABSENT)
+                table_row(&t, "IFLA_NUM_VF", num(pf->netlink_num_vf));
+        if (pf->has_cap) {
+                const struct sriov_iov_cap *c = &pf->cap;
+                table_row(&t, "SR-IOV capability", fmt("at 0x%03x, version %u", c->position, c->version));
+                table_row(&t, "  capabilities", fmt("0x%08x", c->capabilities));
+                table_row(&t, "  control", fmt("0x%04x VF Enable%c VF MSE%c ARI Capable Hierarchy%c", c->control,
+                                                c->control & SRIOV_IOV_CTRL_VF_ENABLE ? '+' : '-',
+                                                c->control & SRIOV_IOV_CTRL_VF_MSE ? '+' : '-',
+                                                c->control & SRIOV_IOV_CTRL_ARI ? '+' : '-'));
+                table_row(&t, "  status", fmt("0x%04x", c->status));
+                table_row(&t, "  Initial/Total/Num VFs", fmt("%u / %u / %u", c->initial_vfs, c->total_vfs, c->num_vfs));
+                table_row(&t, "  Function Dependency Link", fmt("%02x", c->function_dependency_link));
+                table_row(&t, "  First VF Offset / Stride", fmt("%u / %u", c->first_vf_offset, c->vf_stride));
+                table_row(&t, "  VF Device ID", fmt("%04x", c->vf_device_id));
+                table_row(&t, "  Supported Page Sizes", fmt("0x%08x", c->supported_page_sizes));
+                table_row(&t, "  System Page Size", fmt("0x%08x", c->system_page_size));
+                struct sriov_vf_bar bars[6];
+                sriov_iov_cap_bars(c, bars);
+                for (unsigned i = 0; i < 6; i++)
+                        if (bar_kind_name(bars[i].kind))
+                                table_row(&t, fmt("  VF BAR %u", i),
+                                          fmt("%s%s at 0x%" PRIx64, bar_kind_name(bars[i].kind),
+                                              bars[i].prefetchable ? " prefetchable" : "", bars[i].address));
+        } else
+                table_row(&t, "SR-IOV capability", "not read (see notices)");
+        table_print(&t, f, "");
+        int err = t.err;
+        table_done(&t);
+        if (pf->n_vfs && !err) {
+                fputc('\n', f);
+                struct table v = {.cols = 12};
+                table_row(&v, "VF", "ADDRESS", "DRIVER", "NETDEV", "IOMMU", "MAC", "VLAN", "QOS", "SPOOFCHK",
+                          "TRUST", "LINK-STATE", "RATE(min/max)");
+                for (size_t j = 0; j < pf->n_vfs; j++) {
+                        const struct sriov_vf *vf = &pf->vfs[j];
+                        const struct sriov_vf_link *l = &vf->link;
+                        char mac[18];
+                        sriov_format_mac(l->mac, mac);
+                        uint32_t p = vf->has_link ? l->present : 0;
+                        table_row(&v, fmt("%u", vf->index),
+                                  vf->address[0] ? vf->address : vf->expected[0] ? vf->expected : NULL,
+                                  vf->driver, joined(vf->netdevs), num(vf->iommu_group),
+                                  p & SRIOV_VF_MAC ? fmt("%s", mac) : NULL,
+                                  p & SRIOV_VF_VLAN ? fmt("%u%s%s", l->vlan, p & SRIOV_VF_VLAN_PROTO && l->vlan ? " " : "",
+                                                          p & SRIOV_VF_VLAN_PROTO && l->vlan ? vlan_proto_name(l->vlan_proto) : "")
+                                                    : NULL,
+                                  p & SRIOV_VF_VLAN ? fmt("%u", l->qos) : NULL,
+                                  p & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL,
+                                  p & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL,
+                                  p & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL,
+                                  p & SRIOV_VF_RATE ? fmt("%u/%u", l->min_tx_rate, l->max_tx_rate) : NULL);
+                }
+                table_print(&v, f, "");
+                err = v.err;
+                table_done(&v);
+        }
+        return finish(f, &buf, err, ret);
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static json_object *j_int(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_int64(v); }
+static json_object *j_str(const char *s) { return s ? json_object_new_string(s) : NULL; }
+static json_object *j_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_string(fmt("%04" PRIx64, v)); }
+static json_object *j_bool(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_boolean(v != 0); }
+
+static json_object *j_strv(char **v)
+{
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; a && v && v[i]; i++)
+                json_object_array_add(a, json_object_new_string(v[i]));
+        return a;
+}
+
+static json_object *json_cap(const struct sriov_iov_cap *c)
+{
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "position", json_object_new_int(c->position));
+        json_object_object_add(o, "version", json_object_new_int(c->version));
+        json_object_object_add(o, "capabilities", json_object_new_int64(c->capabilities));
+        json_object_object_add(o, "control", json_object_new_int(c->control));
+        json_object_object_add(o, "vf_enable", json_object_new_boolean(c->control & SRIOV_IOV_CTRL_VF_ENABLE));
+        json_object_object_add(o, "vf_mse", json_object_new_boolean(c->control & SRIOV_IOV_CTRL_VF_MSE));
+        json_object_object_add(o, "ari_capable_hierarchy", json_object_new_boolean(c->control & SRIOV_IOV_CTRL_ARI));
+        json_object_object_add(o, "status", json_object_new_int(c->status));
+        json_object_object_add(o, "initial_vfs", json_object_new_int(c->initial_vfs));
+        json_object_object_add(o, "total_vfs", json_object_new_int(c->total_vfs));
+        json_object_object_add(o, "num_vfs", json_object_new_int(c->num_vfs));
+        json_object_object_add(o, "function_dependency_link", json_object_new_int(c->function_dependency_link));
+        json_object_object_add(o, "first_vf_offset", json_object_new_int(c->first_vf_offset));
+        json_object_object_add(o, "vf_stride", json_object_new_int(c->vf_stride));
+        json_object_object_add(o, "vf_device_id", json_object_new_string(fmt("%04x", c->vf_device_id)));
+        json_object_object_add(o, "supported_page_sizes", json_object_new_int64(c->supported_page_sizes));
+        json_object_object_add(o, "system_page_size", json_object_new_int64(c->system_page_size));
+        json_object *bars = json_object_new_array();
+        struct sriov_vf_bar b[6];
+        sriov_iov_cap_bars(c, b);
+        for (unsigned i = 0; i < 6; i++) {
+                if (!bar_kind_name(b[i].kind))
+                        continue;
+                json_object *bo = json_object_new_object();
+                json_object_object_add(bo, "index", json_object_new_int((int)i));
+                json_object_object_add(bo, "type", json_object_new_string(bar_kind_name(b[i].kind)));
+                json_object_object_add(bo, "prefetchable", json_object_new_boolean(b[i].prefetchable));
+                json_object_object_add(bo, "address", json_object_new_string(fmt("0x%" PRIx64, b[i].address)));
+                json_object_array_add(bars, bo);
+        }
+        json_object_object_add(o, "vf_bars", bars);
+        return o;
+}
+
+static json_object *json_link(const struct sriov_vf *vf)
+{
+        if (!vf->has_link)
+                return NULL;
+        const struct sriov_vf_link *l = &vf->link;
+        json_object *o = json_object_new_object();
+        char mac[18];
+        sriov_format_mac(l->mac, mac);
+        json_object_object_add(o, "mac", l->present & SRIOV_VF_MAC ? json_object_new_string(mac) : NULL);
+        json_object_object_add(o, "vlan", l->present & SRIOV_VF_VLAN ? json_object_new_int(l->vlan) : NULL);
+        json_object_object_add(o, "qos", l->present & SRIOV_VF_VLAN ? json_object_new_int(l->qos) : NULL);
+        json_object_object_add(o, "vlan_proto",
+                               l->present & SRIOV_VF_VLAN_PROTO ? json_object_new_string(vlan_proto_name(l->vlan_proto)) : NULL);
+        json_object_object_add(o, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? json_object_new_boolean(l->spoofchk) : NULL);
+        json_object_object_add(o, "trust", l->present & SRIOV_VF_TRUST ? json_object_new_boolean(l->trust) : NULL);
+        json_object_object_add(o, "link_state",
+                               l->present & SRIOV_VF_LINK_STATE ? json_object_new_string(sriov_link_state_name(l->link_state)) : NULL);
+        json_object_object_add(o, "min_tx_rate", l->present & SRIOV_VF_RATE ? json_object_new_int64(l->min_tx_rate) : NULL);
+        json_object_object_add(o, "max_tx_rate", l->present & SRIOV_VF_RATE ? json_object_new_int64(l->max_tx_rate) : NULL);
+        json_object_object_add(o, "query_rss", l->present & SRIOV_VF_QUERY_RSS ? json_object_new_boolean(l->query_rss) : NULL);
+        return o;
+}
+
+static json_object *json_pf(const struct sriov_pf *pf)
+{
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "address", j_str(pf->address));
+        json_object_object_add(o, "bus", j_str(pf->bus));
+        json_object_object_add(o, "vendor_id", pf->has_ids ? j_hex4(pf->vendor_id) : NULL);
+        json_object_object_add(o, "device_id", pf->has_ids ? j_hex4(pf->device_id) : NULL);
+        json_object_object_add(o, "class", pf->has_ids ? json_object_new_string(fmt("%06x", pf->class_code)) : NULL);
+        json_object_object_add(o, "vendor_name", j_str(pf->vendor_name));
+        json_object_object_add(o, "device_name", j_str(pf->device_name));
+        json_object_object_add(o, "class_name", j_str(pf->class_name));
+        json_object_object_add(o, "driver", j_str(pf->driver));
+        json_object_object_add(o, "netdevs", j_strv(pf->netdevs));
+        json_object_object_add(o, "numa_node", j_int(pf->numa_node));
+        json_object_object_add(o, "iommu_group", j_int(pf->iommu_group));
+        json_object_object_add(o, "link_speed", j_str(pf->link_speed));
+        json_object_object_add(o, "link_width", j_int(pf->link_width));
+        json_object *s = json_object_new_object();
+        json_object_object_add(s, "totalvfs", j_int(pf->totalvfs));
+        json_object_object_add(s, "numvfs", j_int(pf->numvfs));
+        json_object_object_add(s, "offset", j_int(pf->offset));
+        json_object_object_add(s, "stride", j_int(pf->stride));
+        json_object_object_add(s, "vf_device", j_hex4(pf->vf_device));
+        json_object_object_add(s, "drivers_autoprobe", j_bool(pf->drivers_autoprobe));
+        json_object_object_add(o, "sriov", s);
+        json_object_object_add(o, "capability", pf->has_cap ? json_cap(&pf->cap) : NULL);
+        json_object_object_add(o, "netlink_num_vf", j_int(pf->netlink_num_vf));
+        json_object *vfs = json_object_new_array();
+        for (size_t i = 0; i < pf->n_vfs; i++) {
+                const struct sriov_vf *vf = &pf->vfs[i];
+                json_object *v = json_object_new_object();
+                json_object_object_add(v, "index", json_object_new_int((int)vf->index));
+                json_object_object_add(v, "address", vf->address[0] ? json_object_new_string(vf->address) : NULL);
+                json_object_object_add(v, "expected_address", vf->expected[0] ? json_object_new_string(vf->expected) : NULL);
+                json_object_object_add(v, "driver", j_str(vf->driver));
+                json_object_object_add(v, "netdevs", j_strv(vf->netdevs));
+                json_object_object_add(v, "iommu_group", j_int(vf->iommu_group));
+                json_object_object_add(v, "link", json_link(vf));
+                json_object_array_add(vfs, v);
+        }
+        json_object_object_add(o, "vfs", vfs);
+        json_object_object_add(o, "warnings", j_strv(pf->warnings));
+        return o;
+}
+
+static int json_finish(json_object *root, char **ret)
+{
+        const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                                     JSON_C_TO_STRING_NOSLASHESCAPE);
+        char *copy = s ? strdup(s) : NULL;
+        json_object_put(root);
+        if (!copy)
+                return -ENOMEM;
+        *ret = copy;
+        return 0;
+}
+
+int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret)
+{
+        if (only)
+                return json_finish(json_pf(only), ret);
+        json_object *root = json_object_new_object();
+        if (!root)
+                return -ENOMEM;
+        json_object *pfs = json_object_new_array();
+        for (size_t i = 0; i < inv->n_pfs; i++)
+                json_object_array_add(pfs, json_pf(&inv->pfs[i]));
+        json_object_object_add(root, "physical_functions", pfs);
+        json_object *lowers = json_object_new_array();
+        for (size_t i = 0; i < inv->n_lowers; i++) {
+                const struct sriov_netdev *l = &inv->lowers[i];
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "name", j_str(l->name));
+                json_object_object_add(o, "kind", j_str(l->kind));
+                json_object_object_add(o, "driver", j_str(l->driver));
+                json_object_object_add(o, "device", j_str(l->address));
+                json_object_array_add(lowers, o);
+        }
+        json_object_object_add(root, "macvtap_lower_devices", lowers);
+        json_object_object_add(root, "warnings", j_strv(inv->warnings));
+        return json_finish(root, ret);
+}
+
+/* ---- XML -------------------------------------------------------------- */
+
+static void x_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+        if (value)
+                xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value);
+}
+
+static void x_elem(xmlTextWriterPtr w, const char *name, const char *value)
+{
+        if (value)
+                xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST value);
+}
+
+static const char *opt_num(int64_t v) { return v == SRIOV_ABSENT ? NULL : fmt("%" PRId64, v); }
+static const char *opt_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : fmt("%04" PRIx64, v); }
+
+static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
+{
+        xmlTextWriterStartElement(w, BAD_CAST "pf");
+        x_attr(w, "address", pf->address);
+        x_attr(w, "bus", pf->bus);
+        if (pf->has_ids) {
+                xmlTextWriterStartElement(w, BAD_CAST "vendor");
+                x_attr(w, "id", fmt("%04x", pf->vendor_id));
+                if (pf->vendor_name)
+                        xmlTextWriterWriteString(w, BAD_CAST pf->vendor_name);
+                xmlTextWriterEndElement(w);
+                xmlTextWriterStartElement(w, BAD_CAST "device");
+                x_attr(w, "id", fmt("%04x", pf->device_id));
+                if (pf->device_name)
+                        xmlTextWriterWriteString(w, BAD_CAST pf->device_name);
+                xmlTextWriterEndElement(w);
+                xmlTextWriterStartElement(w, BAD_CAST "class");
+                x_attr(w, "id", fmt("%06x", pf->class_code));
+                if (pf->class_name)
+                        xmlTextWriterWriteString(w, BAD_CAST pf->class_name);
+                xmlTextWriterEndElement(w);
+        }
+        x_elem(w, "driver", pf->driver);
+        for (char **n = pf->netdevs; n && *n; n++)
+                x_elem(w, "netdev", *n);
+        x_elem(w, "numa_node", opt_num(pf->numa_node));
+        x_elem(w, "iommu_group", opt_num(pf->iommu_group));
+        if (pf->link_speed) {
+                xmlTextWriterStartElement(w, BAD_CAST "link");
+                x_attr(w, "speed", pf->link_speed);
+                x_attr(w, "width", opt_num(pf->link_width));
+                xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterStartElement(w, BAD_CAST "sriov");
+        x_attr(w, "totalvfs", opt_num(pf->totalvfs));
+        x_attr(w, "numvfs", opt_num(pf->numvfs));
+        x_attr(w, "offset", opt_num(pf->offset));
+        x_attr(w, "stride", opt_num(pf->stride));
+        x_attr(w, "vf_device", opt_hex4(pf->vf_device));
+        x_attr(w, "drivers_autoprobe", opt_num(pf->drivers_autoprobe));
+        xmlTextWriterEndElement(w);
+        if (pf->has_cap) {
+                const struct sriov_iov_cap *c = &pf->cap;
+                xmlTextWriterStartElement(w, BAD_CAST "capability");
+                x_attr(w, "position", fmt("0x%03x", c->position));
+                x_attr(w, "capabilities", fmt("0x%08x", c->capabilities));
+                x_attr(w, "control", fmt("0x%04x", c->control));
+                x_attr(w, "vf_enable", c->control & SRIOV_IOV_CTRL_VF_ENABLE ? "yes" : "no");
+                x_attr(w, "vf_mse", c->control & SRIOV_IOV_CTRL_VF_MSE ? "yes" : "no");
+                x_attr(w, "ari_capable_hierarchy", c->control & SRIOV_IOV_CTRL_ARI ? "yes" : "no");
+                x_attr(w, "status", fmt("0x%04x", c->status));
+                x_attr(w, "initial_vfs", fmt("%u", c->initial_vfs));
+                x_attr(w, "total_vfs", fmt("%u", c->total_vfs));
+                x_attr(w, "num_vfs", fmt("%u", c->num_vfs));
+                x_attr(w, "function_dependency_link", fmt("%u", c->function_dependency_link));
+                x_attr(w, "first_vf_offset", fmt("%u", c->first_vf_offset));
+                x_attr(w, "vf_stride", fmt("%u", c->vf_stride));
+                x_attr(w, "vf_device_id", fmt("%04x", c->vf_device_id));
+                x_attr(w, "supported_page_sizes", fmt("0x%08x", c->supported_page_sizes));
+                x_attr(w, "system_page_size", fmt("0x%08x", c->system_page_size));
+                struct sriov_vf_bar b[6];
+                sriov_iov_cap_bars(c, b);
+                for (unsigned i = 0; i < 6; i++) {
+                        if (!bar_kind_name(b[i].kind))
+                                continue;
+                        xmlTextWriterStartElement(w, BAD_CAST "vf_bar");
+                        x_attr(w, "index", fmt("%u", i));
+                        x_attr(w, "type", bar_kind_name(b[i].kind));
+                        x_attr(w, "prefetchable", b[i].prefetchable ? "yes" : "no");
+                        x_attr(w, "address", fmt("0x%" PRIx64, b[i].address));
+                        xmlTextWriterEndElement(w);
+                }
+                xmlTextWriterEndElement(w);
+        }
+        for (size_t i = 0; i < pf->n_vfs; i++) {
+                const struct sriov_vf *vf = &pf->vfs[i];
+                xmlTextWriterStartElement(w, BAD_CAST "vf");
+                x_attr(w, "index", fmt("%u", vf->index));
+                x_attr(w, "address", vf->address[0] ? vf->address : NULL);
+                x_attr(w, "expected_address", vf->expected[0] ? vf->expected : NULL);
+                x_attr(w, "driver", vf->driver);
+                x_attr(w, "iommu_group", opt_num(vf->iommu_group));
+                for (char **n = vf->netdevs; n && *n; n++)
+                        x_elem(w, "netdev", *n);
+                if (vf->has_link) {
+                        const struct sriov_vf_link *l = &vf->link;
+                        char mac[18];
+                        sriov_format_mac(l->mac, mac);
+                        xmlTextWriterStartElement(w, BAD_CAST "link");
+                        x_attr(w, "mac", l->present & SRIOV_VF_MAC ? mac : NULL);
+                        x_attr(w, "vlan", l->present & SRIOV_VF_VLAN ? fmt("%u", l->vlan) : NULL);
+                        x_attr(w, "qos", l->present & SRIOV_VF_VLAN ? fmt("%u", l->qos) : NULL);
+                        x_attr(w, "vlan_proto", l->present & SRIOV_VF_VLAN_PROTO ? vlan_proto_name(l->vlan_proto) : NULL);
+                        x_attr(w, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL);
+                        x_attr(w, "trust", l->present & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL);
+                        x_attr(w, "link_state", l->present & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL);
+                        x_attr(w, "min_tx_rate", l->present & SRIOV_VF_RATE ? fmt("%u", l->min_tx_rate) : NULL);
+                        x_attr(w, "max_tx_rate", l->present & SRIOV_VF_RATE ? fmt("%u", l->max_tx_rate) : NULL);
+                        xmlTextWriterEndElement(w);
+                }
+                xmlTextWriterEndElement(w);
+        }
+        for (char **s = pf->warnings; s && *s; s++)
+                x_elem(w, "warning", *s);
+        xmlTextWriterEndElement(w);
+}
+
+int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret)
+{
+        xmlBufferPtr xb = xmlBufferCreate();
+        if (!xb)
+                return -ENOMEM;
+        xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+        if (!w) {
+                xmlBufferFree(xb);
+                return -ENOMEM;
+        }
+        xmlTextWriterSetIndent(w, 1);
+        xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+        xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+        if (only)
+                xml_pf(w, only);
+        else {
+                xmlTextWriterStartElement(w, BAD_CAST "sriov");
+                for (size_t i = 0; i < inv->n_pfs; i++)
+                        xml_pf(w, &inv->pfs[i]);
+                for (size_t i = 0; i < inv->n_lowers; i++) {
+                        const struct sriov_netdev *l = &inv->lowers[i];
+                        xmlTextWriterStartElement(w, BAD_CAST "macvtap_lower");
+                        x_attr(w, "name", l->name);
+                        x_attr(w, "kind", l->kind);
+                        x_attr(w, "driver", l->driver);
+                        x_attr(w, "device", l->address);
+                        xmlTextWriterEndElement(w);
+                }
+                for (char **s = inv->warnings; s && *s; s++)
+                        x_elem(w, "warning", *s);
+                xmlTextWriterEndElement(w);
+        }
+        int rc = xmlTextWriterEndDocument(w);
+        xmlFreeTextWriter(w);
+        char *s = rc < 0 ? NULL : strdup((const char *)xmlBufferContent(xb));
+        xmlBufferFree(xb);
+        if (!s)
+                return rc < 0 ? -EIO : -ENOMEM;
+        *ret = s;
+        return 0;
+}

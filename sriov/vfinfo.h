@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reading VF settings out of an RTM_NEWLINK message (vfinfo.c), internal. */
+#ifndef SRIOV_VFINFO_H
+#define SRIOV_VFINFO_H
+
+#include <linux/netlink.h>
+
+#include "internal.h"
+
+struct vfinfo_reply {
+        int64_t num_vf;            /* IFLA_NUM_VF, SRIOV_ABSENT if not sent */
+        struct sriov_vf_link *vfs; /* indexed by VF number, n entries */
+        bool *seen;                /* seen[i]: VF i was in the list */
+        size_t n;                  /* max(num_vf, highest VF index + 1) */
+        size_t n_seen;
+        bool wrapped;              /* the 16-bit list length wrapped ... */
+        bool recovered;            /* ... and every entry was still read */
+        char ifname[64];
+};
+
+void vfinfo_reply_done(struct vfinfo_reply *r);
+
+/* Parses one RTM_NEWLINK. IFLA_VFINFO_LIST's length is 16 bits: past about
+ * 221 VFs the kernel's nla_len wraps. The entries are all there, each with
+ * its own correct length, so they are read on while they are IFLA_VF_INFO
+ * entries carrying the next VF number and the bytes walked add up to the
+ * declared length plus a multiple of 65536; when that cannot be confirmed,
+ * the VFs not read are left unseen and nothing after the list is parsed. */
+int vfinfo_parse(const struct nlmsghdr *nlh, struct vfinfo_reply *ret);
+
+#endif
