@@ -313,8 +313,15 @@ static void read_cap(struct sriov_ctx *ctx, struct sriov_pf *pf, const struct sr
                 return;
         }
         if (len < 4096 && !ctx->pci_dump && sysfs_says_sriov) {
-                ctx_notice(ctx, "extended PCI config space is readable only by root: SR-IOV "
-                                "capability fields come from sysfs (run as root, or use --pci-dump)");
+                /* the kernel gives non-root readers the 64-byte header only */
+                if (len == 64)
+                        ctx_notice(ctx, "extended PCI config space is readable only by root: SR-IOV "
+                                        "capability fields come from sysfs (run as root, or use "
+                                        "--pci-dump)");
+                else
+                        ctx_notice(ctx, "PCI config space is not readable under %s/bus/pci: SR-IOV "
+                                        "capability fields come from sysfs",
+                                   ctx->sysfs_root);
                 return;
         }
         char why[200];
