@@ -1,0 +1,340 @@
+# tests/vm/lib.sh - helpers for test scripts that run inside the rig guest.
+#
+# Source it from a script started by tests/vm/run-in-vm (host bash, root, guest
+# kernel):
+#     #!/bin/bash
+#     set -euo pipefail
+#     . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# Results are printed TAP style ("ok 3 - ...", "not ok 4 - ..."); at exit a
+# summary is printed and the script exits 1 if any check failed (or with its own
+# status if it died). Every wait is bounded and polls a condition.
+#
+# Guest notes: udev is not running (netdevs keep their eth* names, /dev nodes come
+# from devtmpfs); the kernel does not autoload modules for you reliably: modprobe
+# what you use. netdevsim.ko (with the VF-port patch) is `modprobe netdevsim`.
+
+if [ "${RIG_IN_VM:-0}" != 1 ]; then
+	echo "lib.sh: this runs inside the rig guest: tests/vm/run-in-vm ${0##*/}" >&2
+	exit 2
+fi
+
+RIG_N=0
+RIG_PASSED=0
+RIG_FAILED=0
+RIG_SKIPPED=0
+RIG_T0=$EPOCHREALTIME
+
+# ------------------------------------------------------------------ reporting
+note() { echo "# $*"; }
+section() {
+	echo
+	echo "## $*"
+}
+ok() {
+	RIG_N=$((RIG_N + 1))
+	RIG_PASSED=$((RIG_PASSED + 1))
+	echo "ok $RIG_N - $*"
+}
+fail() {
+	RIG_N=$((RIG_N + 1))
+	RIG_FAILED=$((RIG_FAILED + 1))
+	echo "not ok $RIG_N - $*"
+}
+skip() {
+	RIG_N=$((RIG_N + 1))
+	RIG_SKIPPED=$((RIG_SKIPPED + 1))
+	echo "ok $RIG_N - # SKIP $*"
+}
+# indent command output under a check
+show() { sed 's/^/    | /'; }
+
+# check DESC CMD... : passes when CMD succeeds; on failure shows its output.
+check() {
+	local desc=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "$desc"
+	else
+		fail "$desc (exit $rc: $*)"
+		[ -z "$out" ] || tail -n 20 <<<"$out" | show
+	fi
+	return 0
+}
+# check_fails DESC CMD... : passes when CMD fails; CHECK_OUTPUT holds its output.
+check_fails() {
+	local desc=$1 rc=0
+	shift
+	CHECK_OUTPUT=$("$@" 2>&1) || rc=$?
+	if [ "$rc" != 0 ]; then
+		ok "$desc"
+	else
+		fail "$desc (succeeded but should fail: $*)"
+		[ -z "$CHECK_OUTPUT" ] || tail -n 20 <<<"$CHECK_OUTPUT" | show
+	fi
+	return 0
+}
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1 (expected '$2', got '$3')"
+	fi
+	return 0
+}
+# check_match DESC ERE TEXT : TEXT matches the extended regular expression ERE
+check_match() {
+	if [[ $3 =~ $2 ]]; then
+		ok "$1"
+	else
+		fail "$1 (no match for /$2/)"
+		tail -n 20 <<<"$3" | show
+	fi
+	return 0
+}
+
+rig_finish() {
+	local rc=$? secs
+	trap - EXIT
+	secs=$(awk -v s="$RIG_T0" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
+	echo
+	echo "# $RIG_N checks: $RIG_PASSED passed, $RIG_FAILED failed, $RIG_SKIPPED skipped (${secs}s)"
+	if [ "$rc" != 0 ]; then
+		echo "# the script stopped early with status $rc"
+		exit "$rc"
+	fi
+	[ "$RIG_FAILED" = 0 ] || exit 1
+	exit 0
+}
+trap rig_finish EXIT
+trap 'echo "# error: \"$BASH_COMMAND\" failed (status $?) at ${BASH_SOURCE[0]##*/}:$LINENO" >&2' ERR
+
+# ------------------------------------------------------------------ waiting
+# wait_for TIMEOUT CMD... : run CMD every 0.1 s until it succeeds (0) or TIMEOUT
+# seconds (decimals allowed) have passed (1).
+wait_for() {
+	local timeout=$1 deadline
+	shift
+	deadline=$(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000000 }')
+	deadline=$((${EPOCHREALTIME/./} + deadline))
+	while true; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
+		rig_sleep 0.1
+	done
+}
+
+# rig_sleep SECONDS : sleep without starting a process (a fork+exec costs
+# 30-60 ms under TCG): a read with a timeout on a pipe nobody writes to.
+exec {RIG_SLEEP_FD}<> <(:)
+rig_sleep() { read -r -t "$1" -u "$RIG_SLEEP_FD" _ || true; }
+
+# ------------------------------------------------------------------ PCI / SR-IOV
+pci_dev() { echo "/sys/bus/pci/devices/$1"; }
+# pci_find VENDOR DEVICE : addresses of physical functions (not VFs) with that ID
+pci_find() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(<"$d/vendor")" = "0x$1" ] && [ "$(<"$d/device")" = "0x$2" ] || continue
+		[ -e "$d/physfn" ] && continue
+		echo "${d##*/}"
+	done
+}
+# pci_netdevs ADDR : the netdev names of a PCI function (none: empty)
+pci_netdevs() {
+	local n
+	for n in "/sys/bus/pci/devices/$1/net/"*; do
+		[ -e "$n" ] && echo "${n##*/}"
+	done
+	return 0
+}
+pci_driver() {
+	local l
+	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
+	echo "${l##*/}"
+}
+# vf_addr PF_ADDR INDEX
+vf_addr() {
+	local l
+	l=$(readlink "/sys/bus/pci/devices/$1/virtfn$2") || return 1
+	echo "${l##*/}"
+}
+# vf_addrs PF_ADDR : all VF addresses in VF index order
+vf_addrs() {
+	local i=0
+	while [ -e "/sys/bus/pci/devices/$1/virtfn$i" ]; do
+		vf_addr "$1" "$i"
+		i=$((i + 1))
+	done
+}
+vf_count() { # number of virtfn links of PF_ADDR
+	local n=0
+	while [ -e "/sys/bus/pci/devices/$1/virtfn$n" ]; do n=$((n + 1)); done
+	echo "$n"
+}
+_vfs_are() { [ "$(vf_count "$1")" = "$2" ] && [ "$(<"/sys/bus/pci/devices/$1/sriov_numvfs")" = "$2" ]; }
+_vfs_have_netdevs() {
+	local vf
+	for vf in $(vf_addrs "$1"); do
+		[ -n "$(pci_netdevs "$vf")" ] || return 1
+	done
+}
+
+# vfs_enable PF_ADDR COUNT [TIMEOUT=60] : write sriov_numvfs (via 0 when VFs
+# exist) and wait until COUNT virtfn links exist.
+vfs_enable() {
+	local pf=$1 n=$2 timeout=${3:-60} sys
+	sys=$(pci_dev "$pf")/sriov_numvfs
+	if [ "$(<"$sys")" != 0 ] && [ "$(<"$sys")" != "$n" ]; then
+		vfs_disable "$pf" "$timeout" || return 1
+	fi
+	if ! echo "$n" >"$sys"; then
+		echo "vfs_enable: writing $n to $sys failed" >&2
+		return 1
+	fi
+	wait_for "$timeout" _vfs_are "$pf" "$n" || {
+		echo "vfs_enable: $pf has $(vf_count "$pf") virtfn links, not $n, after ${timeout}s" >&2
+		return 1
+	}
+}
+# vfs_disable PF_ADDR [TIMEOUT=60] : write 0 and wait until the VFs are gone
+vfs_disable() {
+	local pf=$1 timeout=${2:-60}
+	echo 0 >"$(pci_dev "$pf")/sriov_numvfs" || {
+		echo "vfs_disable: writing 0 to $pf sriov_numvfs failed" >&2
+		return 1
+	}
+	wait_for "$timeout" _vfs_are "$pf" 0 || {
+		echo "vfs_disable: $pf still has $(vf_count "$pf") VFs after ${timeout}s" >&2
+		return 1
+	}
+}
+# vfs_wait_netdevs PF_ADDR [TIMEOUT=60] : wait until every VF has a netdev
+vfs_wait_netdevs() {
+	local pf=$1 timeout=${2:-60}
+	wait_for "$timeout" _vfs_have_netdevs "$pf" || {
+		echo "vfs_wait_netdevs: not every VF of $pf has a netdev after ${timeout}s" >&2
+		return 1
+	}
+}
+
+# ------------------------------------------------------------------ netdevs
+_has_carrier() {
+	local c=
+	read -r c 2>/dev/null <"/sys/class/net/$1/carrier" || true
+	[ "$c" = 1 ]
+}
+# link_up DEV [TIMEOUT=30] : set DEV up and wait for carrier
+link_up() {
+	local dev=$1 timeout=${2:-30}
+	ip link set "$dev" up || return 1
+	wait_for "$timeout" _has_carrier "$dev" || {
+		echo "link_up: $dev has no carrier after ${timeout}s" >&2
+		return 1
+	}
+}
+_netdev_exists() { [ -e "/sys/class/net/$1" ]; }
+wait_netdev() { # DEV [TIMEOUT=30]
+	wait_for "${2:-30}" _netdev_exists "$1" || {
+		echo "wait_netdev: no netdev $1 after ${2:-30}s" >&2
+		return 1
+	}
+}
+
+# ------------------------------------------------------------------ igb (82576)
+RIG_IGB_PF_ID="8086 10c9"
+RIG_IGB_VF_ID="8086 10ca"
+_igb_pfs_ready() {
+	local pf n=0
+	for pf in $(pci_find $RIG_IGB_PF_ID); do
+		[ -n "$(pci_netdevs "$pf")" ] || return 1
+		n=$((n + 1))
+	done
+	[ "$n" = "${RIG_IGB:-2}" ]
+}
+# igb_load [TIMEOUT=60] : modprobe igb and igbvf, wait for every PF's netdev
+igb_load() {
+	local timeout=${1:-60}
+	modprobe igb && modprobe igbvf || {
+		echo "igb_load: modprobe igb igbvf failed" >&2
+		return 1
+	}
+	wait_for "$timeout" _igb_pfs_ready || {
+		echo "igb_load: expected ${RIG_IGB:-2} igb PFs with netdevs, have: $(rig_igb_pfs | tr '\n' ';')" >&2
+		return 1
+	}
+}
+# rig_igb_pfs : one line per igb PF: "ADDRESS NETDEV"
+rig_igb_pfs() {
+	local pf
+	for pf in $(pci_find $RIG_IGB_PF_ID); do
+		echo "$pf $(pci_netdevs "$pf" | head -n1)"
+	done
+}
+# rig_nvme_pfs : addresses of NVMe controllers with SR-IOV
+rig_nvme_pfs() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(<"$d/class")" = 0x010802 ] && [ -e "$d/sriov_totalvfs" ] && echo "${d##*/}"
+	done
+	return 0
+}
+
+# ------------------------------------------------------------------ netdevsim
+nsim_sys() { echo "/sys/bus/netdevsim/devices/netdevsim$1"; }
+nsim_dbg() { echo "/sys/kernel/debug/netdevsim/netdevsim$1"; }
+_nsim_has_netdev() { [ -n "$(ls "$(nsim_sys "$1")/net" 2>/dev/null)" ]; }
+# nsim_netdev ID : netdev name of the first port of netdevsim device ID
+nsim_netdev() { ls "$(nsim_sys "$1")/net" | head -n1; }
+# nsim_new ID [NUM_VFS=0] [PORTS=1] : create netdevsim device ID (loading the
+# rig's patched netdevsim.ko), give it NUM_VFS VFs; prints its first netdev.
+nsim_new() {
+	local id=$1 vfs=${2:-0} ports=${3:-1}
+	modprobe netdevsim || {
+		echo "nsim_new: modprobe netdevsim failed" >&2
+		return 1
+	}
+	echo "$id $ports" >/sys/bus/netdevsim/new_device || {
+		echo "nsim_new: cannot create netdevsim$id" >&2
+		return 1
+	}
+	wait_for 30 _nsim_has_netdev "$id" || {
+		echo "nsim_new: netdevsim$id has no netdev after 30s" >&2
+		return 1
+	}
+	[ "$vfs" = 0 ] || nsim_set_vfs "$id" "$vfs" || return 1
+	nsim_netdev "$id"
+}
+# nsim_set_vfs ID COUNT : raise debugfs max_vfs as needed and set the VF count
+nsim_set_vfs() {
+	local id=$1 n=$2 sys dbg
+	sys=$(nsim_sys "$id")
+	dbg=$(nsim_dbg "$id")
+	[ "$(<"$sys/sriov_numvfs")" = 0 ] || echo 0 >"$sys/sriov_numvfs" || return 1
+	if [ "$n" -gt "$(<"$dbg/max_vfs")" ]; then
+		echo "$n" >"$dbg/max_vfs" || {
+			echo "nsim_set_vfs: cannot raise $dbg/max_vfs to $n" >&2
+			return 1
+		}
+	fi
+	echo "$n" >"$sys/sriov_numvfs" || {
+		echo "nsim_set_vfs: cannot set $n VFs on netdevsim$id" >&2
+		return 1
+	}
+}
+# nsim_del ID : remove netdevsim device ID and wait until it is gone
+nsim_del() {
+	local id=$1
+	echo "$id" >/sys/bus/netdevsim/del_device || return 1
+	wait_for 30 test ! -e "$(nsim_sys "$id")"
+}
+
+# ------------------------------------------------------------------ sriovctl
+# need_sriovctl : stop the script (failing) when the CLI is not built
+need_sriovctl() {
+	command -v sriovctl >/dev/null && return 0
+	fail "sriovctl not found on PATH (build it: cmake -B build && cmake --build build; SRIOV_BUILD_DIR=${SRIOV_BUILD_DIR:-})"
+	exit 1
+}
