@@ -167,8 +167,9 @@ void sriov_iov_cap_bars(const struct sriov_iov_cap *cap, struct sriov_vf_bar ret
 int sriov_vf_routing_id(const struct sriov_pci_addr *pf, uint16_t offset, uint16_t stride,
                         unsigned i, struct sriov_pci_addr *ret)
 {
-        uint32_t rid = ((uint32_t)pf->bus << 8 | (uint32_t)pf->slot << 3 | pf->function) + offset +
-                       (uint32_t)i * stride;
+        /* 64 bits: VF 65535 at stride 65535 would wrap a 32-bit sum */
+        uint64_t rid = ((uint64_t)pf->bus << 8 | (uint64_t)pf->slot << 3 | pf->function) + offset +
+                       (uint64_t)i * stride;
         if (rid > 0xffff)
                 return -ERANGE;
         *ret = (struct sriov_pci_addr){.domain = pf->domain, .bus = (uint8_t)(rid >> 8),
