@@ -166,12 +166,23 @@ static int dump_vfs(struct sriov_pf *pf)
 {
         if (!pf->has_cap || !pf->cap.num_vfs)
                 return 0;
-        pf->vfs = calloc(pf->cap.num_vfs, sizeof(*pf->vfs));
+        unsigned n = pf->cap.num_vfs;
+        if (n > pf->cap.total_vfs) {
+                /* the device could not have enabled more than TotalVFs */
+                n = pf->cap.total_vfs;
+                int r = strv_pushf(&pf->warnings, "%s: NumVFs %u is larger than TotalVFs %u", pf->address,
+                                   pf->cap.num_vfs, pf->cap.total_vfs);
+                if (r < 0)
+                        return r;
+        }
+        if (!n)
+                return 0;
+        pf->vfs = calloc(n, sizeof(*pf->vfs));
         if (!pf->vfs)
                 return -ENOMEM;
-        for (unsigned i = 0; i < pf->cap.num_vfs; i++)
+        for (unsigned i = 0; i < n; i++)
                 pf->vfs[i] = (struct sriov_vf){.index = i, .iommu_group = SRIOV_ABSENT};
-        pf->n_vfs = pf->cap.num_vfs;
+        pf->n_vfs = n;
         return 0;
 }
 
@@ -253,10 +264,10 @@ static void check_routing(struct sriov_ctx *ctx, struct sriov_pf *pf, const stru
                 struct sriov_pci_addr e;
                 if (sriov_vf_routing_id(pa, (uint16_t)offset, (uint16_t)stride, vf->index, &e) < 0) {
                         (void)strv_pushf(&pf->warnings,
-                                         "%s: VF %u: First VF Offset %" PRId64 " + %u * VF Stride %" PRId64
-                                         " runs past bus ff",
+                                         "%s: VF %u and later: First VF Offset %" PRId64 " + %u * VF "
+                                         "Stride %" PRId64 " runs past bus ff",
                                          pf->address, vf->index, offset, vf->index, stride);
-                        continue;
+                        break;
                 }
                 pci_addr_format(&e, vf->expected);
                 if (vf->address[0] && strcmp(vf->address, vf->expected) != 0)
@@ -376,7 +387,7 @@ static void read_sysfs_attrs(struct sriov_ctx *ctx, struct sriov_pf *pf, const c
         strv_free(pf->netdevs);
         pf->netdevs = netdevs_of(ctx, dir);
         pf->iommu_group = iommu_group(ctx, dir);
-        _cleanup_free_ char *numa = NULL, *path = NULL;
+        _cleanup_free_ char *path = NULL;
         int64_t node;
         if (asprintf(&path, "%s/numa_node", dir) >= 0) {
                 int r = sysfs_read_s64(ctx, path, -1, 65535, &node);

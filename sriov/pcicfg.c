@@ -23,7 +23,7 @@ struct pcicfg {
 static _Thread_local jmp_buf *pci_guard;
 static _Thread_local char pci_message[256];
 
-static _Noreturn void pci_error_cb(char *msg, ...)
+static void __attribute__((noreturn)) pci_error_cb(char *msg, ...)
 {
         va_list ap;
         va_start(ap, msg);
@@ -246,8 +246,10 @@ struct name_args {
 static void do_name(void *a)
 {
         struct name_args *n = a;
-        n->res = pci_lookup_name(n->pacc, n->buf, n->size, n->what | PCI_LOOKUP_NO_NUMBERS, n->a,
-                                 n->b);
+        /* pci.ids only: libpci 3.9 leaks a struct udev per lookup when udev's
+         * hwdb cannot be opened (it retries udev_new without freeing). */
+        n->res = pci_lookup_name(n->pacc, n->buf, n->size,
+                                 n->what | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB, n->a, n->b);
 }
 
 char *pcicfg_name(struct sriov_ctx *ctx, enum pci_name_kind what, uint16_t vendor,

@@ -183,6 +183,11 @@ int sriov_vf_routing_id(const struct sriov_pci_addr *pf, uint16_t offset, uint16
 /* libpci's dump reader uses a 256-byte fgets buffer. */
 #define DUMP_LINE_MAX 253
 
+static int hexval(char c)
+{
+        return isdigit((unsigned char)c) ? c - '0' : (tolower((unsigned char)c) - 'a' + 10);
+}
+
 static bool is_hex_run(const char *s, size_t n)
 {
         for (size_t i = 0; i < n; i++)
@@ -205,9 +210,7 @@ static bool is_device_line(const char *s, size_t len, unsigned *slot, unsigned *
                 const char *p = s + o;
                 if (is_hex_run(p, 2) && p[2] == ':' && is_hex_run(p + 3, 2) && p[5] == '.' &&
                     isxdigit((unsigned char)p[6]) && p[7] == ' ') {
-                        unsigned v;
-                        sscanf(p + 3, "%2x", &v);
-                        *slot = v;
+                        *slot = (unsigned)(hexval(p[3]) << 4 | hexval(p[4]));
                         *fn = isdigit((unsigned char)p[6]) ? (unsigned)(p[6] - '0') : 99;
                         return true;
                 }
