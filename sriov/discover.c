@@ -700,7 +700,10 @@ int sriov_inventory_find(struct sriov_ctx *ctx, struct sriov_inventory *inv, con
         }
         free(path);
         path = NULL;
-        if (!canon[0] && asprintf(&path, "class/net/%s", device) >= 0 && sysfs_exists(ctx, path))
+        /* an interface name is one path component: "", "..", "a/b" name no interface */
+        bool ifname = device[0] && !strchr(device, '/') && strcmp(device, ".") != 0 &&
+                      strcmp(device, "..") != 0;
+        if (!canon[0] && ifname && asprintf(&path, "class/net/%s", device) >= 0 && sysfs_exists(ctx, path))
                 return ctx_fail(ctx, -ENOTSUP, "network interface %s is not on an SR-IOV physical function",
                                 device);
         if (ctx->pci_dump)
