@@ -180,6 +180,8 @@ int fx_symlink(const char *root, const char *link, const char *target)
         size_t common = 0;
         while (common < ln && common < tn && strcmp(lc[common], tc[common]) == 0)
                 common++;
+        if (common == tn && common > 0)
+                common--; /* a link to an ancestor names it: "../../../0000:02:00.0" */
         size_t size = 1;
         for (size_t i = common; i < ln; i++)
                 size += 3;
@@ -518,6 +520,7 @@ int fx_tree_standard(const char *root)
         TRY(fx_write(root, "devices/pci0000:00/0000:00:03.0/0000:02:00.0/current_link_speed",
                      "2.5 GT/s PCIe\n"));
         TRY(fx_write(root, "devices/pci0000:00/0000:00:03.0/0000:02:00.0/current_link_width", "4\n"));
+        TRY(fx_bridge(root, "0000:00:1c.0", "pci0000:00", 0x03, 0x03));
         struct fx_pci nic = {.addr = "0000:03:00.0", .parent = "pci0000:00/0000:00:1c.0",
                              .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000,
                              .driver = "e1000e", .iommu_group = 20, .numa_node = 0,

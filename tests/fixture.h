@@ -126,7 +126,8 @@ int fx_sriov_pf(const char *root, const struct fx_pci *pf, const struct fx_sriov
  *    10, NUMA 0), config space with SR-IOV at 0x160 (ARI on, total 8,
  *    NumVFs 7, offset 128, stride 2, VF device 10ca); 7 VFs 02:10.0, 10.2,
  *    10.4, 10.6, 11.0, 11.2, 11.4 (igbvf, enp2s0f0v0.., groups 11..17);
- *  - NIC without SR-IOV 0000:03:00.0 (8086:10d3, e1000e, eno1, group 20);
+ *  - NIC without SR-IOV 0000:03:00.0 (8086:10d3, e1000e, eno1, group 20)
+ *    below bridge 0000:00:1c.0 (buses 03-03);
  *  - veth0 (virtual, DEVTYPE=veth) and lo (type 772: not Ethernet);
  *  - netdevsim1 on bus netdevsim: sriov_totalvfs 4, sriov_numvfs 2,
  *    netdev eni1np1.
