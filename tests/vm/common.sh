@@ -49,6 +49,7 @@ rig_show_tail() { # FILE LINES TITLE
 }
 
 # The outputs of tests/vm/build that run-in-vm needs (paths).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 rig_paths() {
 	RIG_VMLINUX=$RIG_CACHE/current/vmlinux
 	RIG_INITRAMFS=$RIG_CACHE/current/initramfs.cpio

@@ -137,9 +137,9 @@ pci_dev() { echo "/sys/bus/pci/devices/$1"; }
 pci_find() {
 	local d
 	for d in /sys/bus/pci/devices/*; do
-		[ "$(<"$d/vendor")" = "0x$1" ] && [ "$(<"$d/device")" = "0x$2" ] || continue
-		[ -e "$d/physfn" ] && continue
-		echo "${d##*/}"
+		if [ "$(<"$d/vendor")" = "0x$1" ] && [ "$(<"$d/device")" = "0x$2" ] && [ ! -e "$d/physfn" ]; then
+			echo "${d##*/}"
+		fi
 	done
 }
 # pci_netdevs ADDR : the netdev names of a PCI function (none: empty)
@@ -244,11 +244,12 @@ wait_netdev() { # DEV [TIMEOUT=30]
 }
 
 # ------------------------------------------------------------------ igb (82576)
-RIG_IGB_PF_ID="8086 10c9"
-RIG_IGB_VF_ID="8086 10ca"
+RIG_IGB_PF_ID=(8086 10c9)
+# shellcheck disable=SC2034 # for tests
+RIG_IGB_VF_ID=(8086 10ca)
 _igb_pfs_ready() {
 	local pf n=0
-	for pf in $(pci_find $RIG_IGB_PF_ID); do
+	for pf in $(pci_find "${RIG_IGB_PF_ID[@]}"); do
 		[ -n "$(pci_netdevs "$pf")" ] || return 1
 		n=$((n + 1))
 	done
@@ -257,10 +258,10 @@ _igb_pfs_ready() {
 # igb_load [TIMEOUT=60] : modprobe igb and igbvf, wait for every PF's netdev
 igb_load() {
 	local timeout=${1:-60}
-	modprobe igb && modprobe igbvf || {
+	if ! modprobe igb || ! modprobe igbvf; then
 		echo "igb_load: modprobe igb igbvf failed" >&2
 		return 1
-	}
+	fi
 	wait_for "$timeout" _igb_pfs_ready || {
 		echo "igb_load: expected ${RIG_IGB:-2} igb PFs with netdevs, have: $(rig_igb_pfs | tr '\n' ';')" >&2
 		return 1
@@ -269,7 +270,7 @@ igb_load() {
 # rig_igb_pfs : one line per igb PF: "ADDRESS NETDEV"
 rig_igb_pfs() {
 	local pf
-	for pf in $(pci_find $RIG_IGB_PF_ID); do
+	for pf in $(pci_find "${RIG_IGB_PF_ID[@]}"); do
 		echo "$pf $(pci_netdevs "$pf" | head -n1)"
 	done
 }
@@ -287,7 +288,13 @@ nsim_sys() { echo "/sys/bus/netdevsim/devices/netdevsim$1"; }
 nsim_dbg() { echo "/sys/kernel/debug/netdevsim/netdevsim$1"; }
 _nsim_has_netdev() { [ -n "$(ls "$(nsim_sys "$1")/net" 2>/dev/null)" ]; }
 # nsim_netdev ID : netdev name of the first port of netdevsim device ID
-nsim_netdev() { ls "$(nsim_sys "$1")/net" | head -n1; }
+nsim_netdev() {
+	local n
+	for n in "$(nsim_sys "$1")"/net/*; do
+		[ -e "$n" ] && echo "${n##*/}" && return 0
+	done
+	return 1
+}
 # nsim_new ID [NUM_VFS=0] [PORTS=1] : create netdevsim device ID (loading the
 # rig's patched netdevsim.ko), give it NUM_VFS VFs; prints its first netdev.
 nsim_new() {

@@ -17,7 +17,7 @@ json_map() {
 	local k v
 	_map=()
 	while IFS=$'\t' read -r k v; do
-		_map[$k]=$v
+		_map["$k"]=$v
 	done < <(jq -r 'paths(type != "object" and type != "array") as $p
 		| [($p | map(tostring) | join(".")), (getpath($p) | tostring)] | @tsv')
 }
@@ -29,21 +29,21 @@ lspci_sriov() {
 	_cap=()
 	out=$(lspci -vvv -s "$2")
 	[[ $out =~ Capabilities:\ \[([0-9a-f]+)\ v([0-9]+)\]\ Single\ Root\ I/O\ Virtualization ]] || return 1
-	_cap[position]=$((16#${BASH_REMATCH[1]}))
-	_cap[version]=${BASH_REMATCH[2]}
+	_cap["position"]=$((16#${BASH_REMATCH[1]}))
+	_cap["version"]=${BASH_REMATCH[2]}
 	[[ $out =~ IOVCtl:[[:space:]]+Enable([+-]).*MSE([+-])\ ARIHierarchy([+-]) ]] || return 1
-	_cap[vf_enable]=$([ "${BASH_REMATCH[1]}" = + ] && echo true || echo false)
-	_cap[vf_mse]=$([ "${BASH_REMATCH[2]}" = + ] && echo true || echo false)
-	_cap[ari_capable_hierarchy]=$([ "${BASH_REMATCH[3]}" = + ] && echo true || echo false)
+	_cap["vf_enable"]=$([ "${BASH_REMATCH[1]}" = + ] && echo true || echo false)
+	_cap["vf_mse"]=$([ "${BASH_REMATCH[2]}" = + ] && echo true || echo false)
+	_cap["ari_capable_hierarchy"]=$([ "${BASH_REMATCH[3]}" = + ] && echo true || echo false)
 	[[ $out =~ Initial\ VFs:\ ([0-9]+),\ Total\ VFs:\ ([0-9]+),\ Number\ of\ VFs:\ ([0-9]+),\ Function\ Dependency\ Link:\ ([0-9a-f]+) ]] || return 1
-	_cap[initial_vfs]=${BASH_REMATCH[1]}
-	_cap[total_vfs]=${BASH_REMATCH[2]}
-	_cap[num_vfs]=${BASH_REMATCH[3]}
-	_cap[function_dependency_link]=$((16#${BASH_REMATCH[4]}))
+	_cap["initial_vfs"]=${BASH_REMATCH[1]}
+	_cap["total_vfs"]=${BASH_REMATCH[2]}
+	_cap["num_vfs"]=${BASH_REMATCH[3]}
+	_cap["function_dependency_link"]=$((16#${BASH_REMATCH[4]}))
 	[[ $out =~ VF\ offset:\ ([0-9]+),\ stride:\ ([0-9]+),\ Device\ ID:\ ([0-9a-f]+) ]] || return 1
-	_cap[first_vf_offset]=${BASH_REMATCH[1]}
-	_cap[vf_stride]=${BASH_REMATCH[2]}
-	_cap[vf_device_id]=${BASH_REMATCH[3]}
+	_cap["first_vf_offset"]=${BASH_REMATCH[1]}
+	_cap["vf_stride"]=${BASH_REMATCH[2]}
+	_cap["vf_device_id"]=${BASH_REMATCH[3]}
 }
 
 # vf_rid_addr PF_ADDR OFFSET STRIDE INDEX : the address SR-IOV routing IDs give VF INDEX
@@ -176,7 +176,7 @@ list_json() {
 section "devices"
 check "load igb/igbvf" igb_load
 check "modprobe nvme" modprobe nvme
-mapfile -t IGB < <(pci_find $RIG_IGB_PF_ID)
+mapfile -t IGB < <(pci_find "${RIG_IGB_PF_ID[@]}")
 mapfile -t NVME < <(rig_nvme_pfs)
 note "igb PFs: ${IGB[*]:-none}; NVMe PFs: ${NVME[*]:-none}"
 
