@@ -101,6 +101,27 @@ static int parse_u64(const char *s, int base, uint64_t *ret)
         return 0;
 }
 
+/* A value as quoted in messages: its first 64 bytes, printable ASCII as is
+ * and any other byte as \xNN, so messages stay valid UTF-8 text (they end
+ * up in JSON and XML) whatever the file holds. */
+#define QUOTE_MAX 64
+static const char *quote(const char *s, char buf[static QUOTE_MAX * 4 + 4])
+{
+        char *p = buf;
+        size_t i = 0;
+        for (; s[i] && i < QUOTE_MAX; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c >= 0x20 && c < 0x7f && c != '\\')
+                        *p++ = (char)c;
+                else
+                        p += sprintf(p, "\\x%02x", c);
+        }
+        if (s[i])
+                p += sprintf(p, "...");
+        *p = 0;
+        return buf;
+}
+
 int sysfs_read_u64(struct sriov_ctx *ctx, const char *path, int base, uint64_t max, uint64_t *ret)
 {
         _cleanup_free_ char *s = NULL;
@@ -108,19 +129,20 @@ int sysfs_read_u64(struct sriov_ctx *ctx, const char *path, int base, uint64_t m
         if (r < 0)
                 return r;
         uint64_t v;
+        char q[QUOTE_MAX * 4 + 4];
         r = parse_u64(s, base, &v);
         if (r == -EINVAL && !*s)
                 return ctx_fail(ctx, -EINVAL, "%s/%s: empty value, expected a number",
                                 ctx->sysfs_root, path);
         if (r == -EINVAL && s[0] == '-')
                 return ctx_fail(ctx, -ERANGE, "%s/%s: value '%s' is negative", ctx->sysfs_root,
-                                path, s);
+                                path, quote(s, q));
         if (r == -EINVAL)
-                return ctx_fail(ctx, -EINVAL, "%s/%s: value '%.64s' is not a %s number",
-                                ctx->sysfs_root, path, s, base == 16 ? "hexadecimal" : "decimal");
+                return ctx_fail(ctx, -EINVAL, "%s/%s: value '%s' is not a %s number",
+                                ctx->sysfs_root, path, quote(s, q), base == 16 ? "hexadecimal" : "decimal");
         if (r < 0 || v > max)
-                return ctx_fail(ctx, -ERANGE, "%s/%s: value '%.64s' is larger than %" PRIu64,
-                                ctx->sysfs_root, path, s, max);
+                return ctx_fail(ctx, -ERANGE, "%s/%s: value '%s' is larger than %" PRIu64,
+                                ctx->sysfs_root, path, quote(s, q), max);
         *ret = v;
         return 0;
 }
@@ -133,14 +155,15 @@ int sysfs_read_s64(struct sriov_ctx *ctx, const char *path, int64_t min, int64_t
                 return r;
         bool neg = s[0] == '-';
         uint64_t mag;
+        char q[QUOTE_MAX * 4 + 4];
         r = parse_u64(s + neg, 10, &mag);
         if (r == -EINVAL)
-                return ctx_fail(ctx, -EINVAL, "%s/%s: value '%.64s' is not a decimal number",
-                                ctx->sysfs_root, path, s);
+                return ctx_fail(ctx, -EINVAL, "%s/%s: value '%s' is not a decimal number",
+                                ctx->sysfs_root, path, quote(s, q));
         if (r < 0 || mag > (uint64_t)INT64_MAX || (neg ? -(int64_t)mag < min : (int64_t)mag > max))
                 return ctx_fail(ctx, -ERANGE,
-                                "%s/%s: value '%.64s' is outside %" PRId64 "..%" PRId64,
-                                ctx->sysfs_root, path, s, min, max);
+                                "%s/%s: value '%s' is outside %" PRId64 "..%" PRId64,
+                                ctx->sysfs_root, path, quote(s, q), min, max);
         *ret = neg ? -(int64_t)mag : (int64_t)mag;
         return 0;
 }
@@ -244,6 +267,13 @@ int sysfs_list(struct sriov_ctx *ctx, const char *dir, const char *prefix, char 
         int root = sysfs_root_fd(ctx);
         if (root < 0)
                 return root;
+        /* Grown geometrically, not with strv_push (which walks the vector
+         * each time): bus/pci/devices and class/net have thousands of
+         * entries on a host with many VFs. Always NULL-terminated. */
+        size_t n = 0, size = 16;
+        _cleanup_strv_free_ char **names = calloc(size, sizeof(char *));
+        if (!names)
+                return -ENOMEM;
         int fd = openat(root, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
@@ -253,7 +283,6 @@ int sysfs_list(struct sriov_ctx *ctx, const char *dir, const char *prefix, char 
                 close(fd);
                 return r;
         }
-        _cleanup_strv_free_ char **names = NULL;
         int r = 0;
         size_t plen = prefix ? strlen(prefix) : 0;
         struct dirent *de;
@@ -262,18 +291,25 @@ int sysfs_list(struct sriov_ctx *ctx, const char *dir, const char *prefix, char 
                         continue;
                 if (plen && strncmp(de->d_name, prefix, plen) != 0)
                         continue;
-                r = strv_push(&names, de->d_name);
-                if (r < 0)
+                if (n + 2 > size) {
+                        char **nv = realloc(names, 2 * size * sizeof(char *));
+                        if (!nv) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        names = nv;
+                        size *= 2;
+                }
+                names[n] = strdup(de->d_name);
+                if (!names[n]) {
+                        r = -ENOMEM;
                         break;
+                }
+                names[++n] = NULL;
         }
         closedir(d);
         if (r < 0)
                 return r;
-        if (!names) {
-                names = calloc(1, sizeof(char *));
-                if (!names)
-                        return -ENOMEM;
-        }
         strv_sort(names);
         *ret = TAKE_PTR(names);
         return 0;
