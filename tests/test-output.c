@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Renderings of a scanned fixture tree: JSON parsed back with json-c (the
+ * documented keys, null for absent values), XML parsed back with libxml2,
+ * aligned tables, and text that needs escaping. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "fixture.h"
+#include "internal.h"
+
+#define PF_DIR "devices/pci0000:00/0000:00:03.0/0000:02:00.0"
+
+struct env {
+        char *root;
+        struct sriov_ctx *ctx;
+        struct sriov_inventory *inv;
+};
+
+static int setup_tag(void **state, const char *tag)
+{
+        struct env *e = calloc(1, sizeof(*e));
+        if (!e)
+                return -1;
+        *state = e;
+        e->root = fx_tmpdir(tag);
+        if (!e->root || fx_tree_standard(e->root) < 0 || sriov_ctx_new(&e->ctx) < 0 ||
+            sriov_ctx_set_sysfs_root(e->ctx, e->root) < 0)
+                return -1;
+        return 0;
+}
+
+static int setup(void **state) { return setup_tag(state, "output"); }
+/* a root whose path needs escaping in JSON and XML */
+static int setup_odd(void **state) { return setup_tag(state, "o&d<d>\"q'"); }
+
+static int teardown(void **state)
+{
+        struct env *e = *state;
+        if (!e)
+                return 0;
+        sriov_inventory_free(e->inv);
+        sriov_ctx_free(e->ctx);
+        int r = fx_rm_rf(e->root);
+        free(e->root);
+        free(e);
+        return r;
+}
+
+static struct sriov_inventory *scan(struct env *e)
+{
+        sriov_inventory_free(e->inv);
+        e->inv = NULL;
+        int r = sriov_inventory_scan(e->ctx, &e->inv);
+        if (r < 0)
+                fail_msg("scan: %s (%s)", strerror(-r), sriov_ctx_error(e->ctx));
+        return e->inv;
+}
+
+/* Gives a VF of the PF link settings, as sriov_pf_read_vf_links would. */
+static void give_link(struct sriov_inventory *inv)
+{
+        struct sriov_vf *vf = &inv->pfs[0].vfs[1];
+        vf->has_link = true;
+        vf->link = (struct sriov_vf_link){
+                .present = SRIOV_VF_MAC | SRIOV_VF_VLAN | SRIOV_VF_VLAN_PROTO | SRIOV_VF_SPOOFCHK |
+                           SRIOV_VF_LINK_STATE | SRIOV_VF_RATE,
+                .mac = {0x02, 0x00, 0x5e, 0x00, 0x01, 0x02},
+                .vlan = 128,
+                .qos = 3,
+                .vlan_proto = 0x88a8,
+                .spoofchk = true,
+                .link_state = SRIOV_LINK_DISABLE,
+                .min_tx_rate = 0,
+                .max_tx_rate = 1000,
+        };
+        inv->pfs[0].netlink_num_vf = 7;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static json_object *get(json_object *o, const char *key)
+{
+        json_object *v = NULL;
+        if (!json_object_object_get_ex(o, key, &v))
+                fail_msg("no key \"%s\" in %s", key, json_object_to_json_string(o));
+        return v;
+}
+
+static void expect_null(json_object *o, const char *key)
+{
+        json_object *v = get(o, key);
+        if (v)
+                fail_msg("\"%s\" is %s, not null", key, json_object_to_json_string(v));
+}
+
+static void expect_str(json_object *o, const char *key, const char *want)
+{
+        json_object *v = get(o, key);
+        if (!json_object_is_type(v, json_type_string))
+                fail_msg("\"%s\" is not a string", key);
+        assert_string_equal(json_object_get_string(v), want);
+}
+
+static void expect_int(json_object *o, const char *key, int64_t want)
+{
+        json_object *v = get(o, key);
+        if (!json_object_is_type(v, json_type_int))
+                fail_msg("\"%s\" is %s, not an int", key, json_object_to_json_string(v));
+        assert_int_equal(json_object_get_int64(v), want);
+}
+
+static void expect_bool(json_object *o, const char *key, bool want)
+{
+        json_object *v = get(o, key);
+        if (!json_object_is_type(v, json_type_boolean))
+                fail_msg("\"%s\" is not a boolean", key);
+        assert_int_equal(json_object_get_boolean(v), want);
+}
+
+static json_object *expect_array(json_object *o, const char *key, size_t n)
+{
+        json_object *v = get(o, key);
+        if (!json_object_is_type(v, json_type_array))
+                fail_msg("\"%s\" is not an array", key);
+        assert_int_equal(json_object_array_length(v), n);
+        return v;
+}
+
+static json_object *parse_json(const char *text)
+{
+        enum json_tokener_error err;
+        json_object *o = json_tokener_parse_verbose(text, &err);
+        if (!o)
+                fail_msg("JSON does not parse (%s):\n%s", json_tokener_error_desc(err), text);
+        return o;
+}
+
+static void check_igb_pf(json_object *pf)
+{
+        expect_str(pf, "address", "0000:02:00.0");
+        expect_str(pf, "bus", "pci");
+        expect_str(pf, "vendor_id", "8086");
+        expect_str(pf, "device_id", "10c9");
+        expect_str(pf, "class", "020000");
+        get(pf, "vendor_name");
+        get(pf, "device_name");
+        get(pf, "class_name");
+        expect_str(pf, "driver", "igb");
+        json_object *nd = expect_array(pf, "netdevs", 1);
+        assert_string_equal(json_object_get_string(json_object_array_get_idx(nd, 0)), "enp2s0f0");
+        expect_int(pf, "numa_node", 0);
+        expect_int(pf, "iommu_group", 10);
+        expect_str(pf, "link_speed", "2.5 GT/s PCIe");
+        expect_int(pf, "link_width", 4);
+        json_object *s = get(pf, "sriov");
+        expect_int(s, "totalvfs", 8);
+        expect_int(s, "numvfs", 7);
+        expect_int(s, "offset", 128);
+        expect_int(s, "stride", 2);
+        expect_str(s, "vf_device", "10ca");
+        expect_bool(s, "drivers_autoprobe", true);
+        json_object *c = get(pf, "capability");
+        assert_non_null(c);
+        expect_int(c, "position", 0x160);
+        expect_int(c, "version", 1);
+        get(c, "capabilities");
+        expect_int(c, "control", 0x19);
+        expect_bool(c, "vf_enable", true);
+        expect_bool(c, "vf_mse", true);
+        expect_bool(c, "ari_capable_hierarchy", true);
+        get(c, "status");
+        expect_int(c, "initial_vfs", 8);
+        expect_int(c, "total_vfs", 8);
+        expect_int(c, "num_vfs", 7);
+        expect_int(c, "function_dependency_link", 0);
+        expect_int(c, "first_vf_offset", 128);
+        expect_int(c, "vf_stride", 2);
+        expect_str(c, "vf_device_id", "10ca");
+        expect_int(c, "supported_page_sizes", 0x553);
+        expect_int(c, "system_page_size", 1);
+        json_object *bars = expect_array(c, "vf_bars", 2);
+        json_object *b0 = json_object_array_get_idx(bars, 0);
+        expect_int(b0, "index", 0);
+        expect_str(b0, "type", "mem64");
+        expect_bool(b0, "prefetchable", true);
+        expect_str(b0, "address", "0xe0000000");
+        json_object *b1 = json_object_array_get_idx(bars, 1);
+        expect_int(b1, "index", 3);
+        expect_str(b1, "type", "mem64");
+        expect_str(b1, "address", "0xe0400000");
+        json_object *vfs = expect_array(pf, "vfs", 7);
+        static const char *const addrs[] = {"0000:02:10.0", "0000:02:10.2", "0000:02:10.4", "0000:02:10.6",
+                                            "0000:02:11.0", "0000:02:11.2", "0000:02:11.4"};
+        for (size_t i = 0; i < 7; i++) {
+                json_object *vf = json_object_array_get_idx(vfs, i);
+                expect_int(vf, "index", (int64_t)i);
+                expect_str(vf, "address", addrs[i]);
+                expect_str(vf, "expected_address", addrs[i]);
+                expect_str(vf, "driver", "igbvf");
+                expect_array(vf, "netdevs", 1);
+                expect_int(vf, "iommu_group", 11 + (int64_t)i);
+        }
+        expect_array(pf, "warnings", 0);
+}
+
+static void json_list(void **state)
+{
+        struct env *e = *state;
+        struct sriov_inventory *inv = scan(e);
+        char *text = NULL;
+        assert_int_equal(sriov_render_json(inv, NULL, &text), 0);
+        json_object *root = parse_json(text);
+        json_object *pfs = expect_array(root, "physical_functions", 2);
+        check_igb_pf(json_object_array_get_idx(pfs, 0));
+        /* netdevsim: no IDs, no capability, no offset: null, not invented */
+        json_object *ns = json_object_array_get_idx(pfs, 1);
+        expect_str(ns, "address", "netdevsim1");
+        expect_str(ns, "bus", "netdevsim");
+        expect_null(ns, "vendor_id");
+        expect_null(ns, "device_id");
+        expect_null(ns, "class");
+        expect_null(ns, "numa_node");
+        expect_null(ns, "iommu_group");
+        expect_null(ns, "link_speed");
+        expect_null(ns, "link_width");
+        expect_null(ns, "capability");
+        expect_null(ns, "netlink_num_vf");
+        json_object *s = get(ns, "sriov");
+        expect_int(s, "totalvfs", 4);
+        expect_int(s, "numvfs", 2);
+        expect_null(s, "offset");
+        expect_null(s, "stride");
+        expect_null(s, "vf_device");
+        expect_null(s, "drivers_autoprobe");
+        json_object *vfs = expect_array(ns, "vfs", 2);
+        json_object *vf = json_object_array_get_idx(vfs, 1);
+        expect_int(vf, "index", 1);
+        expect_null(vf, "address");
+        expect_null(vf, "expected_address");
+        expect_null(vf, "driver");
+        expect_null(vf, "iommu_group");
+        expect_null(vf, "link");
+        json_object *lowers = expect_array(root, "macvtap_lower_devices", 2);
+        json_object *l0 = json_object_array_get_idx(lowers, 0);
+        expect_str(l0, "name", "eno1");
+        expect_str(l0, "kind", "physical");
+        expect_str(l0, "driver", "e1000e");
+        expect_str(l0, "device", "0000:03:00.0");
+        json_object *l1 = json_object_array_get_idx(lowers, 1);
+        expect_str(l1, "name", "veth0");
+        expect_str(l1, "kind", "veth");
+        expect_null(l1, "driver");
+        expect_null(l1, "device");
+        expect_array(root, "warnings", 0);
+        json_object_put(root);
+        free(text);
+}
+
+static void json_show(void **state)
+{
+        struct env *e = *state;
+        struct sriov_inventory *inv = scan(e);
+        give_link(inv);
+        char *text = NULL;
+        assert_int_equal(sriov_render_json(inv, &inv->pfs[0], &text), 0);
+        json_object *pf = parse_json(text);
+        check_igb_pf(pf);
+        expect_int(pf, "netlink_num_vf", 7);
+        json_object *vfs = get(pf, "vfs");
+        expect_null(json_object_array_get_idx(vfs, 0), "link");
+        json_object *l = get(json_object_array_get_idx(vfs, 1), "link");
+        assert_non_null(l);
+        expect_str(l, "mac", "02:00:5e:00:01:02");
+        expect_int(l, "vlan", 128);
+        expect_int(l, "qos", 3);
+        expect_str(l, "vlan_proto", "802.1ad");
+        expect_bool(l, "spoofchk", true);
+        expect_null(l, "trust");
+        expect_str(l, "link_state", "disable");
+        expect_int(l, "min_tx_rate", 0);
+        expect_int(l, "max_tx_rate", 1000);
+        expect_null(l, "query_rss");
+        json_object_put(pf);
+        free(text);
+}
+
+/* Broken sysfs values: null in JSON, the warning carried as a string. */
+static void json_broken_values(void **state)
+{
+        struct env *e = *state;
+        assert_int_equal(fx_write(e->root, PF_DIR "/sriov_totalvfs", "-1\n"), 0);
+        assert_int_equal(fx_write(e->root, PF_DIR "/sriov_stride", "18446744073709551616\n"), 0);
+        assert_int_equal(fx_write(e->root, PF_DIR "/sriov_vf_device", "\n"), 0);
+        struct sriov_inventory *inv = scan(e);
+        char *text = NULL;
+        assert_int_equal(sriov_render_json(inv, NULL, &text), 0);
+        json_object *root = parse_json(text);
+        json_object *pf = json_object_array_get_idx(get(root, "physical_functions"), 0);
+        json_object *s = get(pf, "sriov");
+        expect_null(s, "totalvfs");
+        expect_null(s, "stride");
+        expect_null(s, "vf_device");
+        expect_int(s, "numvfs", 7);
+        json_object *w = expect_array(pf, "warnings", 3);
+        assert_contains(json_object_get_string(json_object_array_get_idx(w, 0)), "sriov_totalvfs");
+        json_object_put(root);
+        free(text);
+}
+
+/* ---- XML ------------------------------------------------------------------ */
+
+static xmlDocPtr parse_xml(const char *text)
+{
+        xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "sriov.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        if (!doc) {
+                const xmlError *err = xmlGetLastError();
+                fail_msg("XML is not well-formed (%s):\n%s", err ? err->message : "?", text);
+        }
+        return doc;
+}
+
+/* The string value of an XPath expression. */
+static char *xpath(xmlDocPtr doc, const char *expr)
+{
+        xmlXPathContextPtr x = xmlXPathNewContext(doc);
+        assert_non_null(x);
+        xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, x);
+        assert_non_null(o);
+        xmlChar *s = xmlXPathCastToString(o);
+        char *r = strdup((const char *)s);
+        xmlFree(s);
+        xmlXPathFreeObject(o);
+        xmlXPathFreeContext(x);
+        return r;
+}
+
+static void expect_xpath(xmlDocPtr doc, const char *expr, const char *want)
+{
+        char *got = xpath(doc, expr);
+        if (strcmp(got, want) != 0)
+                fail_msg("%s is \"%s\", expected \"%s\"", expr, got, want);
+        free(got);
+}
+
+static void xml_list(void **state)
+{
+        struct env *e = *state;
+        struct sriov_inventory *inv = scan(e);
+        give_link(inv);
+        char *text = NULL;
+        assert_int_equal(sriov_render_xml(inv, NULL, &text), 0);
+        xmlDocPtr doc = parse_xml(text);
+        expect_xpath(doc, "name(/*)", "sriov");
+        expect_xpath(doc, "count(/sriov/pf)", "2");
+        expect_xpath(doc, "/sriov/pf[1]/@address", "0000:02:00.0");
+        expect_xpath(doc, "/sriov/pf[1]/@bus", "pci");
+        expect_xpath(doc, "/sriov/pf[1]/vendor/@id", "8086");
+        expect_xpath(doc, "/sriov/pf[1]/driver", "igb");
+        expect_xpath(doc, "/sriov/pf[1]/netdev", "enp2s0f0");
+        expect_xpath(doc, "/sriov/pf[1]/iommu_group", "10");
+        expect_xpath(doc, "/sriov/pf[1]/sriov/@totalvfs", "8");
+        expect_xpath(doc, "/sriov/pf[1]/sriov/@vf_device", "10ca");
+        expect_xpath(doc, "/sriov/pf[1]/capability/@first_vf_offset", "128");
+        expect_xpath(doc, "/sriov/pf[1]/capability/@vf_stride", "2");
+        expect_xpath(doc, "/sriov/pf[1]/capability/@ari_capable_hierarchy", "yes");
+        expect_xpath(doc, "count(/sriov/pf[1]/capability/vf_bar)", "2");
+        expect_xpath(doc, "count(/sriov/pf[1]/vf)", "7");
+        expect_xpath(doc, "/sriov/pf[1]/vf[7]/@address", "0000:02:11.4");
+        expect_xpath(doc, "/sriov/pf[1]/vf[7]/@expected_address", "0000:02:11.4");
+        expect_xpath(doc, "/sriov/pf[1]/vf[2]/link/@mac", "02:00:5e:00:01:02");
+        expect_xpath(doc, "/sriov/pf[1]/vf[2]/link/@vlan_proto", "802.1ad");
+        expect_xpath(doc, "count(/sriov/pf[1]/vf[2]/link/@trust)", "0"); /* absent: not written */
+        expect_xpath(doc, "count(/sriov/pf[1]/vf[1]/link)", "0");
+        /* netdevsim: absent values are absent attributes */
+        expect_xpath(doc, "/sriov/pf[2]/@address", "netdevsim1");
+        expect_xpath(doc, "count(/sriov/pf[2]/sriov/@offset)", "0");
+        expect_xpath(doc, "/sriov/pf[2]/sriov/@numvfs", "2");
+        expect_xpath(doc, "count(/sriov/pf[2]/capability)", "0");
+        expect_xpath(doc, "count(/sriov/pf[2]/vf)", "2");
+        expect_xpath(doc, "count(/sriov/pf[2]/vf[1]/@address)", "0");
+        expect_xpath(doc, "count(/sriov/macvtap_lower)", "2");
+        expect_xpath(doc, "/sriov/macvtap_lower[1]/@name", "eno1");
+        expect_xpath(doc, "/sriov/macvtap_lower[2]/@kind", "veth");
+        xmlFreeDoc(doc);
+        free(text);
+        /* one PF: <pf> is the root */
+        assert_int_equal(sriov_render_xml(inv, &inv->pfs[1], &text), 0);
+        doc = parse_xml(text);
+        expect_xpath(doc, "name(/*)", "pf");
+        expect_xpath(doc, "/pf/@address", "netdevsim1");
+        xmlFreeDoc(doc);
+        free(text);
+}
+
+/* ---- text needing escapes ------------------------------------------------ */
+
+/* The root path holds & < > " ': warnings naming files must survive both
+ * renderings. */
+static void escaping(void **state)
+{
+        struct env *e = *state;
+        assert_int_equal(fx_write(e->root, PF_DIR "/sriov_numvfs", "<7>&\"\n"), 0);
+        struct sriov_inventory *inv = scan(e);
+        const char *w = strv_find3(inv->pfs[0].warnings, "sriov_numvfs", NULL, NULL);
+        assert_non_null(w);
+        assert_contains(w, e->root);
+        char *text = NULL;
+        assert_int_equal(sriov_render_json(inv, NULL, &text), 0);
+        json_object *root = parse_json(text);
+        json_object *pf = json_object_array_get_idx(get(root, "physical_functions"), 0);
+        json_object *ws = get(pf, "warnings");
+        bool found = false;
+        for (size_t i = 0; i < json_object_array_length(ws); i++)
+                found |= strcmp(json_object_get_string(json_object_array_get_idx(ws, i)), w) == 0;
+        assert_true(found);
+        json_object_put(root);
+        free(text);
+        assert_int_equal(sriov_render_xml(inv, NULL, &text), 0);
+        xmlDocPtr doc = parse_xml(text);
+        char *got = xpath(doc, "/sriov/pf[1]/warning[contains(., 'sriov_numvfs')]");
+        assert_string_equal(got, w);
+        free(got);
+        xmlFreeDoc(doc);
+        free(text);
+}
+
+/* Bytes that are not text in a sysfs value: the renderings stay valid
+ * UTF-8 / well-formed XML. */
+static void binary_values(void **state)
+{
+        struct env *e = *state;
+        static const char *const values[] = {
+                "\xff\xfe\n",                 /* not UTF-8 */
+                "\x01\x02\x1b[31m\n",         /* control characters (not allowed in XML 1.0) */
+                "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n", /* cut mid-character */
+        };
+        for (size_t i = 0; i < ELEMENTSOF(values); i++) {
+                assert_int_equal(fx_write(e->root, PF_DIR "/sriov_totalvfs", "%s", values[i]), 0);
+                struct sriov_inventory *inv = scan(e);
+                assert_int_equal(inv->pfs[0].totalvfs, SRIOV_ABSENT);
+                assert_warning(inv->pfs[0].warnings, "sriov_totalvfs", NULL, NULL);
+                if (i == 0) /* the value is quoted with its bytes escaped */
+                        assert_warning(inv->pfs[0].warnings, "sriov_totalvfs", "'\\xff\\xfe'", NULL);
+                char *text = NULL;
+                assert_int_equal(sriov_render_xml(inv, NULL, &text), 0);
+                xmlDocPtr doc = parse_xml(text);
+                xmlFreeDoc(doc);
+                free(text);
+                assert_int_equal(sriov_render_json(inv, NULL, &text), 0);
+                enum json_tokener_error err;
+                struct json_tokener *tok = json_tokener_new();
+                json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+                json_object *o = json_tokener_parse_ex(tok, text, (int)strlen(text));
+                err = json_tokener_get_error(tok);
+                if (!o)
+                        fail_msg("value %zu: JSON does not parse strictly (%s)", i,
+                                 json_tokener_error_desc(err));
+                json_object_put(o);
+                json_tokener_free(tok);
+                free(text);
+        }
+}
+
+/* ---- tables ---------------------------------------------------------------- */
+
+/* Every block of the table text: rows line up under the header's columns. */
+static void check_aligned(const char *text)
+{
+        char *copy = strdup(text), *save = NULL;
+        assert_non_null(copy);
+        size_t starts[32], n_starts = 0, blocks = 0, rows = 0;
+        bool in_block = false;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                size_t len = strlen(line);
+                /* titles ("VFs of ...:") end with ':' and have no column gap */
+                bool title = len && line[len - 1] == ':' && !strstr(line, "  ");
+                if (title) {
+                        in_block = false;
+                        continue;
+                }
+                if (!in_block) {
+                        /* a header: columns start after two spaces (or at the indent) */
+                        n_starts = 0;
+                        size_t i = 0;
+                        while (line[i] == ' ')
+                                i++;
+                        starts[n_starts++] = i;
+                        for (; i + 2 < len && n_starts < 32; i++)
+                                if (line[i] == ' ' && line[i + 1] == ' ' && line[i + 2] != ' ')
+                                        starts[n_starts++] = i + 2;
+                        assert_true(n_starts >= 4);
+                        in_block = true;
+                        blocks++;
+                        continue;
+                }
+                rows++;
+                for (size_t c = 0; c < n_starts; c++) {
+                        size_t s = starts[c];
+                        if (s >= len || line[s] == ' ' || (s >= 2 && (line[s - 1] != ' ' || line[s - 2] != ' ')))
+                                fail_msg("column %zu (at %zu) not aligned in:\n%s\n---\n%s", c, s, line, text);
+                }
+        }
+        /* PF table, two VF tables, the lower devices */
+        assert_int_equal(blocks, 4);
+        assert_true(rows >= 2 + 7 + 2 + 2);
+        free(copy);
+}
+
+static void table(void **state)
+{
+        struct env *e = *state;
+        struct sriov_inventory *inv = scan(e);
+        char *text = NULL;
+        assert_int_equal(sriov_render_table(inv, &text), 0);
+        print_message("%s", text);
+        check_aligned(text);
+        assert_contains(text, "0000:02:00.0");
+        assert_contains(text, "0000:02:11.4");
+        assert_contains(text, "netdevsim1");
+        assert_contains(text, "veth0");
+        free(text);
+        /* long and absent values still line up */
+        assert_int_equal(fx_write(e->root, PF_DIR "/sriov_totalvfs", "x\n"), 0);
+        assert_int_equal(fx_netdev(e->root, NULL, "a-very-long-name0", "dummy", 1), 0);
+        inv = scan(e);
+        assert_int_equal(sriov_render_table(inv, &text), 0);
+        check_aligned(text);
+        free(text);
+        /* nothing at all */
+        struct sriov_inventory empty = {0};
+        assert_int_equal(sriov_render_table(&empty, &text), 0);
+        assert_contains(text, "no SR-IOV physical functions");
+        free(text);
+}
+
+static void detail(void **state)
+{
+        struct env *e = *state;
+        struct sriov_inventory *inv = scan(e);
+        give_link(inv);
+        char *text = NULL;
+        assert_int_equal(sriov_render_pf_detail(&inv->pfs[0], &text), 0);
+        print_message("%s", text);
+        assert_contains(text, "0000:02:00.0");
+        assert_contains(text, "0000:02:11.4");
+        assert_contains(text, "02:00:5e:00:01:02");
+        assert_contains(text, "128");
+        free(text);
+        assert_int_equal(sriov_render_pf_detail(&inv->pfs[1], &text), 0);
+        assert_contains(text, "netdevsim1");
+        free(text);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(json_list, setup, teardown),
+                cmocka_unit_test_setup_teardown(json_show, setup, teardown),
+                cmocka_unit_test_setup_teardown(json_broken_values, setup, teardown),
+                cmocka_unit_test_setup_teardown(xml_list, setup, teardown),
+                cmocka_unit_test_setup_teardown(escaping, setup_odd, teardown),
+                cmocka_unit_test_setup_teardown(binary_values, setup, teardown),
+                cmocka_unit_test_setup_teardown(table, setup, teardown),
+                cmocka_unit_test_setup_teardown(detail, setup, teardown),
+        };
+        int r = cmocka_run_group_tests(tests, NULL, NULL);
+        xmlCleanupParser();
+        return r;
+}
