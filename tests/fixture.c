@@ -22,9 +22,13 @@ static int fail(int r, const char *what, const char *root, const char *path)
 
 char *fx_tmpdir(const char *tag)
 {
+        /* $TMPDIR, else /dev/shm: trees of thousands of small files are
+         * written and removed an order of magnitude faster on tmpfs */
         const char *tmp = getenv("TMPDIR");
+        if (!tmp || !*tmp)
+                tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
         char *dir;
-        if (asprintf(&dir, "%s/sriov-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", tag) < 0)
+        if (asprintf(&dir, "%s/sriov-%s-XXXXXX", tmp, tag) < 0)
                 return NULL;
         if (!mkdtemp(dir)) {
                 fprintf(stderr, "fixture: mkdtemp %s: %s\n", dir, strerror(errno));

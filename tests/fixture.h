@@ -28,8 +28,8 @@
 
 /* ---- files ---------------------------------------------------------------- */
 
-/* A fresh directory under $TMPDIR (or /tmp) named sriov-TAG-XXXXXX; malloc'd,
- * NULL on failure. */
+/* A fresh directory under $TMPDIR (else /dev/shm, else /tmp) named
+ * sriov-TAG-XXXXXX; malloc'd, NULL on failure. */
 char *fx_tmpdir(const char *tag);
 /* Removes a tree (no symlink is followed). Missing is not an error. */
 int fx_rm_rf(const char *dir);

@@ -152,7 +152,7 @@ static void scale_tree(void **state)
         (void)state;
         char *dir = fx_tmpdir("scale");
         assert_non_null(dir);
-        assert_int_equal(fx_tree_scale(dir, 2, 260), 0);
+        assert_int_equal(fx_tree_scale(dir, 2, 252), 0);
         struct sriov_ctx *ctx;
         assert_int_equal(sriov_ctx_new(&ctx), 0);
         assert_int_equal(sriov_ctx_set_sysfs_root(ctx, dir), 0);
@@ -165,9 +165,9 @@ static void scale_tree(void **state)
                 print_strv("warning", pf->warnings);
                 assert_int_equal(strv_count(pf->warnings), 0);
                 assert_true(pf->has_cap);
-                assert_int_equal(pf->n_vfs, 260);
+                assert_int_equal(pf->n_vfs, 252);
                 assert_string_equal(pf->driver, "ice");
-                assert_string_equal(pf->vfs[259].driver, "iavf");
+                assert_string_equal(pf->vfs[251].driver, "iavf");
                 for (size_t j = 0; j < pf->n_vfs; j++)
                         assert_string_equal(pf->vfs[j].address, pf->vfs[j].expected);
         }
