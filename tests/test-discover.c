@@ -334,6 +334,42 @@ static void broken_other_attrs(void **state)
         assert_warning(pf->warnings, "sriov_numvfs", NULL, NULL);
 }
 
+/* Trees no kernel writes: link loops, dangling links, files where
+ * directories belong, odd virtfn names. The scan copes and says what. */
+static void hostile_tree(void **state)
+{
+        struct env *e = *state;
+        const char *r = e->root;
+        assert_int_equal(fx_symlink_raw(r, "class/net/loop0", "loop0"), 0);
+        assert_int_equal(fx_symlink_raw(r, "class/net/loop1", "../../class/net/loop2"), 0);
+        assert_int_equal(fx_symlink_raw(r, "class/net/loop2", "../../class/net/loop1"), 0);
+        assert_int_equal(fx_symlink_raw(r, "bus/pci/devices/0000:07:00.0", "../nowhere"), 0);
+        assert_int_equal(fx_symlink_raw(r, "bus/pci/devices/not-an-address", "../nowhere"), 0);
+        assert_int_equal(fx_mkdir_p(r, PF_DIR "/virtfn7"), 0); /* a directory, not a link */
+        assert_int_equal(fx_write(r, PF_DIR "/virtfn99999999999", "x"), 0);
+        assert_int_equal(fx_write(r, PF_DIR "/virtfnx", "x"), 0);
+        assert_int_equal(fx_write(r, PF_DIR "/virtfn", "x"), 0);
+        assert_int_equal(fx_symlink_raw(r, PF_DIR "/iommu_group", "../../../../kernel/iommu_groups/-5"), 0);
+        assert_int_equal(fx_symlink_raw(r, PF_DIR "/driver", "/"), 0);
+        assert_int_equal(fx_netdev(r, NULL, "weird", NULL, 1), 0);
+        assert_int_equal(fx_write(r, "devices/virtual/net/weird/type", "ether\n"), 0);
+        assert_int_equal(fx_symlink_raw(r, "devices/netdevsim1/net/eni1np1/device", "../../../../../../.."), 0);
+        struct sriov_inventory *inv = scan(e);
+        struct sriov_pf *pf = pf_by_addr(inv, "0000:02:00.0");
+        print_strv("warning", pf->warnings);
+        print_strv("inventory warning", inv->warnings);
+        assert_int_equal(pf->n_vfs, 8); /* virtfn0..7; the junk names are not VFs */
+        assert_string_equal(pf->vfs[7].address, "");
+        assert_warning(pf->warnings, "virtfn7", "not a link to a PCI function", NULL);
+        assert_int_equal(pf->iommu_group, SRIOV_ABSENT);
+        assert_int_equal(pf->vfs[6].iommu_group, 17);
+        assert_warning(inv->warnings, "loop0", NULL, NULL);
+        assert_warning(inv->warnings, "weird/type", "'ether'", NULL);
+        assert_null(lower(inv, "loop0"));
+        assert_null(lower(inv, "weird"));
+        assert_non_null(lower(inv, "eno1"));
+}
+
 /* ---- cross-checks ------------------------------------------------------- */
 
 static void routing_mismatch(void **state)
@@ -653,6 +689,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(empty_tree, setup_empty, teardown),
                 cmocka_unit_test_setup_teardown(broken_values, setup_standard, teardown),
                 cmocka_unit_test_setup_teardown(broken_other_attrs, setup_standard, teardown),
+                cmocka_unit_test_setup_teardown(hostile_tree, setup_standard, teardown),
                 cmocka_unit_test_setup_teardown(routing_mismatch, setup_standard, teardown),
                 cmocka_unit_test_setup_teardown(bridge_subordinate, setup_empty, teardown),
                 cmocka_unit_test_setup_teardown(bridge_ari_off, setup_empty, teardown),
