@@ -551,19 +551,43 @@ static int scan_netdev_pf(struct sriov_ctx *ctx, struct sriov_inventory *inv, co
         return r;
 }
 
-static bool owned_by_inventory(const struct sriov_inventory *inv, const char *ifname)
+static int cmp_name(const void *a, const void *b)
 {
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The interface names of the inventory's PFs and VFs, sorted for bsearch
+ * (borrowed pointers): one lookup per netdev instead of a walk over every
+ * function, which was quadratic with thousands of VFs. NULL: no memory. */
+static const char **owned_names(const struct sriov_inventory *inv, size_t *ret_n)
+{
+        size_t n = 0;
         for (size_t i = 0; i < inv->n_pfs; i++) {
                 const struct sriov_pf *pf = &inv->pfs[i];
-                for (char **n = pf->netdevs; n && *n; n++)
-                        if (strcmp(*n, ifname) == 0)
-                                return true;
+                n += strv_length(pf->netdevs);
                 for (size_t j = 0; j < pf->n_vfs; j++)
-                        for (char **n = pf->vfs[j].netdevs; n && *n; n++)
-                                if (strcmp(*n, ifname) == 0)
-                                        return true;
+                        n += strv_length(pf->vfs[j].netdevs);
         }
-        return false;
+        const char **v = malloc((n + 1) * sizeof(*v));
+        if (!v)
+                return NULL;
+        n = 0;
+        for (size_t i = 0; i < inv->n_pfs; i++) {
+                const struct sriov_pf *pf = &inv->pfs[i];
+                for (char **name = pf->netdevs; name && *name; name++)
+                        v[n++] = *name;
+                for (size_t j = 0; j < pf->n_vfs; j++)
+                        for (char **name = pf->vfs[j].netdevs; name && *name; name++)
+                                v[n++] = *name;
+        }
+        qsort(v, n, sizeof(*v), cmp_name);
+        *ret_n = n;
+        return v;
+}
+
+static bool owned_by_inventory(const char **owned, size_t n, const char *ifname)
+{
+        return bsearch(&ifname, owned, n, sizeof(*owned), cmp_name) != NULL;
 }
 
 /* "DEVTYPE=veth" from a netdev's uevent file, or NULL. */
@@ -587,7 +611,14 @@ static int scan_netdevs(struct sriov_ctx *ctx, struct sriov_inventory *inv, bool
                 return 0;
         if (r < 0)
                 return ctx_fail(ctx, r, "%s/class/net: %s", ctx->sysfs_root, strerror(-r));
+        _cleanup_free_ const char **owned = NULL;
+        size_t n_owned = 0;
+        if (!find_pfs && !(owned = owned_names(inv, &n_owned)))
+                return -ENOMEM;
         for (char **n = names; *n; n++) {
+                /* PF and VF netdevs are listed already: not lower devices */
+                if (!find_pfs && owned_by_inventory(owned, n_owned, *n))
+                        continue;
                 _cleanup_free_ char *dir = NULL, *devlink = NULL, *devpath = NULL, *subsys = NULL;
                 if (asprintf(&dir, "class/net/%s", *n) < 0 || asprintf(&devlink, "%s/device", dir) < 0)
                         return -ENOMEM;
@@ -609,8 +640,6 @@ static int scan_netdevs(struct sriov_ctx *ctx, struct sriov_inventory *inv, bool
                         }
                         continue;
                 }
-                if (owned_by_inventory(inv, *n))
-                        continue;
                 int64_t type = attr_u64(ctx, &inv->warnings, dir, "type", 10, 0xffff);
                 if (type != 1) /* ARPHRD_ETHER: macvtap needs an Ethernet lower device */
                         continue;
