@@ -269,8 +269,10 @@ int sysfs_list(struct sriov_ctx *ctx, const char *dir, const char *prefix, char 
                 return root;
         /* Grown geometrically, not with strv_push (which walks the vector
          * each time): bus/pci/devices and class/net have thousands of
-         * entries on a host with many VFs. Always NULL-terminated. */
-        size_t n = 0, size = 16;
+         * entries on a host with many VFs. Always NULL-terminated. Starts
+         * at one name: most lists (a VF's net/) have one or none, and
+         * thousands of them stay in the inventory. */
+        size_t n = 0, size = 2;
         _cleanup_strv_free_ char **names = calloc(size, sizeof(char *));
         if (!names)
                 return -ENOMEM;
