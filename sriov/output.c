@@ -322,10 +322,59 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
         return finish(f, &buf, err, ret);
 }
 
+/* ---- text for JSON and XML -------------------------------------------- */
+
+/* Length of the valid UTF-8 character at p that XML 1.0 allows (no C0
+ * control but tab/LF/CR, no U+FFFE/U+FFFF), or 0. */
+static size_t xml_char_len(const unsigned char *p)
+{
+        if (p[0] < 0x80)
+                return p[0] >= 0x20 || p[0] == '\t' || p[0] == '\n' || p[0] == '\r';
+        size_t n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+                 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+        for (size_t i = 1; i < n; i++)
+                if ((p[i] & 0xc0) != 0x80)
+                        return 0;
+        if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||   /* overlong, surrogate */
+            (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f) ||   /* overlong, > U+10FFFF */
+            (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))) /* U+FFFE, U+FFFF */
+                return 0;
+        return n;
+}
+
+/* s as JSON and XML can carry it: s itself when it is valid UTF-8 text,
+ * else a copy with each offending byte as \xNN. Interface names may hold
+ * any byte but '/', ':' and whitespace (the kernel's dev_valid_name). */
+static const char *text(const char *s)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t n;
+        if (!s)
+                return NULL;
+        while (*p && (n = xml_char_len(p)))
+                p += n;
+        if (!*p)
+                return s;
+        static _Thread_local char ring[4][4096];
+        static _Thread_local unsigned next;
+        char *b = ring[next++ % ELEMENTSOF(ring)];
+        size_t o = 0;
+        for (p = (const unsigned char *)s; *p && o + 5 < sizeof(ring[0]);) {
+                if ((n = xml_char_len(p))) {
+                        memcpy(b + o, p, n);
+                        o += n;
+                        p += n;
+                } else
+                        o += (size_t)snprintf(b + o, 5, "\\x%02x", *p++);
+        }
+        b[o] = 0;
+        return b;
+}
+
 /* ---- JSON ------------------------------------------------------------- */
 
 static json_object *j_int(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_int64(v); }
-static json_object *j_str(const char *s) { return s ? json_object_new_string(s) : NULL; }
+static json_object *j_str(const char *s) { return s ? json_object_new_string(text(s)) : NULL; }
 static json_object *j_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_string(fmt("%04" PRIx64, v)); }
 static json_object *j_bool(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_boolean(v != 0); }
 
@@ -333,7 +382,7 @@ static json_object *j_strv(char **v)
 {
         json_object *a = json_object_new_array();
         for (size_t i = 0; a && v && v[i]; i++)
-                json_object_array_add(a, json_object_new_string(v[i]));
+                json_object_array_add(a, json_object_new_string(text(v[i])));
         return a;
 }
 
@@ -485,13 +534,13 @@ int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *
 static void x_attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
         if (value)
-                xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value);
+                xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST text(value));
 }
 
 static void x_elem(xmlTextWriterPtr w, const char *name, const char *value)
 {
         if (value)
-                xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST value);
+                xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text(value));
 }
 
 static const char *opt_num(int64_t v) { return v == SRIOV_ABSENT ? NULL : fmt("%" PRId64, v); }
@@ -506,17 +555,17 @@ static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
                 xmlTextWriterStartElement(w, BAD_CAST "vendor");
                 x_attr(w, "id", fmt("%04x", pf->vendor_id));
                 if (pf->vendor_name)
-                        xmlTextWriterWriteString(w, BAD_CAST pf->vendor_name);
+                        xmlTextWriterWriteString(w, BAD_CAST text(pf->vendor_name));
                 xmlTextWriterEndElement(w);
                 xmlTextWriterStartElement(w, BAD_CAST "device");
                 x_attr(w, "id", fmt("%04x", pf->device_id));
                 if (pf->device_name)
-                        xmlTextWriterWriteString(w, BAD_CAST pf->device_name);
+                        xmlTextWriterWriteString(w, BAD_CAST text(pf->device_name));
                 xmlTextWriterEndElement(w);
                 xmlTextWriterStartElement(w, BAD_CAST "class");
                 x_attr(w, "id", fmt("%06x", pf->class_code));
                 if (pf->class_name)
-                        xmlTextWriterWriteString(w, BAD_CAST pf->class_name);
+                        xmlTextWriterWriteString(w, BAD_CAST text(pf->class_name));
                 xmlTextWriterEndElement(w);
         }
         x_elem(w, "driver", pf->driver);
