@@ -469,6 +469,37 @@ static void binary_values(void **state)
         }
 }
 
+/* Interface names may hold any byte but '/', ':' and whitespace (the
+ * kernel's dev_valid_name): JSON and XML stay valid, valid UTF-8 names are
+ * kept as they are. */
+static void odd_interface_names(void **state)
+{
+        struct env *e = *state;
+        assert_int_equal(fx_netdev(e->root, NULL, "e\xff", NULL, 1), 0);
+        assert_int_equal(fx_netdev(e->root, NULL, "t\xe2\x82", NULL, 1), 0);
+        assert_int_equal(fx_netdev(e->root, NULL, "c\x01", NULL, 1), 0);
+        assert_int_equal(fx_netdev(e->root, NULL, "\xc3\xbc" "0", NULL, 1), 0); /* "ü0" */
+        struct sriov_inventory *inv = scan(e);
+        assert_int_equal(inv->n_lowers, 6);
+        char *text = NULL;
+        assert_int_equal(sriov_render_xml(inv, NULL, &text), 0);
+        xmlDocPtr doc = parse_xml(text);
+        expect_xpath(doc, "count(/sriov/macvtap_lower)", "6");
+        expect_xpath(doc, "count(/sriov/macvtap_lower[@name='\xc3\xbc" "0'])", "1");
+        xmlFreeDoc(doc);
+        free(text);
+        assert_int_equal(sriov_render_json(inv, NULL, &text), 0);
+        struct json_tokener *tok = json_tokener_new();
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        json_object *o = json_tokener_parse_ex(tok, text, (int)strlen(text));
+        if (!o)
+                fail_msg("JSON is not strict UTF-8 JSON (%s)", json_tokener_error_desc(json_tokener_get_error(tok)));
+        assert_contains(text, "\"\xc3\xbc" "0\"");
+        json_object_put(o);
+        json_tokener_free(tok);
+        free(text);
+}
+
 /* ---- tables ---------------------------------------------------------------- */
 
 /* Every block of the table text: rows line up under the header's columns. */
@@ -568,6 +599,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(xml_list, setup, teardown),
                 cmocka_unit_test_setup_teardown(escaping, setup_odd, teardown),
                 cmocka_unit_test_setup_teardown(binary_values, setup, teardown),
+                cmocka_unit_test_setup_teardown(odd_interface_names, setup, teardown),
                 cmocka_unit_test_setup_teardown(table, setup, teardown),
                 cmocka_unit_test_setup_teardown(detail, setup, teardown),
         };
