@@ -643,6 +643,10 @@ static int scan_netdevs(struct sriov_ctx *ctx, struct sriov_inventory *inv, bool
                 int64_t type = attr_u64(ctx, &inv->warnings, dir, "type", 10, 0xffff);
                 if (type != 1) /* ARPHRD_ETHER: macvtap needs an Ethernet lower device */
                         continue;
+                /* a VF whose PF's virtfn link is broken is still a VF */
+                _cleanup_free_ char *physfn = NULL;
+                if (has_dev && asprintf(&physfn, "%s/physfn", devlink) >= 0 && sysfs_exists(ctx, physfn))
+                        continue;
                 _cleanup_free_ char *devtype = uevent_devtype(ctx, dir);
                 if (devtype && (strcmp(devtype, "macvlan") == 0 || strcmp(devtype, "macvtap") == 0))
                         continue;
