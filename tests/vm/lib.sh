@@ -27,9 +27,14 @@ RIG_T0=$EPOCHREALTIME
 
 # ------------------------------------------------------------------ reporting
 note() { echo "# $*"; }
+# seconds since the script started, e.g. 12.3
+rig_elapsed() {
+	local us=$((${EPOCHREALTIME/./} - ${RIG_T0/./}))
+	printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000))
+}
 section() {
 	echo
-	echo "## $*"
+	echo "## $* [at $(rig_elapsed)s]"
 }
 ok() {
 	RIG_N=$((RIG_N + 1))
@@ -98,7 +103,7 @@ check_match() {
 rig_finish() {
 	local rc=$? secs
 	trap - EXIT
-	secs=$(awk -v s="$RIG_T0" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
+	secs=$(rig_elapsed)
 	echo
 	echo "# $RIG_N checks: $RIG_PASSED passed, $RIG_FAILED failed, $RIG_SKIPPED skipped (${secs}s)"
 	if [ "$rc" != 0 ]; then
@@ -117,8 +122,9 @@ trap 'echo "# error: \"$BASH_COMMAND\" failed (status $?) at ${BASH_SOURCE[0]##*
 wait_for() {
 	local timeout=$1 deadline
 	shift
-	deadline=$(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000000 }')
-	deadline=$((${EPOCHREALTIME/./} + deadline))
+	local int=${timeout%%.*} frac=000000
+	[[ $timeout != *.* ]] || frac=${timeout#*.}000000
+	deadline=$((${EPOCHREALTIME/./} + 10#${int:-0} * 1000000 + 10#${frac:0:6}))
 	while true; do
 		"$@" >/dev/null 2>&1 && return 0
 		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
@@ -147,6 +153,14 @@ pci_netdevs() {
 	local n
 	for n in "/sys/bus/pci/devices/$1/net/"*; do
 		[ -e "$n" ] && echo "${n##*/}"
+	done
+	return 0
+}
+# pci_netdev ADDR : the first netdev of a PCI function (none: empty)
+pci_netdev() {
+	local n
+	for n in "/sys/bus/pci/devices/$1/net/"*; do
+		[ -e "$n" ] && echo "${n##*/}" && break
 	done
 	return 0
 }
@@ -271,7 +285,7 @@ igb_load() {
 rig_igb_pfs() {
 	local pf
 	for pf in $(pci_find "${RIG_IGB_PF_ID[@]}"); do
-		echo "$pf $(pci_netdevs "$pf" | head -n1)"
+		echo "$pf $(pci_netdev "$pf")"
 	done
 }
 # rig_nvme_pfs : addresses of NVMe controllers with SR-IOV

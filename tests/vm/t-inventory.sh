@@ -71,7 +71,12 @@ group_of() { # PCI_ADDR: IOMMU group number or null
 	}
 	echo "${l##*/}"
 }
-bool_of() { [ "$1" = 1 ] && echo true || echo false; }
+bool_of() { if [ "$1" = 1 ]; then echo true; else echo false; fi; }
+hex_of() { # FILE holding 0x... : the hex digits
+	local v
+	read -r v <"$1"
+	echo "${v#0x}"
+}
 
 # ------------------------------------------------------------------ PCI PFs
 # check_pci_pf WHAT ADDR : JSON object of PF ADDR (on stdin) against sysfs and lspci
@@ -84,25 +89,35 @@ check_pci_pf() {
 		fail "$what: no entry for $pf"
 		return 0
 	fi
-	check_eq "$what $pf: vendor_id" "$(sed 's/^0x//' "$d/vendor")" "${P[vendor_id]}"
-	check_eq "$what $pf: device_id" "$(sed 's/^0x//' "$d/device")" "${P[device_id]}"
-	check_eq "$what $pf: class" "$(sed 's/^0x//' "$d/class")" "${P[class]}"
+	local sys_netdevs json_netdevs=()
+	check_eq "$what $pf: vendor_id" "$(hex_of "$d/vendor")" "${P[vendor_id]}"
+	check_eq "$what $pf: device_id" "$(hex_of "$d/device")" "${P[device_id]}"
+	check_eq "$what $pf: class" "$(hex_of "$d/class")" "${P[class]}"
 	check_eq "$what $pf: driver" "$(pci_driver "$pf")" "${P[driver]}"
-	check_eq "$what $pf: netdevs" "$(pci_netdevs "$pf" | tr '\n' ' ')" \
-		"$(for ((i = 0; ; i++)); do [ -n "${P[netdevs.$i]+x}" ] || break; printf '%s ' "${P[netdevs.$i]}"; done)"
+	mapfile -t sys_netdevs < <(pci_netdevs "$pf")
+	for ((i = 0; ; i++)); do
+		[ -n "${P[netdevs.$i]+x}" ] || break
+		json_netdevs+=("${P[netdevs.$i]}")
+	done
+	check_eq "$what $pf: netdevs" "${sys_netdevs[*]}" "${json_netdevs[*]}"
 	check_eq "$what $pf: iommu_group" "$(group_of "$pf")" "${P[iommu_group]}"
 	check_eq "$what $pf: numa_node" "$(sysfs_or_null "$d/numa_node")" "${P[numa_node]}"
-	local vmm
-	vmm=$(lspci -vmm -s "$pf")
-	check_eq "$what $pf: vendor_name (lspci -vmm)" "$(sed -n 's/^Vendor:\t//p' <<<"$vmm")" "${P[vendor_name]}"
-	check_eq "$what $pf: device_name (lspci -vmm)" "$(sed -n 's/^Device:\t//p' <<<"$vmm")" "${P[device_name]}"
+	local key val vendor_name='' device_name=''
+	while IFS=$'\t' read -r key val; do
+		case $key in
+		Vendor:) vendor_name=$val ;;
+		Device:) device_name=$val ;;
+		esac
+	done < <(lspci -vmm -s "$pf")
+	check_eq "$what $pf: vendor_name (lspci -vmm)" "$vendor_name" "${P[vendor_name]}"
+	check_eq "$what $pf: device_name (lspci -vmm)" "$device_name" "${P[device_name]}"
 
 	check_eq "$what $pf: sriov.totalvfs = sysfs sriov_totalvfs" "$(<"$d/sriov_totalvfs")" "${P[sriov.totalvfs]}"
 	check_eq "$what $pf: sriov.numvfs = sysfs sriov_numvfs" "$(<"$d/sriov_numvfs")" "${P[sriov.numvfs]}"
 	check_eq "$what $pf: sriov.offset = sysfs sriov_offset" "$(<"$d/sriov_offset")" "${P[sriov.offset]}"
 	check_eq "$what $pf: sriov.stride = sysfs sriov_stride" "$(<"$d/sriov_stride")" "${P[sriov.stride]}"
 	check_eq "$what $pf: sriov.vf_device = sysfs sriov_vf_device" \
-		"$(printf %04x "0x$(<"$d/sriov_vf_device")")" "${P[sriov.vf_device]}"
+		"$(printf %04x "0x$(hex_of "$d/sriov_vf_device")")" "${P[sriov.vf_device]}"
 	check_eq "$what $pf: sriov.drivers_autoprobe" "$(bool_of "$(<"$d/sriov_drivers_autoprobe")")" "${P[sriov.drivers_autoprobe]}"
 
 	if ! lspci_sriov C "$pf"; then
@@ -127,7 +142,7 @@ check_pci_pf() {
 		local drv
 		drv=$(pci_driver "$vf")
 		check_eq "$what $pf: vfs.$i.driver" "${drv:-null}" "${P[vfs.$i.driver]:-}"
-		check_eq "$what $pf: vfs.$i.netdevs.0" "$(pci_netdevs "$vf" | head -n1)" "${P[vfs.$i.netdevs.0]:-}"
+		check_eq "$what $pf: vfs.$i.netdevs.0" "$(pci_netdev "$vf")" "${P[vfs.$i.netdevs.0]:-}"
 		check_eq "$what $pf: vfs.$i.iommu_group" "$(group_of "$vf")" "${P[vfs.$i.iommu_group]:-}"
 	done
 	[ -z "${P[warnings.0]:-}" ] || note "$what $pf: warnings: ${P[warnings.0]} ..."
@@ -190,7 +205,7 @@ done
 section "with VFs: igb ${IGB[0]:-} (3 VFs, settings), NVMe ${NVME[0]:-} (2 VFs, no driver)"
 if [ "${#IGB[@]}" -ge 1 ]; then
 	pf=${IGB[0]}
-	dev=$(pci_netdevs "$pf" | head -n1)
+	dev=$(pci_netdev "$pf")
 	check "enable 3 VFs on $pf" vfs_enable "$pf" 3
 	check "VF netdevs appear" vfs_wait_netdevs "$pf" 60
 	check "set VF 0: mac, vlan 33 qos 2, spoofchk off, trust on" \
