@@ -29,6 +29,7 @@ struct sriov_ctx *sriov_ctx_free(struct sriov_ctx *ctx)
                 close(ctx->sysfs_fd);
         pcicfg_free(ctx->pcicfg);
         sriov_nl_free(ctx->nl);
+        free(ctx->state_dir);
         free(ctx->sysfs_root);
         free(ctx->pci_dump);
         free(ctx->error);

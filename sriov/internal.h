@@ -74,6 +74,8 @@ struct sriov_ctx {
         char *error;             /* message of the first failure of the last call */
         char **notices;          /* said once per context */
         struct sriov_nl *nl;     /* rtnetlink transport, opened lazily */
+        char *state_dir;         /* NULL: SRIOV_STATE_DIR_DEFAULT (state.c) */
+        bool skip_value_checks;  /* leave value rules to the driver (vfparse.c) */
 };
 
 /* Record why a call failed and return r (a negative errno). The first

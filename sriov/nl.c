@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <netlink/attr.h>
 #include <netlink/socket.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -105,20 +106,37 @@ static const char *ext_ack_message(const struct nlmsghdr *nlh)
         return NULL;
 }
 
-int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void *userdata)
+int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_request_opts *opts,
+               nl_reply_fn fn, void *userdata)
 {
         struct sriov_nl *nl = NULL;
         int r = nl_get(ctx, &nl);
         if (r < 0)
                 return r;
+        if (opts && opts->extack && opts->extack_size)
+                opts->extack[0] = 0;
         struct nlmsghdr *req = nlmsg_hdr(msg);
         req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
         nl_complete_msg(nl->sk, msg);
         uint32_t seq = req->nlmsg_seq;
         int fd = nl_socket_get_fd(nl->sk);
-        if (send(fd, req, req->nlmsg_len, 0) < 0)
+        struct sockaddr_nl dst = {.nl_family = AF_NETLINK, .nl_pid = opts ? opts->dst_pid : 0};
+        if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+                if (dst.nl_pid)
+                        return -errno; /* the caller names the peer */
                 return ctx_fail(ctx, -errno, "rtnetlink send: %s", strerror(errno));
+        }
         for (;;) {
+                if (opts && opts->timeout_ms >= 0) {
+                        struct pollfd p = {.fd = fd, .events = POLLIN};
+                        int n = poll(&p, 1, opts->timeout_ms);
+                        if (n < 0 && errno == EINTR)
+                                continue;
+                        if (n < 0)
+                                return ctx_fail(ctx, -errno, "rtnetlink poll: %s", strerror(errno));
+                        if (n == 0)
+                                return -ETIMEDOUT;
+                }
                 _cleanup_free_ uint8_t *buf = NULL;
                 size_t len = 0;
                 r = recv_datagram(fd, &buf, &len);
@@ -138,7 +156,9 @@ int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void 
                                 if (e->error == 0)
                                         return 0;
                                 const char *why = ext_ack_message(h);
-                                if (why)
+                                if (why && opts && opts->extack && opts->extack_size)
+                                        snprintf(opts->extack, opts->extack_size, "%s", why);
+                                else if (why)
                                         ctx_fail(ctx, e->error, "%s (%s)", strerror(-e->error), why);
                                 return e->error;
                         }
@@ -149,6 +169,11 @@ int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void 
                         }
                 }
         }
+}
+
+int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void *userdata)
+{
+        return nl_request(ctx, msg, NULL, fn, userdata);
 }
 
 int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, nl_reply_fn fn, void *userdata)

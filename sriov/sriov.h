@@ -30,6 +30,13 @@ int sriov_ctx_set_sysfs_root(struct sriov_ctx *ctx, const char *dir);
 /* Read config space from an `lspci -xxxx` dump (libpci's dump method)
  * instead of the live devices. -ENOENT/-EACCES if it cannot be opened. */
 int sriov_ctx_set_pci_dump(struct sriov_ctx *ctx, const char *file);
+/* Directory of the crash-safe state (saved original VF settings, what
+ * drivers answered); default /run/sriov. Created on first use. */
+int sriov_ctx_set_state_dir(struct sriov_ctx *ctx, const char *dir);
+/* Off: leave the value rules that drivers enforce themselves (unicast MAC,
+ * min rate not above max rate) to the driver, so that its own answer can be
+ * seen (testing drivers). On by default. */
+void sriov_ctx_set_value_checks(struct sriov_ctx *ctx, bool on);
 /* Why the last failing call failed ("" if nothing failed). */
 const char *sriov_ctx_error(const struct sriov_ctx *ctx);
 /* Things said once per context that are not errors, e.g. that extended
@@ -109,6 +116,10 @@ enum sriov_vf_field {
         SRIOV_VF_LINK_STATE = 1u << 5,
         SRIOV_VF_RATE = 1u << 6, /* min_tx_rate + max_tx_rate */
         SRIOV_VF_QUERY_RSS = 1u << 7,
+        /* in a config's `set` mask (sriov_vf_config), the two halves of
+         * SRIOV_VF_RATE: each rate can be changed on its own */
+        SRIOV_VF_MIN_RATE = 1u << 8,
+        SRIOV_VF_MAX_RATE = 1u << 9,
 };
 
 enum sriov_link_state { SRIOV_LINK_AUTO = 0, SRIOV_LINK_ENABLE = 1, SRIOV_LINK_DISABLE = 2 };
@@ -194,6 +205,173 @@ int sriov_inventory_find(struct sriov_ctx *ctx, struct sriov_inventory *inv, con
  * netdev) into pf->vfs[i].link; adds VFs not visible in sysfs (netdevsim).
  * VFs the kernel's reply could not carry are named in a warning. */
 int sriov_pf_read_vf_links(struct sriov_ctx *ctx, struct sriov_pf *pf);
+
+/* ---- VF configuration (vfparse.c, vfcfg.c) ----------------------------- */
+
+#define SRIOV_ETH_P_8021Q 0x8100
+#define SRIOV_ETH_P_8021AD 0x88a8
+
+/* What to change on one VF: only the fields whose SRIOV_VF_* bit is in
+ * `set`. Rates are SRIOV_VF_MIN_RATE and SRIOV_VF_MAX_RATE (SRIOV_VF_RATE is
+ * both); SRIOV_VF_VLAN_PROTO and a non-zero qos need SRIOV_VF_VLAN, because
+ * the kernel sets VLAN, QoS and protocol together (no protocol: 802.1Q). */
+struct sriov_vf_config {
+        uint32_t set;
+        uint8_t mac[6];       /* unicast; 00:00:00:00:00:00 clears the admin MAC */
+        uint16_t vlan;        /* 0-4095; 0: no port VLAN */
+        uint8_t qos;          /* 0-7 */
+        uint16_t vlan_proto;  /* SRIOV_ETH_P_8021Q or SRIOV_ETH_P_8021AD */
+        bool spoofchk;
+        bool trust;
+        bool query_rss;
+        enum sriov_link_state link_state;
+        uint32_t min_tx_rate; /* Mbps; 0: no minimum */
+        uint32_t max_tx_rate; /* Mbps; 0: no limit */
+};
+
+/* One VF and what to set on it: the words of `sriovctl set`, or one line
+ * of an apply file. */
+struct sriov_vf_request {
+        char *device; /* the PF as given: interface name or PCI address */
+        unsigned vf;
+        struct sriov_vf_config config;
+        char *origin; /* "FILE:LINE" for apply files, NULL otherwise */
+};
+void sriov_vf_request_done(struct sriov_vf_request *r);
+void sriov_vf_requests_free(struct sriov_vf_request *reqs, size_t n);
+
+/* Checks a config's values: -EINVAL naming the field and the rule (multicast
+ * MAC, VLAN above 4095, QoS above 7, QoS or protocol without a VLAN, an
+ * unknown protocol or link state, min rate above max rate, nothing set). */
+int sriov_vf_config_validate(struct sriov_ctx *ctx, const struct sriov_vf_config *cfg);
+
+/* Parses and validates the words "DEVICE vf N [mac ADDR] [vlan ID [qos Q]
+ * [proto 802.1Q|802.1ad]] [spoofchk on|off] [trust on|off]
+ * [state auto|enable|disable] [min-rate MBPS] [max-rate MBPS]
+ * [query-rss on|off]": the grammar of `sriovctl set` and of apply files.
+ * -EINVAL naming the word and the rule. */
+int sriov_vf_request_parse(struct sriov_ctx *ctx, char *const *words, size_t n_words,
+                           struct sriov_vf_request *ret);
+
+/* Parses an apply file: one request per line in the grammar above, '#'
+ * starts a comment, blank lines are skipped. Every line is checked before
+ * anything is returned; the first bad one is reported as "FILE:LINE: ..."
+ * (-EINVAL), as is a VF named twice. *ret_n may be 0. */
+int sriov_apply_parse_file(struct sriov_ctx *ctx, const char *path, struct sriov_vf_request **ret,
+                           size_t *ret_n);
+/* The same for text in memory; `name` stands for the file in messages. */
+int sriov_apply_parse_text(struct sriov_ctx *ctx, const char *name, const char *text,
+                           struct sriov_vf_request **ret, size_t *ret_n);
+
+/* Sets one VF's attributes through its PF. Bad input changes nothing:
+ * unknown device or not an SR-IOV PF with a netdev (-ENODEV), VF out of
+ * range (-ERANGE), bad values (-EINVAL). Before the first change to a VF,
+ * its settings are saved in the state directory (see sriov_vf_restore).
+ * Each attribute goes in its own RTM_SETLINK, because the kernel stops at
+ * the first refused one; if the driver refuses any, the applied ones are
+ * rolled back and the error names every refused attribute with the
+ * driver's errno (the first is returned). Every value is then read back: a
+ * value the kernel reports differently was silently ignored (rolled back,
+ * -EIO). Values the driver does not report are named in a notice. */
+int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf,
+                 const struct sriov_vf_config *cfg);
+
+/* Applies many requests over one socket: per PF, one RTM_SETLINK carrying
+ * all its VFs (split only where an IFLA_VFINFO_LIST would pass 64 KiB),
+ * then one read-back per PF to verify. Every device and VF number is
+ * checked before anything changes; originals are saved as for
+ * sriov_vf_set. If the kernel refuses a VF, every VF changed in this run is
+ * restored and the error names the request's origin, the VF, the refused
+ * attributes and the driver's errno. */
+int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, size_t n);
+
+/* Puts back the settings saved before a VF's first change and forgets
+ * them: VF vf, or every saved VF of the PF with SRIOV_VF_ALL. A VF with
+ * nothing saved is not an error (a notice says so). *ret_restored (may be
+ * NULL) is the number of VFs restored. */
+#define SRIOV_VF_ALL UINT32_MAX
+int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored);
+
+/* What a driver answered to each VF attribute, learned from earlier
+ * requests and kept in STATE/drivers/DRIVER.json. */
+struct sriov_driver_answer {
+        char *attribute; /* "mac", "vlan", "proto", "spoofchk", "trust", "state",
+                          * "min-rate", "max-rate", "query-rss" */
+        char *value;     /* the value last sent, as typed ("802.1ad", "enable", "100") */
+        int error;       /* 0: accepted; else the driver's errno (positive) */
+};
+/* -ENOENT (no message) when nothing was learned about the driver yet. */
+int sriov_driver_answers(struct sriov_ctx *ctx, const char *driver, struct sriov_driver_answer **ret,
+                         size_t *ret_n);
+void sriov_driver_answers_free(struct sriov_driver_answer *a, size_t n);
+/* "EOPNOTSUPP" for EOPNOTSUPP (positive or negative), "E123" if unknown. */
+const char *sriov_errno_name(int err);
+
+/* ---- 802.1Qbh / 802.1Qbg port profiles (portprofile.c) ------------------ */
+
+#define SRIOV_PORT_PROFILE_MAX 40 /* sent as exactly 40 bytes, NUL-padded */
+#define SRIOV_PORT_SELF (-1)      /* the PF's own port (IFLA_PORT_SELF) */
+
+enum sriov_port_request { /* PORT_REQUEST_* */
+        SRIOV_PORT_PREASSOCIATE = 0,
+        SRIOV_PORT_PREASSOCIATE_RR = 1,
+        SRIOV_PORT_ASSOCIATE = 2,
+        SRIOV_PORT_DISASSOCIATE = 3,
+};
+
+enum sriov_port_field {
+        SRIOV_PORT_F_REQUEST = 1u << 0,
+        SRIOV_PORT_F_RESPONSE = 1u << 1, /* status only */
+        SRIOV_PORT_F_PROFILE = 1u << 2,  /* 802.1Qbh */
+        SRIOV_PORT_F_INSTANCE = 1u << 3, /* 802.1Qbh instance (VM) UUID / 802.1Qbg instanceid */
+        SRIOV_PORT_F_HOST = 1u << 4,     /* 802.1Qbh */
+        SRIOV_PORT_F_MANAGERID = 1u << 5, /* 802.1Qbg VSI manager ID, 0-255 */
+        SRIOV_PORT_F_TYPEID = 1u << 6,    /* 802.1Qbg VSI type ID, 0-16777215 */
+        SRIOV_PORT_F_TYPEIDVERSION = 1u << 7, /* 802.1Qbg VSI type version, 0-255 */
+};
+#define SRIOV_PORT_F_QBG (SRIOV_PORT_F_MANAGERID | SRIOV_PORT_F_TYPEID | SRIOV_PORT_F_TYPEIDVERSION)
+
+/* A port profile request, or a port's state as the driver reports it. */
+struct sriov_port {
+        uint32_t present; /* SRIOV_PORT_F_* */
+        enum sriov_port_request request;
+        uint16_t response; /* PORT_PROFILE_RESPONSE_* (802.1Qbh) or PORT_VDP_RESPONSE_* */
+        char profile[SRIOV_PORT_PROFILE_MAX]; /* at most 39 characters + NUL */
+        uint8_t instance_uuid[16];
+        uint8_t host_uuid[16];
+        uint8_t managerid;
+        uint32_t typeid;
+        uint8_t typeidversion;
+};
+
+/* "8-4-4-4-12" hex digits; -EINVAL otherwise. */
+int sriov_uuid_parse(const char *s, uint8_t ret[16]);
+void sriov_uuid_format(const uint8_t uuid[16], char buf[static 37]);
+/* Parses one field of a request given as text: "request" (associate,
+ * preassociate, preassociate-rr, disassociate), "profile", "instance",
+ * "host", "managerid", "typeid", "typeidversion". -EINVAL naming the
+ * field and the rule. */
+int sriov_port_parse_field(struct sriov_ctx *ctx, struct sriov_port *p, const char *field,
+                           const char *value);
+/* A request is 802.1Qbg when it has any of managerid/typeid/typeidversion
+ * (then it needs all three and an instance UUID, and no profile or host);
+ * otherwise 802.1Qbh, and every request but disassociate needs a profile. */
+int sriov_port_validate(struct sriov_ctx *ctx, const struct sriov_port *p);
+/* Sends an 802.1Qbh request for VF vf (or SRIOV_PORT_SELF) to the PF's
+ * driver and polls IFLA_PORT_RESPONSE until a final answer or timeout_ms
+ * (then an (pre)associate is disassociated again, -ETIMEDOUT). A final
+ * answer other than success is an error naming the response. An 802.1Qbg
+ * request goes to the VDP daemon (lldpad) instead; without one the error
+ * says so. *ret (may be NULL) receives the last state read. */
+int sriov_port_set(struct sriov_ctx *ctx, const char *device, int vf, const struct sriov_port *p,
+                   unsigned timeout_ms, struct sriov_port *ret);
+/* The port's state as the driver reports it. -ENODATA: the driver reports
+ * nothing for it (never set); -EOPNOTSUPP: no port profile support. */
+int sriov_port_get(struct sriov_ctx *ctx, const char *device, int vf, struct sriov_port *ret);
+const char *sriov_port_request_name(enum sriov_port_request r);
+/* "PORT_PROFILE_RESPONSE_ERROR" and what it means, for any response code. */
+const char *sriov_port_response_name(uint16_t response);
+const char *sriov_port_response_message(uint16_t response);
 
 /* ---- renderings (output.c): strings the caller prints ----------------- */
 

@@ -22,8 +22,13 @@ void vfinfo_reply_done(struct vfinfo_reply *r)
 {
         free(r->vfs);
         free(r->seen);
+        free(r->ports);
+        free(r->port_vf);
         r->vfs = NULL;
         r->seen = NULL;
+        r->ports = NULL;
+        r->port_vf = NULL;
+        r->n_ports = 0;
 }
 
 static int grow(struct vfinfo_reply *r, size_t n)
@@ -172,11 +177,140 @@ static const uint8_t *walk_entries(struct vfinfo_reply *r, const uint8_t *start,
         return p;
 }
 
+void vfinfo_parse_port(const struct nlattr *nest, struct sriov_port *ret, int64_t *ret_vf)
+{
+        struct sriov_port p = {0};
+        int64_t vf = -1;
+        struct nlattr *a;
+        int rem;
+        nla_for_each_nested(a, nest, rem)
+        {
+                int len = nla_len(a);
+                const uint8_t *d = nla_data(a);
+                switch (nla_type(a)) {
+                case IFLA_PORT_VF:
+                        if (len >= 4)
+                                vf = *(const uint32_t *)d;
+                        break;
+                case IFLA_PORT_PROFILE:
+                        if (len > 0) {
+                                size_t n = (size_t)len < sizeof(p.profile) - 1 ? (size_t)len : sizeof(p.profile) - 1;
+                                memcpy(p.profile, d, n);
+                                p.profile[n] = 0;
+                                p.present |= SRIOV_PORT_F_PROFILE;
+                        }
+                        break;
+                case IFLA_PORT_VSI_TYPE:
+                        if (len >= (int)sizeof(struct ifla_port_vsi)) {
+                                const struct ifla_port_vsi *v = (const void *)d;
+                                p.managerid = v->vsi_mgr_id;
+                                p.typeid = (uint32_t)v->vsi_type_id[0] | (uint32_t)v->vsi_type_id[1] << 8 |
+                                           (uint32_t)v->vsi_type_id[2] << 16;
+                                p.typeidversion = v->vsi_type_version;
+                                p.present |= SRIOV_PORT_F_QBG;
+                        }
+                        break;
+                case IFLA_PORT_INSTANCE_UUID:
+                        if (len >= 16) {
+                                memcpy(p.instance_uuid, d, 16);
+                                p.present |= SRIOV_PORT_F_INSTANCE;
+                        }
+                        break;
+                case IFLA_PORT_HOST_UUID:
+                        if (len >= 16) {
+                                memcpy(p.host_uuid, d, 16);
+                                p.present |= SRIOV_PORT_F_HOST;
+                        }
+                        break;
+                case IFLA_PORT_REQUEST:
+                        if (len >= 1) {
+                                p.request = (enum sriov_port_request)(len >= 2 ? *(const uint16_t *)d : d[0]);
+                                p.present |= SRIOV_PORT_F_REQUEST;
+                        }
+                        break;
+                case IFLA_PORT_RESPONSE:
+                        if (len >= 2) {
+                                p.response = *(const uint16_t *)d;
+                                p.present |= SRIOV_PORT_F_RESPONSE;
+                        }
+                        break;
+                default:
+                        break;
+                }
+        }
+        *ret = p;
+        *ret_vf = vf;
+}
+
+static int add_port(struct vfinfo_reply *r, const struct nlattr *e, int64_t *last_vf)
+{
+        struct sriov_port p;
+        int64_t vf;
+        vfinfo_parse_port(e, &p, &vf);
+        if (vf < 0 || vf > 0xffff || vf <= *last_vf)
+                return 1; /* not the next VF port entry */
+        struct sriov_port *ports = realloc(r->ports, (r->n_ports + 1) * sizeof(*ports));
+        if (!ports)
+                return -ENOMEM;
+        r->ports = ports;
+        int *port_vf = realloc(r->port_vf, (r->n_ports + 1) * sizeof(*port_vf));
+        if (!port_vf)
+                return -ENOMEM;
+        r->port_vf = port_vf;
+        r->ports[r->n_ports] = p;
+        r->port_vf[r->n_ports++] = (int)vf;
+        *last_vf = vf;
+        return 0;
+}
+
+/* IFLA_VF_PORTS at p. Its length is 16 bits too: past ~580 VFs with port
+ * state it wraps like IFLA_VFINFO_LIST. The entries are walked while they
+ * are IFLA_VF_PORT nests with rising VF numbers; the walk is believed when
+ * it ends at the declared length, or past it by a multiple of 65536.
+ * Returns where the next top-level attribute starts, or NULL when that
+ * cannot be confirmed. */
+static const uint8_t *parse_vf_ports(struct vfinfo_reply *r, const uint8_t *p, const uint8_t *end, int *err)
+{
+        const struct nlattr *a = (const struct nlattr *)p;
+        const uint8_t *declared_end = p + a->nla_len;
+        const uint8_t *q = p + NLA_HDRLEN;
+        int64_t last_vf = -1;
+        size_t n_at_declared = SIZE_MAX; /* ports read when the walk was exactly at the declared end */
+        r->has_vf_ports = true;
+        while (end - q >= NLA_HDRLEN) {
+                if (q == declared_end || q == p + NLA_ALIGN(a->nla_len))
+                        n_at_declared = r->n_ports;
+                const struct nlattr *e = (const struct nlattr *)q;
+                if (e->nla_len < NLA_HDRLEN || e->nla_len > end - q || nla_type(e) != IFLA_VF_PORT)
+                        break;
+                int k = add_port(r, e, &last_vf);
+                if (k < 0) {
+                        *err = k;
+                        return NULL;
+                }
+                if (k > 0)
+                        break;
+                q += NLA_ALIGN(e->nla_len);
+        }
+        if (q == declared_end || q == p + NLA_ALIGN(a->nla_len))
+                return p + NLA_ALIGN(a->nla_len);
+        size_t walked = (size_t)(q - p);
+        if (walked > a->nla_len && (walked - a->nla_len) % 65536 == 0)
+                return q;
+        if (n_at_declared != SIZE_MAX) {
+                /* what followed the declared end only looked like ports */
+                r->n_ports = n_at_declared;
+                return p + NLA_ALIGN(a->nla_len);
+        }
+        return NULL;
+}
+
 int vfinfo_parse(const struct nlmsghdr *nlh, struct vfinfo_reply *ret)
 {
         struct vfinfo_reply r = {.num_vf = SRIOV_ABSENT};
         if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
                 return -EBADMSG;
+        r.ifindex = ((const struct ifinfomsg *)NLMSG_DATA(nlh))->ifi_index;
         const uint8_t *p = (const uint8_t *)NLMSG_DATA(nlh) + NLMSG_ALIGN(sizeof(struct ifinfomsg));
         const uint8_t *end = (const uint8_t *)nlh + nlh->nlmsg_len;
         int err = 0;
@@ -189,6 +323,21 @@ int vfinfo_parse(const struct nlmsghdr *nlh, struct vfinfo_reply *ret)
                         r.num_vf = *(const uint32_t *)nla_data(a);
                 else if (type == IFLA_IFNAME && nla_len(a) > 0)
                         snprintf(r.ifname, sizeof(r.ifname), "%.*s", nla_len(a), (const char *)nla_data(a));
+                else if (type == IFLA_PORT_SELF) {
+                        int64_t vf;
+                        vfinfo_parse_port(a, &r.port_self, &vf);
+                        r.has_port_self = true;
+                } else if (type == IFLA_VF_PORTS) {
+                        const uint8_t *next = parse_vf_ports(&r, p, end, &err);
+                        if (err < 0)
+                                goto fail;
+                        if (!next) {
+                                r.ports_unread = true;
+                                break;
+                        }
+                        p = next;
+                        continue;
+                }
                 if (type != IFLA_VFINFO_LIST) {
                         p += NLA_ALIGN(a->nla_len);
                         continue;
@@ -216,6 +365,7 @@ int vfinfo_parse(const struct nlmsghdr *nlh, struct vfinfo_reply *ret)
                 }
                 /* Unconfirmed: what follows cannot be told apart from VF
                  * entries, so it is not parsed at all. */
+                r.ports_unread = true;
                 break;
         }
         if (r.num_vf != SRIOV_ABSENT && (err = grow(&r, (size_t)r.num_vf)) < 0)
@@ -243,7 +393,7 @@ static int on_link(const struct nlmsghdr *nlh, void *userdata)
         return rc->err;
 }
 
-static int read_reply(struct sriov_ctx *ctx, const char *ifname, struct vfinfo_reply *ret)
+int vfinfo_read(struct sriov_ctx *ctx, const char *ifname, struct vfinfo_reply *ret)
 {
         struct read_ctx rc = {0};
         int r = nl_getlink_vfs(ctx, ifname, on_link, &rc);
@@ -265,7 +415,7 @@ int sriov_pf_read_vf_links(struct sriov_ctx *ctx, struct sriov_pf *pf)
                                               "through the PF's netdev",
                                 pf->address);
         struct vfinfo_reply reply;
-        int r = read_reply(ctx, pf->netdevs[0], &reply);
+        int r = vfinfo_read(ctx, pf->netdevs[0], &reply);
         if (r < 0)
                 return r;
         pf->netlink_num_vf = reply.num_vf;

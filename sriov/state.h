@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The crash-safe store (state.c), internal: JSON documents in the state
+ * directory, each replaced atomically (write a temporary file, fsync,
+ * rename over the old one, fsync the directory), changed only under an
+ * exclusive flock on STATE/lock. */
+#ifndef SRIOV_STATE_H
+#define SRIOV_STATE_H
+
+#include <json-c/json.h>
+
+#include "internal.h"
+
+#define SRIOV_STATE_DIR_DEFAULT "/run/sriov"
+
+/* The state directory of the context (never NULL). */
+const char *state_dir(const struct sriov_ctx *ctx);
+
+/* Creates the state directory if needed and takes the exclusive lock on
+ * STATE/lock, waiting at most timeout_ms for another holder. *ret_fd is the
+ * lock; state_unlock() (or close) releases it. -ETIMEDOUT names the pid that
+ * holds it when known. */
+int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd);
+void state_unlock(int fd);
+static inline void state_unlockp(int *fd)
+{
+        if (*fd >= 0)
+                state_unlock(*fd);
+}
+#define _cleanup_state_unlock_ _cleanup_(state_unlockp)
+
+/* Reads STATE/relpath. -ENOENT if it does not exist (no message); -EBADMSG
+ * with a message naming the file if it is not a JSON object. */
+int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret);
+/* Replaces STATE/relpath atomically with obj, creating its directory. */
+int state_save(struct sriov_ctx *ctx, const char *relpath, json_object *obj);
+/* Removes STATE/relpath (and fsyncs its directory); 0 if it did not exist. */
+int state_remove(struct sriov_ctx *ctx, const char *relpath);
+
+/* A file name component from a device name ("0000:02:00.0", "netdevsim1"):
+ * anything but [A-Za-z0-9._:-] becomes '_'. */
+void state_name(const char *s, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VF configuration internals shared by vfparse.c, vfcfg.c and the tests. */
+#ifndef SRIOV_VFCFG_H
+#define SRIOV_VFCFG_H
+
+#include <netlink/msg.h>
+
+#include "internal.h"
+
+/* The largest IFLA_VFINFO_LIST: nla_len is 16 bits. */
+#define VFINFO_LIST_MAX 65535
+
+int vf_mac_parse(const char *s, uint8_t ret[6]);
+const char *vf_proto_name(uint16_t proto);
+
+/* One VF's entry in an RTM_SETLINK: the attributes in cfg.set with the
+ * values of cfg. SRIOV_VF_MIN_RATE or SRIOV_VF_MAX_RATE sends IFLA_VF_RATE
+ * with both cfg.min_tx_rate and cfg.max_tx_rate (the kernel sets the pair);
+ * SRIOV_VF_VLAN sends IFLA_VF_VLAN for 802.1Q and IFLA_VF_VLAN_LIST for
+ * 802.1ad. */
+struct vf_change {
+        unsigned vf;
+        struct sriov_vf_config cfg;
+};
+
+/* Bytes the IFLA_VF_INFO entry of c takes in an IFLA_VFINFO_LIST. */
+size_t vf_change_size(const struct vf_change *c);
+/* One RTM_SETLINK (NLM_F_REQUEST) for ifindex with an IFLA_VFINFO_LIST
+ * holding as many of changes[0..n) as fit in `limit` bytes of list
+ * (limit <= VFINFO_LIST_MAX); *ret_used is how many (at least 1). -EMSGSIZE
+ * if not even one fits. */
+int vf_build_setlink(int ifindex, const struct vf_change *changes, size_t n, size_t limit,
+                     struct nl_msg **ret, size_t *ret_used);
+
+/* The config that would put a VF back to `link` (every reported field). */
+void vf_config_from_link(const struct sriov_vf_link *link, struct sriov_vf_config *ret);
+/* "mac 02:00:00:00:00:01", "vlan 10 qos 3 proto 802.1ad", "state enable",
+ * "min-rate 100": attribute bit (one of cfg's) described with its value. */
+void vf_attr_describe(uint32_t bit, const struct sriov_vf_config *cfg, char *buf, size_t size);
+/* The capability-record key and value of an attribute bit ("proto",
+ * "802.1ad"). */
+const char *vf_attr_key(uint32_t bit, const struct sriov_vf_config *cfg);
+void vf_attr_value(uint32_t bit, const struct sriov_vf_config *cfg, char *buf, size_t size);
+
+/* Bits of cfg->set that `link` reports with a different value (mismatch)
+ * or does not report at all (unverified). */
+void vf_compare(const struct sriov_vf_config *want, const struct sriov_vf_link *link, uint32_t *ret_mismatch,
+                uint32_t *ret_unverified);
+/* The change that brings a VF from `cur` to `want`: only what differs (or
+ * is not reported); rates carry the pair to send. */
+void vf_plan(const struct sriov_vf_config *want, const struct sriov_vf_link *cur, struct sriov_vf_config *ret);
+
+/* Saved settings as JSON (the state file format) and back. */
+struct json_object;
+struct json_object *vf_link_to_json(const struct sriov_vf_link *link);
+int vf_link_from_json(struct json_object *obj, struct sriov_vf_link *ret);
+
+#endif
