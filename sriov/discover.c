@@ -613,11 +613,14 @@ static int scan_netdevs(struct sriov_ctx *ctx, struct sriov_inventory *inv, bool
                 return ctx_fail(ctx, r, "%s/class/net: %s", ctx->sysfs_root, strerror(-r));
         _cleanup_free_ const char **owned = NULL;
         size_t n_owned = 0;
-        if (!find_pfs && !(owned = owned_names(inv, &n_owned)))
+        if (!(owned = owned_names(inv, &n_owned)))
                 return -ENOMEM;
         for (char **n = names; *n; n++) {
-                /* PF and VF netdevs are listed already: not lower devices */
-                if (!find_pfs && owned_by_inventory(owned, n_owned, *n))
+                /* The netdevs of the PCI PFs and VFs found so far: their
+                 * device is a PCI function, so neither a non-PCI PF nor a
+                 * lower device; skipped before resolving their links (a
+                 * dozen readlinkat calls each). */
+                if (owned_by_inventory(owned, n_owned, *n))
                         continue;
                 _cleanup_free_ char *dir = NULL, *devlink = NULL, *devpath = NULL, *subsys = NULL;
                 if (asprintf(&dir, "class/net/%s", *n) < 0 || asprintf(&devlink, "%s/device", dir) < 0)
