@@ -287,7 +287,9 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
                                           fmt("%s%s at 0x%" PRIx64, bar_kind_name(bars[i].kind),
                                               bars[i].prefetchable ? " prefetchable" : "", bars[i].address));
         } else
-                table_row(&t, "SR-IOV capability", "not read (see notices)");
+                table_row(&t, "SR-IOV capability",
+                          pf->bus && strcmp(pf->bus, "pci") != 0 ? "none: not a PCI device"
+                                                                 : "not read (see notes and warnings)");
         table_print(&t, f, "");
         int err = t.err;
         table_done(&t);
