@@ -48,6 +48,14 @@ static int nl_get(struct sriov_ctx *ctx, struct sriov_nl **ret)
                 sriov_nl_free(nl);
                 return ctx_fail(ctx, r, "rtnetlink socket: %s", strerror(-r));
         }
+        /* libnl's nl_connect leaves 32 KiB buffers: a PF with 256 VFs answers
+         * with 76 KB, the kernel then drops its ack and the next recv says
+         * ENOBUFS; a 1024-VF RTM_SETLINK is 60 KB. Root may pass rmem_max. */
+        int fd = nl_socket_get_fd(nl->sk), rcv = 16 << 20, snd = 4 << 20;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+                (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0)
+                (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
         int one = 1;
         /* ask for the kernel's reason with each error (best effort) */
         (void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));

@@ -203,6 +203,8 @@ void vf_compare(const struct sriov_vf_config *w, const struct sriov_vf_link *l, 
                         u |= bits;
                 else if (l->vlan != w->vlan || l->qos != w->qos)
                         m |= bits;
+                else if (!w->vlan && !w->qos)
+                        ; /* no VLAN: the protocol means nothing */
                 else if (l->present & SRIOV_VF_VLAN_PROTO) {
                         if (l->vlan_proto != want_proto(w))
                                 m |= bits;
@@ -385,131 +387,66 @@ toobig:
         return -EMSGSIZE;
 }
 
-/* ---- saved settings as JSON ----------------------------------------------- */
+/* ---- saved settings --------------------------------------------------------- */
 
-json_object *vf_link_to_json(const struct sriov_vf_link *l)
+int vf_link_to_words(const struct sriov_vf_link *l, char **ret)
 {
-        json_object *o = json_object_new_object();
-        if (!o)
-                return NULL;
-        char mac[18];
+        char buf[256], mac[18];
+        size_t n = 0;
+#define ADD(...) n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, __VA_ARGS__)
         if (l->present & SRIOV_VF_MAC) {
                 sriov_format_mac(l->mac, mac);
-                json_object_object_add(o, "mac", json_object_new_string(mac));
+                ADD("mac %s ", mac);
         }
         if (l->present & SRIOV_VF_VLAN) {
-                json_object_object_add(o, "vlan", json_object_new_int(l->vlan));
-                json_object_object_add(o, "qos", json_object_new_int(l->qos));
+                ADD("vlan %u qos %u ", l->vlan, l->qos);
+                /* netdevsim reports protocol 0 for a VF that never had a VLAN */
+                if ((l->present & SRIOV_VF_VLAN_PROTO) &&
+                    (l->vlan_proto == SRIOV_ETH_P_8021Q || l->vlan_proto == SRIOV_ETH_P_8021AD))
+                        ADD("proto %s ", vf_proto_name(l->vlan_proto));
         }
-        if (l->present & SRIOV_VF_VLAN_PROTO)
-                json_object_object_add(o, "vlan_proto", json_object_new_string(vf_proto_name(l->vlan_proto)));
         if (l->present & SRIOV_VF_SPOOFCHK)
-                json_object_object_add(o, "spoofchk", json_object_new_boolean(l->spoofchk));
+                ADD("spoofchk %s ", onoff(l->spoofchk));
         if (l->present & SRIOV_VF_TRUST)
-                json_object_object_add(o, "trust", json_object_new_boolean(l->trust));
-        if (l->present & SRIOV_VF_QUERY_RSS)
-                json_object_object_add(o, "query_rss", json_object_new_boolean(l->query_rss));
+                ADD("trust %s ", onoff(l->trust));
         if (l->present & SRIOV_VF_LINK_STATE)
-                json_object_object_add(o, "link_state", json_object_new_string(sriov_link_state_name(l->link_state)));
-        if (l->present & SRIOV_VF_RATE) {
-                json_object_object_add(o, "min_tx_rate", json_object_new_int64(l->min_tx_rate));
-                json_object_object_add(o, "max_tx_rate", json_object_new_int64(l->max_tx_rate));
-        }
-        return o;
-}
-
-static bool get_int(json_object *o, const char *key, int64_t min, int64_t max, int64_t *ret, bool *bad)
-{
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v))
-                return false;
-        if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < min ||
-            json_object_get_int64(v) > max) {
-                *bad = true;
-                return false;
-        }
-        *ret = json_object_get_int64(v);
-        return true;
-}
-
-static bool get_bool(json_object *o, const char *key, bool *ret, bool *bad)
-{
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v))
-                return false;
-        if (!json_object_is_type(v, json_type_boolean)) {
-                *bad = true;
-                return false;
-        }
-        *ret = json_object_get_boolean(v);
-        return true;
-}
-
-static const char *get_str(json_object *o, const char *key, bool *bad)
-{
-        json_object *v;
-        if (!json_object_object_get_ex(o, key, &v))
-                return NULL;
-        if (!json_object_is_type(v, json_type_string)) {
-                *bad = true;
-                return NULL;
-        }
-        return json_object_get_string(v);
-}
-
-int vf_link_from_json(json_object *o, struct sriov_vf_link *ret)
-{
-        if (!json_object_is_type(o, json_type_object))
-                return -EBADMSG;
-        struct sriov_vf_link l = {0};
-        bool bad = false;
-        int64_t v, q;
-        const char *s = get_str(o, "mac", &bad);
-        if (s) {
-                if (vf_mac_parse(s, l.mac) < 0)
-                        return -EBADMSG;
-                l.present |= SRIOV_VF_MAC;
-        }
-        if (get_int(o, "vlan", 0, 4095, &v, &bad) && get_int(o, "qos", 0, 7, &q, &bad)) {
-                l.vlan = (uint16_t)v;
-                l.qos = (uint8_t)q;
-                l.present |= SRIOV_VF_VLAN;
-        }
-        if ((s = get_str(o, "vlan_proto", &bad))) {
-                if (strcmp(s, "802.1Q") == 0)
-                        l.vlan_proto = SRIOV_ETH_P_8021Q;
-                else if (strcmp(s, "802.1ad") == 0)
-                        l.vlan_proto = SRIOV_ETH_P_8021AD;
-                else
-                        return -EBADMSG;
-                l.present |= SRIOV_VF_VLAN_PROTO;
-        }
-        if (get_bool(o, "spoofchk", &l.spoofchk, &bad))
-                l.present |= SRIOV_VF_SPOOFCHK;
-        if (get_bool(o, "trust", &l.trust, &bad))
-                l.present |= SRIOV_VF_TRUST;
-        if (get_bool(o, "query_rss", &l.query_rss, &bad))
-                l.present |= SRIOV_VF_QUERY_RSS;
-        if ((s = get_str(o, "link_state", &bad))) {
-                if (strcmp(s, "auto") == 0)
-                        l.link_state = SRIOV_LINK_AUTO;
-                else if (strcmp(s, "enable") == 0)
-                        l.link_state = SRIOV_LINK_ENABLE;
-                else if (strcmp(s, "disable") == 0)
-                        l.link_state = SRIOV_LINK_DISABLE;
-                else
-                        return -EBADMSG;
-                l.present |= SRIOV_VF_LINK_STATE;
-        }
-        if (get_int(o, "min_tx_rate", 0, UINT32_MAX, &v, &bad) && get_int(o, "max_tx_rate", 0, UINT32_MAX, &q, &bad)) {
-                l.min_tx_rate = (uint32_t)v;
-                l.max_tx_rate = (uint32_t)q;
-                l.present |= SRIOV_VF_RATE;
-        }
-        if (bad)
-                return -EBADMSG;
-        *ret = l;
+                ADD("state %s ", sriov_link_state_name(l->link_state));
+        if (l->present & SRIOV_VF_RATE)
+                ADD("min-rate %" PRIu32 " max-rate %" PRIu32 " ", l->min_tx_rate, l->max_tx_rate);
+        if (l->present & SRIOV_VF_QUERY_RSS)
+                ADD("query-rss %s ", onoff(l->query_rss));
+#undef ADD
+        if (n >= sizeof(buf))
+                return -ENOBUFS;
+        if (n)
+                buf[n - 1] = 0; /* the last blank */
+        char *s = strdup(buf);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
         return 0;
+}
+
+int vf_words_to_config(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *text,
+                       struct sriov_vf_config *ret)
+{
+        _cleanup_free_ char *copy = strdup(text);
+        if (!copy)
+                return -ENOMEM;
+        char *words[32];
+        size_t n = 0;
+        char *save = NULL;
+        for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+                if (n == ELEMENTSOF(words))
+                        return -EBADMSG;
+                words[n++] = w;
+        }
+        /* what the kernel reported is put back as it was */
+        bool checks = ctx->skip_value_checks;
+        ctx->skip_value_checks = true;
+        int r = vf_words_parse(ctx, device, vf, words, n, ret);
+        ctx->skip_value_checks = checks;
+        return r;
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -805,9 +742,6 @@ static int save_originals(struct sriov_ctx *ctx, struct pf_run *p, const unsigne
                 return r;
         json_object *saved = doc_vfs(p);
         char key[16], when[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
         free(p->added);
         p->added = calloc(n ? n : 1, sizeof(unsigned));
         p->n_added = 0;
@@ -817,15 +751,21 @@ static int save_originals(struct sriov_ctx *ctx, struct pf_run *p, const unsigne
                 snprintf(key, sizeof(key), "%u", vfs[i]);
                 if (json_object_object_get_ex(saved, key, NULL))
                         continue;
-                json_object *o = vf_link_to_json(&p->cur.vfs[vfs[i]]);
+                _cleanup_free_ char *words = NULL;
+                if ((r = vf_link_to_words(&p->cur.vfs[vfs[i]], &words)) < 0)
+                        return r;
+                json_object *o = json_object_new_string(words);
                 if (!o)
                         return -ENOMEM;
-                json_object_object_add(o, "saved", json_object_new_string(when));
                 json_object_object_add(saved, key, o);
                 p->added[p->n_added++] = vfs[i];
         }
         if (!p->n_added)
                 return 0;
+        time_t now = time(NULL);
+        struct tm tm;
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+        json_object_object_add(p->doc, "updated", json_object_new_string(when));
         r = state_save(ctx, p->relpath, p->doc);
         if (r < 0)
                 ctx_error_prefix(ctx, "%s: original VF settings could not be saved, so nothing is changed",
@@ -1035,6 +975,7 @@ static void unverified_notice(struct sriov_ctx *ctx, const struct pf_run *p, uns
 static void describe_mismatch(struct text *t, uint32_t m, const struct sriov_vf_config *want,
                               const struct sriov_vf_link *got, const char *driver)
 {
+        unsigned said = 0;
         struct sriov_vf_config seen;
         vf_config_from_link(got, &seen);
         for (size_t i = 0; i < ELEMENTSOF(attr_order); i++) {
@@ -1051,7 +992,7 @@ static void describe_mismatch(struct text *t, uint32_t m, const struct sriov_vf_
                         vf_attr_value(bit, &seen, v, sizeof(v));
                         snprintf(b, sizeof(b), "%s", v);
                 }
-                text_add(t, "%s%s was accepted by %s but reads back as %s", t->s && t->s[0] ? "; " : "", a, driver, b);
+                text_add(t, "%s%s was accepted by %s but reads back as %s", said++ ? "; " : "", a, driver, b);
         }
 }
 
@@ -1599,10 +1540,13 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
                                         p.relpath, *k);
                 if (vf != SRIOV_VF_ALL && v != vf)
                         continue;
-                struct sriov_vf_link l;
-                if (vf_link_from_json(val, &l) < 0)
+                struct sriov_vf_config want;
+                if (!json_object_is_type(val, json_type_string) ||
+                    vf_words_to_config(ctx, p.ref.ifname, (unsigned)v, json_object_get_string(val), &want) < 0) {
+                        ctx_clear_error(ctx);
                         return ctx_fail(ctx, -EBADMSG, "state file %s/%s: the saved settings of vf %s are malformed",
                                         state_dir(ctx), p.relpath, *k);
+                }
                 if ((int64_t)v >= num_vf(&p)) {
                         ctx_notice(ctx, "%s vf %lu: no longer exists (%s has %" PRId64 " VFs): its saved settings are dropped",
                                    p.ref.ifname, v, p.ref.ifname, num_vf(&p));
@@ -1622,7 +1566,7 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
                                 return -ENOMEM;
                         targets = b;
                 }
-                vf_config_from_link(&l, &wants[n_targets]);
+                wants[n_targets] = want;
                 targets[n_targets++] = (unsigned)v;
         }
         if (vf != SRIOV_VF_ALL && !n_targets && !doc_changed)

@@ -11,6 +11,10 @@
 #define VFINFO_LIST_MAX 65535
 
 int vf_mac_parse(const char *s, uint8_t ret[6]);
+/* The attribute words after "DEVICE vf N" (device and vf only name the VF
+ * in messages). */
+int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char *const *words, size_t n,
+                   struct sriov_vf_config *ret);
 const char *vf_proto_name(uint16_t proto);
 
 /* One VF's entry in an RTM_SETLINK: the attributes in cfg.set with the
@@ -50,9 +54,11 @@ void vf_compare(const struct sriov_vf_config *want, const struct sriov_vf_link *
  * is not reported); rates carry the pair to send. */
 void vf_plan(const struct sriov_vf_config *want, const struct sriov_vf_link *cur, struct sriov_vf_config *ret);
 
-/* Saved settings as JSON (the state file format) and back. */
-struct json_object;
-struct json_object *vf_link_to_json(const struct sriov_vf_link *link);
-int vf_link_from_json(struct json_object *obj, struct sriov_vf_link *ret);
+/* Saved settings in the state file: the words of `set` that put them back
+ * ("mac 02:00:00:00:00:01 vlan 0 qos 0 spoofchk on ..."), every field the
+ * kernel reported; and back into the config restore sends. */
+int vf_link_to_words(const struct sriov_vf_link *link, char **ret);
+int vf_words_to_config(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *text,
+                       struct sriov_vf_config *ret);
 
 #endif

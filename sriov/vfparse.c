@@ -147,38 +147,26 @@ static int parse_onoff(struct sriov_ctx *ctx, const char *word, const char *v, b
         return 0;
 }
 
-int sriov_vf_request_parse(struct sriov_ctx *ctx, char *const *words, size_t n, struct sriov_vf_request *ret)
+int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char *const *words, size_t n,
+                   struct sriov_vf_config *ret)
 {
-        ctx_clear_error(ctx);
-        if (n < 1 || !words[0][0])
-                return ctx_fail(ctx, -EINVAL, "missing device: expected DEVICE vf N [mac ADDR] ...");
-        const char *device = words[0];
-        if (n < 2 || strcmp(words[1], "vf") != 0)
-                return ctx_fail(ctx, -EINVAL, "%s: expected 'vf N' after the device, got %s%s%s", device,
-                                n < 2 ? "nothing" : "'", n < 2 ? "" : words[1], n < 2 ? "" : "'");
-        if (n < 3)
-                return ctx_fail(ctx, -EINVAL, "%s vf: missing VF number", device);
-        uint64_t vf;
-        if (parse_uint(words[2], INT_MAX - 1, &vf) < 0)
-                return ctx_fail(ctx, -EINVAL, "%s vf '%s': a VF number must be a decimal number 0-%d", device,
-                                words[2], INT_MAX - 1);
         struct sriov_vf_config c = {.vlan_proto = SRIOV_ETH_P_8021Q};
         bool seen[ELEMENTSOF(word_names)] = {0};
-        for (size_t i = 3; i < n; i += 2) {
+        for (size_t i = 0; i < n; i += 2) {
                 const char *w = words[i];
                 size_t k = 0;
                 while (k < ELEMENTSOF(word_names) && strcmp(w, word_names[k]) != 0)
                         k++;
                 if (k == ELEMENTSOF(word_names))
                         return ctx_fail(ctx, -EINVAL,
-                                        "%s vf %" PRIu64 ": unknown word '%s' (expected mac, vlan, qos, proto, "
+                                        "%s vf %u: unknown word '%s' (expected mac, vlan, qos, proto, "
                                         "spoofchk, trust, state, min-rate, max-rate or query-rss)",
                                         device, vf, w);
                 if (seen[k])
-                        return ctx_fail(ctx, -EINVAL, "%s vf %" PRIu64 ": %s is given twice", device, vf, w);
+                        return ctx_fail(ctx, -EINVAL, "%s vf %u: %s is given twice", device, vf, w);
                 seen[k] = true;
                 if (i + 1 >= n)
-                        return ctx_fail(ctx, -EINVAL, "%s vf %" PRIu64 ": %s needs a value", device, vf, w);
+                        return ctx_fail(ctx, -EINVAL, "%s vf %u: %s needs a value", device, vf, w);
                 const char *v = words[i + 1];
                 uint64_t u;
                 int r = 0;
@@ -262,9 +250,32 @@ int sriov_vf_request_parse(struct sriov_ctx *ctx, char *const *words, size_t n, 
         int r = sriov_vf_config_validate(ctx, &c);
         if (r < 0) {
                 if (!c.set)
-                        ctx_error_prefix(ctx, "%s vf %" PRIu64, device, vf);
+                        ctx_error_prefix(ctx, "%s vf %u", device, vf);
                 return r;
         }
+        *ret = c;
+        return 0;
+}
+
+int sriov_vf_request_parse(struct sriov_ctx *ctx, char *const *words, size_t n, struct sriov_vf_request *ret)
+{
+        ctx_clear_error(ctx);
+        if (n < 1 || !words[0][0])
+                return ctx_fail(ctx, -EINVAL, "missing device: expected DEVICE vf N [mac ADDR] ...");
+        const char *device = words[0];
+        if (n < 2 || strcmp(words[1], "vf") != 0)
+                return ctx_fail(ctx, -EINVAL, "%s: expected 'vf N' after the device, got %s%s%s", device,
+                                n < 2 ? "nothing" : "'", n < 2 ? "" : words[1], n < 2 ? "" : "'");
+        if (n < 3)
+                return ctx_fail(ctx, -EINVAL, "%s vf: missing VF number", device);
+        uint64_t vf;
+        if (parse_uint(words[2], INT_MAX - 1, &vf) < 0)
+                return ctx_fail(ctx, -EINVAL, "%s vf '%s': a VF number must be a decimal number 0-%d", device,
+                                words[2], INT_MAX - 1);
+        struct sriov_vf_config c;
+        int r = vf_words_parse(ctx, device, (unsigned)vf, words + 3, n - 3, &c);
+        if (r < 0)
+                return r;
         char *dev = strdup(device);
         if (!dev)
                 return -ENOMEM;
