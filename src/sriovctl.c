@@ -149,9 +149,14 @@ static int cmd_list(struct sriov_ctx *ctx, const struct options *o)
         if (r < 0)
                 return fail(ctx, r, "list");
         char *text = NULL;
-        if (o->format == OUT_JSON)
-                r = sriov_render_json(inv, NULL, &text);
-        else if (o->format == OUT_XML)
+        if (o->format == OUT_JSON) {
+                /* streamed: a 16 x 256-VF inventory stays within a few MiB */
+                print_notices(ctx);
+                r = sriov_write_json(stdout, inv, NULL);
+                sriov_inventory_free(inv);
+                return emit(r, strdup("\n"));
+        }
+        if (o->format == OUT_XML)
                 r = sriov_render_xml(inv, NULL, &text);
         else {
                 r = sriov_render_table(inv, &text);

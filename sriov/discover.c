@@ -359,13 +359,28 @@ static void ids_from_config(struct sriov_ctx *ctx, struct sriov_pf *pf, const st
         pf->has_ids = true;
 }
 
-static void lookup_names(struct sriov_ctx *ctx, struct sriov_pf *pf)
+/* Names from pci.ids. libpci parses the whole file (~2 MB of memory) on
+ * the first lookup: PFs of one model take the names of the first one, and
+ * the parsed list is dropped after each lookup so it is not held while the
+ * VFs are read. */
+static void lookup_names(struct sriov_ctx *ctx, const struct sriov_inventory *inv, struct sriov_pf *pf)
 {
         if (!pf->has_ids)
                 return;
+        for (size_t i = 0; i < inv->n_pfs; i++) {
+                const struct sriov_pf *o = &inv->pfs[i];
+                if (o == pf || !o->has_ids || o->vendor_id != pf->vendor_id ||
+                    o->device_id != pf->device_id || o->class_code != pf->class_code)
+                        continue;
+                pf->vendor_name = strdup_or_null(o->vendor_name);
+                pf->device_name = strdup_or_null(o->device_name);
+                pf->class_name = strdup_or_null(o->class_name);
+                return;
+        }
         pf->vendor_name = pcicfg_name(ctx, PCI_NAME_VENDOR, pf->vendor_id, 0, 0);
         pf->device_name = pcicfg_name(ctx, PCI_NAME_DEVICE, pf->vendor_id, pf->device_id, 0);
         pf->class_name = pcicfg_name(ctx, PCI_NAME_CLASS, 0, 0, pf->class_code);
+        pcicfg_drop_names(ctx);
         ctx_clear_error(ctx); /* names are optional */
 }
 
@@ -459,7 +474,7 @@ static int scan_pci_pf(struct sriov_ctx *ctx, struct sriov_inventory *inv, const
         read_cap(ctx, pf, &a, true);
         if (!pf->has_ids)
                 ids_from_config(ctx, pf, &a);
-        lookup_names(ctx, pf);
+        lookup_names(ctx, inv, pf);
         r = read_vfs(ctx, pf, dir);
         if (r < 0)
                 return r;
@@ -502,7 +517,7 @@ static int scan_dump_pf(struct sriov_ctx *ctx, struct sriov_inventory *inv, cons
                 read_sysfs_attrs(ctx, pf, dir);
         if (!pf->has_ids)
                 ids_from_config(ctx, pf, a);
-        lookup_names(ctx, pf);
+        lookup_names(ctx, inv, pf);
         r = in_sysfs ? read_vfs(ctx, pf, dir) : 0;
         if (r == 0 && pf->n_vfs == 0)
                 r = dump_vfs(pf);
@@ -672,9 +687,21 @@ static int scan_netdevs(struct sriov_ctx *ctx, struct sriov_inventory *inv, bool
         return 0;
 }
 
+static int inventory_scan(struct sriov_ctx *ctx, struct sriov_inventory **ret);
+
 int sriov_inventory_scan(struct sriov_ctx *ctx, struct sriov_inventory **ret)
 {
         ctx_clear_error(ctx);
+        int r = inventory_scan(ctx, ret);
+        /* names are copied out: drop libpci's parsed pci.ids (~2 MB) now
+         * rather than hold it while the caller renders the inventory */
+        pcicfg_free(ctx->pcicfg);
+        ctx->pcicfg = NULL;
+        return r;
+}
+
+static int inventory_scan(struct sriov_ctx *ctx, struct sriov_inventory **ret)
+{
         _cleanup_(inventory_freep) struct sriov_inventory *inv = calloc(1, sizeof(*inv));
         if (!inv)
                 return -ENOMEM;

@@ -133,6 +133,8 @@ int pcicfg_dump_devices(struct sriov_ctx *ctx, struct sriov_pci_addr **ret, size
 enum pci_name_kind { PCI_NAME_VENDOR, PCI_NAME_DEVICE, PCI_NAME_CLASS };
 char *pcicfg_name(struct sriov_ctx *ctx, enum pci_name_kind what, uint16_t vendor,
                   uint16_t device, uint32_t class_code);
+/* Frees libpci's parsed pci.ids until the next name lookup. */
+void pcicfg_drop_names(struct sriov_ctx *ctx);
 void pcicfg_free(struct pcicfg *p);
 
 #endif

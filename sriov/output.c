@@ -493,42 +493,69 @@ static json_object *json_pf(const struct sriov_pf *pf)
         return o;
 }
 
-static int json_finish(json_object *root, char **ret)
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* Writes one value as a member of the document being streamed, indented by
+ * `indent` after each newline, and frees it. */
+static int json_emit(FILE *f, json_object *o, const char *indent)
 {
-        const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                                     JSON_C_TO_STRING_NOSLASHESCAPE);
-        char *copy = s ? strdup(s) : NULL;
-        json_object_put(root);
-        if (!copy)
+        if (!o)
                 return -ENOMEM;
-        *ret = copy;
-        return 0;
+        const char *s = json_object_to_json_string_ext(o, JSON_FLAGS);
+        int r = s ? 0 : -ENOMEM;
+        for (; s && *s; s++) {
+                fputc(*s, f);
+                if (*s == '\n')
+                        fputs(indent, f);
+        }
+        json_object_put(o);
+        return r;
+}
+
+/* The document is streamed one PF at a time: json-c's tree of a whole
+ * 16 x 256-VF inventory costs ~10 MB, one PF's well under 1 MB. */
+int sriov_write_json(FILE *f, const struct sriov_inventory *inv, const struct sriov_pf *only)
+{
+        int err = 0;
+        if (only)
+                err = json_emit(f, json_pf(only), "");
+        else {
+                fputs("{\n  \"physical_functions\": [", f);
+                for (size_t i = 0; i < inv->n_pfs && !err; i++) {
+                        fputs(i ? ",\n    " : "\n    ", f);
+                        err = json_emit(f, json_pf(&inv->pfs[i]), "    ");
+                }
+                fputs(inv->n_pfs ? "\n  ],\n  \"macvtap_lower_devices\": " : "],\n  \"macvtap_lower_devices\": ", f);
+                json_object *lowers = json_object_new_array();
+                for (size_t i = 0; lowers && i < inv->n_lowers; i++) {
+                        const struct sriov_netdev *l = &inv->lowers[i];
+                        json_object *o = json_object_new_object();
+                        json_object_object_add(o, "name", j_str(l->name));
+                        json_object_object_add(o, "kind", j_str(l->kind));
+                        json_object_object_add(o, "driver", j_str(l->driver));
+                        json_object_object_add(o, "device", j_str(l->address));
+                        json_object_array_add(lowers, o);
+                }
+                if (!err)
+                        err = json_emit(f, lowers, "  ");
+                else
+                        json_object_put(lowers);
+                fputs(",\n  \"warnings\": ", f);
+                if (!err)
+                        err = json_emit(f, j_strv(inv->warnings), "  ");
+                fputs("\n}", f);
+        }
+        return err ? err : ferror(f) ? -EIO : 0;
 }
 
 int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret)
 {
-        if (only)
-                return json_finish(json_pf(only), ret);
-        json_object *root = json_object_new_object();
-        if (!root)
+        char *buf = NULL;
+        size_t size;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
                 return -ENOMEM;
-        json_object *pfs = json_object_new_array();
-        for (size_t i = 0; i < inv->n_pfs; i++)
-                json_object_array_add(pfs, json_pf(&inv->pfs[i]));
-        json_object_object_add(root, "physical_functions", pfs);
-        json_object *lowers = json_object_new_array();
-        for (size_t i = 0; i < inv->n_lowers; i++) {
-                const struct sriov_netdev *l = &inv->lowers[i];
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "name", j_str(l->name));
-                json_object_object_add(o, "kind", j_str(l->kind));
-                json_object_object_add(o, "driver", j_str(l->driver));
-                json_object_object_add(o, "device", j_str(l->address));
-                json_object_array_add(lowers, o);
-        }
-        json_object_object_add(root, "macvtap_lower_devices", lowers);
-        json_object_object_add(root, "warnings", j_strv(inv->warnings));
-        return json_finish(root, ret);
+        return finish(f, &buf, sriov_write_json(f, inv, only), ret);
 }
 
 /* ---- XML -------------------------------------------------------------- */

@@ -281,3 +281,11 @@ char *pcicfg_name(struct sriov_ctx *ctx, enum pci_name_kind what, uint16_t vendo
                 return NULL;
         return strdup(n.res);
 }
+
+static void do_free_names(void *pacc) { pci_free_name_list(pacc); }
+
+void pcicfg_drop_names(struct sriov_ctx *ctx)
+{
+        if (ctx->pcicfg)
+                (void)guarded(do_free_names, ctx->pcicfg->pacc);
+}

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -378,6 +379,9 @@ const char *sriov_port_response_message(uint16_t response);
 int sriov_render_table(const struct sriov_inventory *inv, char **ret);
 int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret);
 int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret);
+/* The same JSON written to f as it is rendered, one PF at a time, so that
+ * memory does not grow with the size of the whole document. */
+int sriov_write_json(FILE *f, const struct sriov_inventory *inv, const struct sriov_pf *only);
 int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret);
 
 /* ---- small formatting helpers ------------------------------------------ */

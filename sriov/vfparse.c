@@ -75,6 +75,7 @@ const char *vf_proto_name(uint16_t proto)
 
 int sriov_vf_config_validate(struct sriov_ctx *ctx, const struct sriov_vf_config *c)
 {
+        ctx_clear_error(ctx);
         const uint32_t known = SRIOV_VF_MAC | SRIOV_VF_VLAN | SRIOV_VF_VLAN_PROTO | SRIOV_VF_SPOOFCHK |
                                SRIOV_VF_TRUST | SRIOV_VF_LINK_STATE | SRIOV_VF_MIN_RATE | SRIOV_VF_MAX_RATE |
                                SRIOV_VF_QUERY_RSS;
