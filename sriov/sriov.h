@@ -374,6 +374,88 @@ const char *sriov_port_request_name(enum sriov_port_request r);
 const char *sriov_port_response_name(uint16_t response);
 const char *sriov_port_response_message(uint16_t response);
 
+/* ---- macvtap links (macvtap.c) ----------------------------------------- */
+
+enum sriov_macvtap_mode {
+        SRIOV_MACVTAP_VEPA,
+        SRIOV_MACVTAP_BRIDGE,
+        SRIOV_MACVTAP_PRIVATE,
+        SRIOV_MACVTAP_PASSTHRU, /* the only macvlan/macvtap on its lower device */
+};
+
+#define SRIOV_IFNAME_MAX 16 /* IFNAMSIZ: 15 characters + NUL */
+
+/* A macvtap (or, among a lower device's uppers, a macvlan). */
+struct sriov_macvtap {
+        char ifname[SRIOV_IFNAME_MAX];
+        char lower[SRIOV_IFNAME_MAX];
+        char kind[SRIOV_IFNAME_MAX]; /* "macvtap" or "macvlan" */
+        int ifindex;
+        enum sriov_macvtap_mode mode;
+        bool mode_known;   /* false: a mode this library has no name for (source) */
+        uint8_t mac[6];
+        char tap_path[32]; /* "/dev/tapN" (N = ifindex); "" for a macvlan */
+};
+
+/* "vepa", "bridge", "private", "passthru"; parse also takes libvirt's
+ * "passthrough". -EINVAL (no message) for anything else. */
+const char *sriov_macvtap_mode_name(enum sriov_macvtap_mode m);
+int sriov_macvtap_mode_parse(const char *s, enum sriov_macvtap_mode *ret);
+
+/* Creates a macvtap on `lower` over rtnetlink, brings it up and waits
+ * (timeout_ms, 0: 5 s) for its /dev/tapN char device. `name` NULL or "":
+ * the lowest free macvtapN. `mac` NULL: the kernel's (random; passthru:
+ * the lower's). passthru takes the lower's MAC at creation; a different
+ * `mac` is then set on the macvtap, as libvirt does (an igb VF with an
+ * admin MAC and trust off refuses that). Refused before anything is made
+ * (-EBUSY, naming them) when passthru would join other macvlan/macvtap
+ * uppers of `lower` or another mode would join a passthru one; -ENODEV
+ * for no such lower; otherwise the kernel's errno. A failure leaves no
+ * link behind. */
+int sriov_macvtap_create(struct sriov_ctx *ctx, const char *lower, enum sriov_macvtap_mode mode,
+                         const char *name, const uint8_t *mac, unsigned timeout_ms,
+                         struct sriov_macvtap *ret);
+/* Deletes a macvtap by name; -ENODEV if there is none, -EINVAL (left
+ * alone) if the interface is not a macvtap. */
+int sriov_macvtap_delete(struct sriov_ctx *ctx, const char *name);
+/* The macvlan and macvtap upper devices of `lower` (its sysfs upper_*
+ * links that rtnetlink reports as such), in name order; *ret_n may be 0.
+ * For refusing passthru next to others, or a VF whose netdev carries one. */
+int sriov_macvtap_uppers(struct sriov_ctx *ctx, const char *lower, struct sriov_macvtap **ret,
+                         size_t *ret_n);
+void sriov_macvtaps_free(struct sriov_macvtap *v, size_t n);
+
+/* ---- vfio-pci binding (vfio.c) ------------------------------------------ */
+
+struct sriov_vfio_binding {
+        char address[SRIOV_PCI_ADDR_MAX];
+        char previous_driver[64]; /* what to give it back to; "" if none was bound
+                                   * (or it already was on vfio-pci) */
+        int64_t iommu_group;
+        char group_path[32];      /* "/dev/vfio/N" */
+};
+
+/* Binds a PCI function to vfio-pci: driver_override, unbind from its
+ * driver, bus/pci/drivers_probe, then waits (timeout_ms, 0: 5 s) for the
+ * driver link and /dev/vfio/GROUP. Already on vfio-pci: only the wait.
+ * Checked before anything changes: -ENODEV no such function, -ENXIO no
+ * IOMMU group (no IOMMU), -ENOENT vfio-pci not loaded (the library loads
+ * no modules), -EBUSY another function of the IOMMU group is bound to a
+ * driver other than vfio-pci/pci-stub/pcieport (named), or a netdev of
+ * the function has upper devices such as macvtaps (named). A failure
+ * after the first change gives the function back to its driver. */
+int sriov_vfio_bind(struct sriov_ctx *ctx, const char *address, unsigned timeout_ms,
+                    struct sriov_vfio_binding *ret);
+/* Gives a function back: clears driver_override, unbinds it from vfio-pci,
+ * probes and waits for a driver. `driver` (e.g. the binding's
+ * previous_driver) must be the one that binds; it is named in
+ * driver_override for that probe (so it binds even with the PF's
+ * sriov_drivers_autoprobe 0), then the override is cleared. NULL: any.
+ * Already bound to `driver`: nothing to do. *ret_driver (may be NULL):
+ * the driver bound now, malloc'd. */
+int sriov_vfio_unbind(struct sriov_ctx *ctx, const char *address, const char *driver,
+                      unsigned timeout_ms, char **ret_driver);
+
 /* ---- renderings (output.c): strings the caller prints ----------------- */
 
 int sriov_render_table(const struct sriov_inventory *inv, char **ret);
