@@ -374,6 +374,188 @@ const char *sriov_port_request_name(enum sriov_port_request r);
 const char *sriov_port_response_name(uint16_t response);
 const char *sriov_port_response_message(uint16_t response);
 
+/* ---- libvirt domain and network XML (domxml.c) -------------------------- */
+
+/* Turns libvirt XML into plain requests and writes the guest's interface
+ * back; knows nothing of netlink or sysfs. Values are checked as libvirt's
+ * schemas say (basictypes.rng, networkcommon.rng); -EINVAL names the
+ * document, the element, the attribute, the value and the rule. Numbers
+ * are decimal or 0x hex; a decimal with a leading zero that libvirt would
+ * read as octal with a different value is refused. */
+
+enum sriov_xml_iface_type {
+        SRIOV_XML_IFACE_OTHER,   /* not ours: bridge, user, ethernet, ... */
+        SRIOV_XML_IFACE_DIRECT,  /* macvtap */
+        SRIOV_XML_IFACE_HOSTDEV, /* PCI passthrough of a VF */
+        SRIOV_XML_IFACE_NETWORK, /* from a libvirt network (pool) */
+};
+
+/* <source mode=> of a direct interface, <forward mode=> of a network */
+enum sriov_xml_mode {
+        SRIOV_XML_MODE_NONE,  /* not given (network: no <forward>) */
+        SRIOV_XML_MODE_VEPA,  /* libvirt's default for a direct <source> */
+        SRIOV_XML_MODE_BRIDGE,
+        SRIOV_XML_MODE_PRIVATE,
+        SRIOV_XML_MODE_PASSTHROUGH,
+        SRIOV_XML_MODE_HOSTDEV, /* networks only */
+        SRIOV_XML_MODE_OTHER,   /* networks only: nat, route, open, ... */
+};
+
+enum sriov_xml_native { SRIOV_XML_NATIVE_NONE, SRIOV_XML_NATIVE_TAGGED, SRIOV_XML_NATIVE_UNTAGGED };
+
+struct sriov_xml_vlan_tag {
+        uint16_t id; /* 0-4095 */
+        enum sriov_xml_native native;
+};
+
+struct sriov_xml_vlan {
+        bool present;
+        bool trunk;
+        struct sriov_xml_vlan_tag *tags;
+        size_t n_tags;
+};
+
+enum sriov_xml_vport_type {
+        SRIOV_XML_VPORT_UNTYPED, /* <virtualport> without type: any field */
+        SRIOV_XML_VPORT_8021QBG,
+        SRIOV_XML_VPORT_8021QBH,
+        SRIOV_XML_VPORT_OPENVSWITCH,
+        SRIOV_XML_VPORT_MIDONET,
+};
+
+enum sriov_xml_vport_field {
+        SRIOV_XML_VP_MANAGERID = 1u << 0,
+        SRIOV_XML_VP_TYPEID = 1u << 1,
+        SRIOV_XML_VP_TYPEIDVERSION = 1u << 2,
+        SRIOV_XML_VP_INSTANCEID = 1u << 3,
+        SRIOV_XML_VP_PROFILEID = 1u << 4,
+        SRIOV_XML_VP_INTERFACEID = 1u << 5,
+};
+
+struct sriov_xml_vport {
+        bool present;
+        enum sriov_xml_vport_type type;
+        uint32_t set; /* SRIOV_XML_VP_* given */
+        uint8_t managerid;
+        uint32_t typeid; /* 24 bits */
+        uint8_t typeidversion;
+        uint8_t instanceid[16];
+        char profileid[SRIOV_PORT_PROFILE_MAX]; /* at most 39 characters */
+        uint8_t interfaceid[16];
+};
+
+struct sriov_xml_iface {
+        unsigned index;            /* position among <devices>/<interface> */
+        char *type_name;           /* type= as written */
+        enum sriov_xml_iface_type type;
+        bool has_mac;
+        uint8_t mac[6];
+        char *source_dev;          /* direct */
+        enum sriov_xml_mode mode;  /* direct: VEPA when <source> has no mode */
+        bool has_pci;              /* hostdev: <source><address type='pci'> */
+        struct sriov_pci_addr pci;
+        int managed;               /* hostdev: 1 yes, 0 no, -1 not given */
+        char *network;             /* network: <source network= portgroup=> */
+        char *portgroup;
+        struct sriov_xml_vlan vlan;
+        struct sriov_xml_vport vport;
+        char *driver_name;         /* <driver name=> */
+        char *model_type;          /* <model type=> */
+        void *node;                /* its xmlNodePtr, owned by the document */
+};
+
+struct sriov_xml_domain {
+        char *name;
+        char *uuid; /* as written */
+        struct sriov_xml_iface *ifaces;
+        size_t n_ifaces;
+        void *doc; /* xmlDocPtr, owned */
+};
+
+/* `what` names the document in messages (a file name). -EINVAL for XML
+ * that is not well-formed, not a <domain>, or breaks a value rule. */
+int sriov_xml_domain_parse(struct sriov_ctx *ctx, const char *what, const char *xml, size_t len,
+                           struct sriov_xml_domain **ret);
+struct sriov_xml_domain *sriov_xml_domain_free(struct sriov_xml_domain *d);
+
+struct sriov_xml_portgroup {
+        char *name;
+        bool is_default;
+        struct sriov_xml_vlan vlan;
+        struct sriov_xml_vport vport;
+};
+
+struct sriov_xml_network {
+        char *name;
+        char *uuid;
+        char *forward_mode_name;   /* as written; "nat" when <forward> has no mode */
+        enum sriov_xml_mode mode;
+        int managed;               /* <forward managed=>: 1, 0, -1 not given */
+        char *forward_dev;         /* <forward dev=> */
+        char *driver_name;         /* <forward><driver name= model=> */
+        char *driver_model;
+        char **pfs;                /* <pf dev=>, NULL-terminated */
+        char **devs;               /* <interface dev=>, NULL-terminated */
+        struct sriov_pci_addr *addrs; /* <address type='pci'> */
+        size_t n_addrs;
+        struct sriov_xml_vlan vlan;
+        struct sriov_xml_vport vport;
+        struct sriov_xml_portgroup *portgroups;
+        size_t n_portgroups;
+};
+
+int sriov_xml_network_parse(struct sriov_ctx *ctx, const char *what, const char *xml, size_t len,
+                            struct sriov_xml_network **ret);
+struct sriov_xml_network *sriov_xml_network_free(struct sriov_xml_network *n);
+
+/* What a type='network' interface gets, as libvirt computes it: the
+ * interface's own <vlan>, else its portgroup's (the named one, else the
+ * network's default portgroup), else the network's; the <virtualport>s of
+ * interface, network and portgroup merged field by field (a field given in
+ * two places must agree, and so must typed virtualports' types). A named
+ * portgroup the network lacks is an error (-ENOENT; libvirt ignores it). */
+struct sriov_xml_effective {
+        const struct sriov_xml_portgroup *portgroup; /* NULL: none used */
+        struct sriov_xml_vlan vlan;
+        struct sriov_xml_vport vport;
+};
+int sriov_xml_merge(struct sriov_ctx *ctx, const struct sriov_xml_iface *iface,
+                    const struct sriov_xml_network *net, struct sriov_xml_effective *ret);
+void sriov_xml_effective_done(struct sriov_xml_effective *e);
+void sriov_xml_vlan_done(struct sriov_xml_vlan *v);
+
+/* Rewriting interface i of the document for the guest. */
+enum sriov_xml_as {
+        SRIOV_XML_AS_HOSTDEV,   /* type='hostdev' managed='yes', <source><address pci> */
+        SRIOV_XML_AS_DIRECT_VF, /* type='direct', <source dev=VF mode='passthrough'> */
+        SRIOV_XML_AS_MACVTAP,   /* type='direct', <source dev=LOWER mode=..>, <target dev=..> */
+};
+struct sriov_xml_rewrite {
+        enum sriov_xml_as as;
+        struct sriov_pci_addr pci;     /* HOSTDEV */
+        const char *dev;               /* DIRECT_VF: the VF's netdev; MACVTAP: lower device */
+        enum sriov_xml_mode mode;      /* MACVTAP: VEPA, BRIDGE, PRIVATE (NONE: VEPA) */
+        const char *target;            /* MACVTAP: "macvtap0" (NULL: none) */
+        /* written instead of the interface's own when not NULL (the merged
+         * ones of a type='network' interface) */
+        const struct sriov_xml_vlan *vlan;
+        const struct sriov_xml_vport *vport;
+};
+/* Rewrites interface i in d's document and re-reads d->ifaces[i]. Keeps
+ * <mac> (a generated 52:54:00:xx:xx:xx one is added when there is none),
+ * <virtualport>, and <vlan> on a hostdev (a direct interface cannot carry
+ * one: dropped, with a notice saying the VF must be tagged instead). Drops
+ * what the new type does not take (<model>, <target>, <driver> other than
+ * vfio/kvm/xen, <bandwidth>, ... on a hostdev), each named in a notice. */
+int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, size_t i,
+                             const struct sriov_xml_rewrite *rw);
+/* The whole document, indented. */
+int sriov_xml_domain_format(struct sriov_ctx *ctx, const struct sriov_xml_domain *d, char **ret);
+/* A random 52:54:00:xx:xx:xx (QEMU's OUI, as libvirt generates). */
+int sriov_xml_random_mac(uint8_t ret[6]);
+const char *sriov_xml_mode_name(enum sriov_xml_mode m);
+const char *sriov_xml_vport_type_name(enum sriov_xml_vport_type t);
+
 /* ---- macvtap links (macvtap.c) ----------------------------------------- */
 
 enum sriov_macvtap_mode {
