@@ -188,6 +188,37 @@ static void print_driver_answers(struct sriov_ctx *ctx, const char *driver, cons
         sriov_driver_answers_free(a, n);
 }
 
+/* VFs with saved originals: what sriovctl changed, also for VFs whose
+ * settings the kernel's reply could not carry. */
+static void print_saved(struct sriov_ctx *ctx, const struct sriov_pf *pf)
+{
+        unsigned *vfs = NULL;
+        size_t n = 0;
+        const char *dev = pf->netdevs && pf->netdevs[0] ? pf->netdevs[0] : pf->address;
+        if (sriov_vf_saved(ctx, dev, &vfs, &n) < 0 || !n) {
+                free(vfs); /* a state dir that cannot be read is not show's business */
+                return;
+        }
+        printf("\nOriginal settings saved before sriovctl changed them (`sriovctl restore %s vf N|all`): vf ", dev);
+        size_t unread = 0;
+        for (size_t i = 0; i < n; i++) {
+                size_t j = i;
+                while (j + 1 < n && vfs[j + 1] == vfs[j] + 1)
+                        j++;
+                printf(j > i ? "%s%u-%u" : "%s%u", i ? "," : "", vfs[i], vfs[j]);
+                for (size_t k = i; k <= j; k++)
+                        if (vfs[k] < pf->n_vfs && !pf->vfs[vfs[k]].has_link)
+                                unread++;
+                i = j;
+        }
+        printf("\n");
+        if (unread)
+                printf("  %zu of them could not be read now; they were changed by sriovctl and their originals "
+                       "are kept\n",
+                       unread);
+        free(vfs);
+}
+
 static int cmd_show(struct sriov_ctx *ctx, const struct options *o, const char *device)
 {
         struct sriov_inventory *inv;
@@ -219,6 +250,7 @@ static int cmd_show(struct sriov_ctx *ctx, const struct options *o, const char *
         int rc = emit(r, text);
         if (rc == EXIT_OK && o->format == OUT_TABLE && !o->sysfs_root && !o->pci_dump) {
                 print_driver_answers(ctx, pf->driver, o->state_dir ? o->state_dir : "/run/sriov");
+                print_saved(ctx, pf);
                 fflush(stdout);
         }
         sriov_inventory_free(inv);

@@ -307,6 +307,9 @@ int sriov_driver_answers(struct sriov_ctx *ctx, const char *driver, struct sriov
 void sriov_driver_answers_free(struct sriov_driver_answer *a, size_t n);
 /* "EOPNOTSUPP" for EOPNOTSUPP (positive or negative), "E123" if unknown. */
 const char *sriov_errno_name(int err);
+/* The VFs of a PF whose original settings are saved (changed by set or
+ * apply, not restored yet), ascending; *ret_n may be 0. */
+int sriov_vf_saved(struct sriov_ctx *ctx, const char *device, unsigned **ret, size_t *ret_n);
 
 /* ---- 802.1Qbh / 802.1Qbg port profiles (portprofile.c) ------------------ */
 

@@ -1489,6 +1489,47 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
         return 0;
 }
 
+static int cmp_unsigned(const void *a, const void *b)
+{
+        unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+        return (x > y) - (x < y);
+}
+
+int sriov_vf_saved(struct sriov_ctx *ctx, const char *device, unsigned **ret, size_t *ret_n)
+{
+        ctx_clear_error(ctx);
+        _cleanup_(pf_run_done) struct pf_run p = {0};
+        int r = pf_run_open(ctx, device, &p);
+        if (r < 0)
+                return r;
+        /* no lock: the file is only ever replaced whole */
+        r = state_load(ctx, p.relpath, &p.doc);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
+        if (r < 0 || (r = load_doc(ctx, &p)) < 0)
+                return r;
+        json_object *saved = doc_vfs(&p);
+        size_t n = 0, cap = (size_t)json_object_object_length(saved);
+        unsigned *vfs = calloc(cap ? cap : 1, sizeof(*vfs));
+        if (!vfs)
+                return -ENOMEM;
+        json_object_object_foreach(saved, key, val)
+        {
+                (void)val;
+                char *end;
+                unsigned long v = strtoul(key, &end, 10);
+                if (!*end && *key && v <= INT32_MAX && n < cap)
+                        vfs[n++] = (unsigned)v;
+        }
+        qsort(vfs, n, sizeof(*vfs), cmp_unsigned);
+        *ret = vfs;
+        *ret_n = n;
+        return 0;
+}
+
 /* ---- sriov_vf_restore -------------------------------------------------------- */
 
 int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored)

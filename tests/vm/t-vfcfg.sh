@@ -196,6 +196,9 @@ for i in 0 1 31 63; do
 done
 check_eq "VFs 0, 1, 31 and 63 read back in ip as the file says" 0 "$bad"
 check_eq "all 64 VFs saved as originals" 64 "$(jq '.vfs | length' "$STATE/vfs/netdevsim1.json")"
+check_match "show lists the VFs with saved originals" \
+	"Original settings saved before sriovctl changed them \(.sriovctl restore $NS vf N\|all.\): vf 0-63" \
+	"$(sriovctl show "$NS")"
 
 section "netdevsim: a broadcast MAC refused at line 40 restores every VF changed"
 before=$(ipvfs "$NS")
