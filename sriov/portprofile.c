@@ -470,8 +470,7 @@ static int poll_response(struct sriov_ctx *ctx, struct port_target *t, int vf, u
                 }
                 unsigned left = (unsigned)(deadline - now);
                 sleep_ms(interval < left ? interval : left);
-                if (interval < 200)
-                        interval *= 2;
+                interval = interval * 2 > 200 ? 200 : interval * 2;
         }
 }
 
