@@ -483,6 +483,23 @@ static void text_done(struct text *t)
         t->s = NULL;
 }
 
+/* For best-effort steps: moves the current error message aside so that the
+ * step's own failure is recorded (first message wins), and back after. */
+static char *error_aside(struct sriov_ctx *ctx)
+{
+        char *kept = ctx->error;
+        ctx->error = NULL;
+        return kept;
+}
+
+static void error_back(struct sriov_ctx *ctx, char *kept, const char *what)
+{
+        if (ctx->error)
+                ctx_notice(ctx, "%s: %s", what, ctx->error);
+        ctx_clear_error(ctx);
+        ctx->error = kept;
+}
+
 /* ---- what drivers answered ------------------------------------------------ */
 
 struct answers {
@@ -554,12 +571,9 @@ static void answers_close(struct sriov_ctx *ctx, struct answers *a)
                 char rel[160];
                 answers_relpath(a->driver, rel, sizeof(rel));
                 /* best effort: the record informs, it never fails a change */
-                _cleanup_free_ char *keep = ctx->error ? strdup(ctx->error) : NULL;
-                if (state_save(ctx, rel, a->doc) < 0) {
-                        ctx_notice(ctx, "%s", ctx->error ? ctx->error : "driver answer record not saved");
-                        ctx_clear_error(ctx);
-                        ctx->error = TAKE_PTR(keep);
-                }
+                char *kept = error_aside(ctx);
+                (void)state_save(ctx, rel, a->doc);
+                error_back(ctx, kept, "what the driver answered was not recorded");
         }
         json_object_put(a->doc);
         a->doc = NULL;
@@ -785,11 +799,9 @@ static void forget_added(struct sriov_ctx *ctx, struct pf_run *p)
                 json_object_object_del(doc_vfs(p), key);
         }
         p->n_added = 0;
-        _cleanup_free_ char *keep = ctx->error ? strdup(ctx->error) : NULL;
-        if (write_doc(ctx, p) < 0)
-                ctx_notice(ctx, "%s", ctx->error);
-        ctx_clear_error(ctx);
-        ctx->error = TAKE_PTR(keep);
+        char *kept = error_aside(ctx);
+        (void)write_doc(ctx, p);
+        error_back(ctx, kept, "saved originals of VFs put back could not be forgotten");
 }
 
 /* ---- sending --------------------------------------------------------------- */
@@ -1189,6 +1201,18 @@ static int apply_failed(struct sriov_ctx *ctx, struct pf_run *runs, size_t n_run
         answers_close(ctx, &ans);
         if (r < 0)
                 return r;
+        if (!n_ref && applied) {
+                /* every attribute went in alone: the batch failed for another
+                 * reason; this VF is put back like the others */
+                struct sriov_vf_config back;
+                restore_cfg(&p->cur.vfs[fc->vf], applied, &back);
+                int err;
+                char extack[256];
+                if ((r = send_one(ctx, p->cur.ifindex, fc->vf, &back, &err, extack, sizeof(extack))) < 0)
+                        return r;
+                if (!err)
+                        applied = 0;
+        }
         /* check that the restore took */
         bool all_back = !undo_err && !applied;
         for (size_t i = 0; i <= pi && all_back; i++) {
@@ -1404,7 +1428,6 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
         }
         /* read back every PF once: a value reported differently was ignored */
         struct text t = {0};
-        int first_bad_run = -1;
         for (size_t k = 0; k < a.n_runs && !t.s; k++) {
                 struct pf_run *p = &a.runs[k];
                 if (!p->n_changes)
@@ -1428,7 +1451,6 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                         if (m) {
                                 text_add(&t, "%s%s vf %u: ", origin_prefix(q, pre, sizeof(pre)), p->ref.ifname, q->vf);
                                 describe_mismatch(&t, m, &q->config, &after.vfs[q->vf], p->ref.driver);
-                                first_bad_run = (int)k;
                                 break;
                         }
                 }
@@ -1458,7 +1480,6 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                 } else
                         text_add(&t, "; restoring failed (%s): `sriovctl restore DEVICE vf all` puts back the saved originals",
                                  sriov_errno_name(undo_err));
-                (void)first_bad_run;
                 r = t.err ? t.err : ctx_fail(ctx, -EIO, "%s", t.s);
                 text_done(&t);
                 return r;
