@@ -595,13 +595,17 @@ static void test_state_lock(void **state)
         pid_t pid = fork();
         if (pid == 0) {
                 struct sriov_ctx *c2;
+                sriov_ctx_free(ctx); /* the parent's, inherited */
                 if (sriov_ctx_new(&c2) < 0 || sriov_ctx_set_state_dir(c2, root) < 0)
                         _exit(2);
+                free(root);
                 int l2 = -1;
                 int r = state_lock(c2, 50, &l2);
                 char want[64];
                 snprintf(want, sizeof(want), "(pid %ld)", (long)getppid());
-                _exit(r == -ETIMEDOUT && strstr(sriov_ctx_error(c2), want) ? 0 : 1);
+                bool good = r == -ETIMEDOUT && strstr(sriov_ctx_error(c2), want);
+                sriov_ctx_free(c2);
+                _exit(good ? 0 : 1);
         }
         int status;
         assert_int_equal(waitpid(pid, &status, 0), pid);
