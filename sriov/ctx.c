@@ -2,6 +2,7 @@
 /* The context: injectable environment, error message and notices. */
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "nl.h"
@@ -200,4 +201,18 @@ void strv_sort(char **v)
 char *strdup_or_null(const char *s)
 {
         return s ? strdup(s) : NULL;
+}
+
+int64_t monotonic_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sleep_ms(unsigned ms)
+{
+        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
 }

@@ -61,6 +61,13 @@ void strv_sort(char **v);
 
 char *strdup_or_null(const char *s);
 
+/* ---- time: bounded polling waits ---------------------------------------- */
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t monotonic_ms(void);
+/* Sleeps ms milliseconds, resuming after signals. */
+void sleep_ms(unsigned ms);
+
 /* ---- the context -------------------------------------------------------- */
 
 struct pcicfg;

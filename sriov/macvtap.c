@@ -72,22 +72,6 @@ static enum sriov_macvtap_mode mode_from_kernel(uint32_t k, bool *known)
         return SRIOV_MACVTAP_VEPA;
 }
 
-/* ---- time ---------------------------------------------------------------- */
-
-static int64_t now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(unsigned ms)
-{
-        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
-}
-
 /* ---- one link over rtnetlink --------------------------------------------- */
 
 struct link_info {
@@ -516,9 +500,9 @@ int sriov_macvtap_create(struct sriov_ctx *ctx, const char *lower, enum sriov_ma
         struct sriov_macvtap m;
         fill_macvtap(&li, lower, &m);
         /* devtmpfs (or udev) makes /dev/tapN for the new class device */
-        int64_t deadline = now_ms() + timeout_ms;
+        int64_t deadline = monotonic_ms() + timeout_ms;
         while (!is_char_device(m.tap_path)) {
-                if (now_ms() >= deadline) {
+                if (monotonic_ms() >= deadline) {
                         ctx_fail(ctx, -ETIMEDOUT,
                                  "macvtap %s on %s: %s did not appear within %u ms (is devtmpfs mounted on /dev, "
                                  "or udev running?)",

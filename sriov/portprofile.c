@@ -430,27 +430,13 @@ int sriov_port_get(struct sriov_ctx *ctx, const char *device, int vf, struct sri
                         t.ref.ifname, who);
 }
 
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(unsigned ms)
-{
-        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
-}
-
 /* Polls the port of vf until its response is final or the time is up.
  * Returns 0 with *ret set to the last state seen (present == 0 if none),
  * and *ret_final. */
 static int poll_response(struct sriov_ctx *ctx, struct port_target *t, int vf, unsigned timeout_ms,
                          struct sriov_port *ret, bool *ret_final)
 {
-        uint64_t deadline = now_ms() + timeout_ms;
+        int64_t deadline = monotonic_ms() + timeout_ms;
         unsigned interval = 10;
         for (;;) {
                 vfinfo_reply_done(&t->link);
@@ -463,7 +449,7 @@ static int poll_response(struct sriov_ctx *ctx, struct port_target *t, int vf, u
                         *ret_final = true;
                         return 0;
                 }
-                uint64_t now = now_ms();
+                int64_t now = monotonic_ms();
                 if (now >= deadline) {
                         *ret_final = false;
                         return 0;

@@ -68,13 +68,6 @@ static int mkdir_p(struct sriov_ctx *ctx, const char *path)
         return 0;
 }
 
-static void sleep_ms(unsigned ms)
-{
-        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
-}
-
 int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
 {
         const char *dir = state_dir(ctx);

@@ -13,20 +13,6 @@
 #define VFIO_WAIT_DEFAULT_MS 5000
 #define VFIO_DRIVER "vfio-pci"
 
-static int64_t now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(unsigned ms)
-{
-        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
-}
-
 static bool is_char_device(const char *path)
 {
         struct stat st;
@@ -180,7 +166,7 @@ static int wait_driver(struct sriov_ctx *ctx, const char *addr, const char *driv
                         *ret_now = d;
                         return 0;
                 }
-                if (now_ms() >= deadline) {
+                if (monotonic_ms() >= deadline) {
                         *ret_now = d;
                         return -ETIMEDOUT;
                 }
@@ -242,7 +228,7 @@ static int give_back(struct sriov_ctx *ctx, const char *addr, const char *driver
                 return r;
         if (cur && (r = unbind_from(ctx, addr, cur)) < 0)
                 return r;
-        int64_t deadline = now_ms() + timeout_ms;
+        int64_t deadline = monotonic_ms() + timeout_ms;
         _cleanup_free_ char *now = NULL;
         r = write_addr(ctx, "bus/pci/drivers_probe", addr);
         if (r == 0)
@@ -314,7 +300,7 @@ int sriov_vfio_bind(struct sriov_ctx *ctx, const char *address, unsigned timeout
         /* driver_override first, so that nothing else grabs it after the unbind */
         if ((r = set_override(ctx, addr, VFIO_DRIVER)) < 0)
                 return r;
-        int64_t deadline = now_ms() + timeout_ms;
+        int64_t deadline = monotonic_ms() + timeout_ms;
         _cleanup_free_ char *now = NULL;
         if (!already) {
                 if (prev && (r = unbind_from(ctx, addr, prev)) < 0)
@@ -333,7 +319,7 @@ int sriov_vfio_bind(struct sriov_ctx *ctx, const char *address, unsigned timeout
                         goto undo;
         }
         while (!is_char_device(b.group_path)) {
-                if (now_ms() >= deadline) {
+                if (monotonic_ms() >= deadline) {
                         r = ctx_fail(ctx, -ETIMEDOUT,
                                      "%s is bound to vfio-pci but %s did not appear within %u ms (is devtmpfs "
                                      "mounted on /dev, or udev running?)",
