@@ -99,23 +99,19 @@ int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
                 return r;
         va_list ap;
         va_start(ap, fmt);
-        if (vasprintf(&ctx->error, fmt, ap) < 0)
-                ctx->error = NULL;
+        ctx->error = strdup_vprintf(fmt, ap);
         va_end(ap);
         return r;
 }
 
 void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)
 {
-        _cleanup_free_ char *prefix = NULL;
         va_list ap;
         va_start(ap, fmt);
-        int n = vasprintf(&prefix, fmt, ap);
+        _cleanup_free_ char *prefix = strdup_vprintf(fmt, ap);
         va_end(ap);
-        if (n < 0) {
-                prefix = NULL;
+        if (!prefix)
                 return;
-        }
         char *joined;
         if (asprintf(&joined, "%s: %s", prefix, ctx->error ? ctx->error : "failed") < 0)
                 return;
@@ -125,15 +121,12 @@ void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)
 
 void ctx_notice(struct sriov_ctx *ctx, const char *fmt, ...)
 {
-        _cleanup_free_ char *msg = NULL;
         va_list ap;
         va_start(ap, fmt);
-        int n = vasprintf(&msg, fmt, ap);
+        _cleanup_free_ char *msg = strdup_vprintf(fmt, ap);
         va_end(ap);
-        if (n < 0) {
-                msg = NULL;
+        if (!msg)
                 return;
-        }
         for (char **p = ctx->notices; p && *p; p++)
                 if (strcmp(*p, msg) == 0)
                         return;
@@ -176,16 +169,11 @@ int strv_push(char ***v, const char *s)
 
 int strv_pushf(char ***v, const char *fmt, ...)
 {
-        _cleanup_free_ char *s = NULL;
         va_list ap;
         va_start(ap, fmt);
-        int n = vasprintf(&s, fmt, ap);
+        _cleanup_free_ char *s = strdup_vprintf(fmt, ap);
         va_end(ap);
-        if (n < 0) {
-                s = NULL;
-                return -ENOMEM;
-        }
-        return strv_push(v, s);
+        return s ? strv_push(v, s) : -ENOMEM;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -201,6 +189,12 @@ void strv_sort(char **v)
 char *strdup_or_null(const char *s)
 {
         return s ? strdup(s) : NULL;
+}
+
+char *strdup_vprintf(const char *fmt, va_list ap)
+{
+        char *s;
+        return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
 }
 
 int64_t monotonic_ms(void)

@@ -37,15 +37,12 @@ struct where {
 static int bad(const struct where *w, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int bad(const struct where *w, int r, const char *fmt, ...)
 {
-        _cleanup_free_ char *msg = NULL;
         va_list ap;
         va_start(ap, fmt);
-        int n = vasprintf(&msg, fmt, ap);
+        _cleanup_free_ char *msg = strdup_vprintf(fmt, ap);
         va_end(ap);
-        if (n < 0) {
-                msg = NULL;
+        if (!msg)
                 return ctx_fail(w->ctx, r, "%s: out of memory", w->at);
-        }
         return ctx_fail(w->ctx, r, "%s: %s", w->at, msg);
 }
 

@@ -60,6 +60,8 @@ int strv_pushf(char ***v, const char *fmt, ...) __attribute__((format(printf, 2,
 void strv_sort(char **v);
 
 char *strdup_or_null(const char *s);
+/* vasprintf into a new string; NULL when out of memory. */
+char *strdup_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* ---- time: bounded polling waits ---------------------------------------- */
 

@@ -462,14 +462,12 @@ static void text_add(struct text *t, const char *fmt, ...)
 {
         if (t->err)
                 return;
-        _cleanup_free_ char *piece = NULL;
         va_list ap;
         va_start(ap, fmt);
-        int n = vasprintf(&piece, fmt, ap);
+        _cleanup_free_ char *piece = strdup_vprintf(fmt, ap);
         va_end(ap);
         char *joined = NULL;
-        if (n < 0 || asprintf(&joined, "%s%s", t->s ? t->s : "", piece) < 0) {
-                piece = NULL;
+        if (!piece || asprintf(&joined, "%s%s", t->s ? t->s : "", piece) < 0) {
                 t->err = -ENOMEM;
                 return;
         }
