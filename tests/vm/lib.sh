@@ -359,3 +359,15 @@ need_sriovctl() {
 	fail "sriovctl not found on PATH (build it: cmake -B build && cmake --build build; SRIOV_BUILD_DIR=${SRIOV_BUILD_DIR:-})"
 	exit 1
 }
+
+# vf_rid_addr PF_ADDR OFFSET STRIDE INDEX : the address SR-IOV routing IDs
+# give VF INDEX (PF routing ID + offset + INDEX * stride, carrying into the bus)
+vf_rid_addr() {
+	local dom=${1%%:*} rest=${1#*:} bus dev fn rid
+	bus=$((16#${rest%%:*}))
+	rest=${rest#*:}
+	dev=$((16#${rest%.*}))
+	fn=${rest#*.}
+	rid=$(((bus << 8 | dev << 3 | fn) + $2 + $4 * $3))
+	printf '%s:%02x:%02x.%x\n' "$dom" $((rid >> 8)) $(((rid >> 3) & 31)) $((rid & 7))
+}

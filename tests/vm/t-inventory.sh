@@ -46,17 +46,6 @@ lspci_sriov() {
 	_cap["vf_device_id"]=${BASH_REMATCH[3]}
 }
 
-# vf_rid_addr PF_ADDR OFFSET STRIDE INDEX : the address SR-IOV routing IDs give VF INDEX
-vf_rid_addr() {
-	local dom=${1%%:*} rest=${1#*:} bus dev fn rid
-	bus=$((16#${rest%%:*}))
-	rest=${rest#*:}
-	dev=$((16#${rest%.*}))
-	fn=${rest#*.}
-	rid=$(((bus << 8 | dev << 3 | fn) + $2 + $4 * $3))
-	printf '%s:%02x:%02x.%x\n' "$dom" $((rid >> 8)) $(((rid >> 3) & 31)) $((rid & 7))
-}
-
 sysfs_or_null() { # FILE: its content, "null" when missing or -1
 	local v=null
 	[ -r "$1" ] && read -r v <"$1"

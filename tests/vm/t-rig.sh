@@ -8,17 +8,6 @@ set -euo pipefail
 U1=11111111-2222-3333-4444-555555555555
 U2=aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
 
-# expected_vf_addr PF_ADDR OFFSET STRIDE INDEX : routing ID arithmetic of SR-IOV
-expected_vf_addr() {
-	local dom=${1%%:*} rest=${1#*:} bus dev fn rid
-	bus=$((16#${rest%%:*}))
-	rest=${rest#*:}
-	dev=$((16#${rest%.*}))
-	fn=${rest#*.}
-	rid=$(((bus << 8 | dev << 3 | fn) + $2 + $4 * $3))
-	printf '%s:%02x:%02x.%x\n' "$dom" $((rid >> 8)) $(((rid >> 3) & 31)) $((rid & 7))
-}
-
 # sriov_cap ADDR : "TOTAL OFFSET STRIDE VFDEVICE" from lspci -vvv
 sriov_cap() {
 	local out
@@ -42,7 +31,7 @@ check_vf_layout() {
 	for ((i = 0; i < ${#vfs[@]}; i++)); do
 		vf=${vfs[$i]}
 		check_eq "VF $i of $pf is at PF + offset $off + $i * stride $stride" \
-			"$(expected_vf_addr "$pf" "$off" "$stride" "$i")" "$vf"
+			"$(vf_rid_addr "$pf" "$off" "$stride" "$i")" "$vf"
 		check_eq "VF $vf physfn link points to $pf" "$pf" "$(basename "$(readlink "$(pci_dev "$vf")/physfn")")"
 	done
 }
