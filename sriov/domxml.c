@@ -1178,8 +1178,9 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                 if (mode > SRIOV_XML_MODE_PASSTHROUGH)
                         return ctx_fail(ctx, -EINVAL, "%s: macvtap mode '%s': vepa, bridge, private or passthrough",
                                         what, sriov_xml_mode_name(mode));
-                if (rw->target && !device_name_ok(rw->target))
-                        return ctx_fail(ctx, -EINVAL, "%s: <target dev='%s'>: not a device name", what, rw->target);
+                if (!device_name_ok(rw->target))
+                        return ctx_fail(ctx, -EINVAL, "%s: <target dev='%s'>: not a device name", what,
+                                        rw->target ? rw->target : "");
                 __attribute__((fallthrough));
         case SRIOV_XML_AS_DIRECT_VF:
                 if (!device_name_ok(rw->dev))
@@ -1250,16 +1251,30 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                                 drop(ctx, what, n, "driver", "vfio, kvm and xen are hostdev drivers");
                 }
                 xmlUnsetProp(n, BAD_CAST "managed");
-                if (!set_prop(n, "type", "direct") || !set_prop(src, "dev", rw->dev) ||
-                    !set_prop(src, "mode", sriov_xml_mode_name(mode)))
-                        return -ENOMEM;
-                if (rw->as == SRIOV_XML_AS_MACVTAP && rw->target) {
+                if (rw->as == SRIOV_XML_AS_DIRECT_VF) {
+                        if (!set_prop(n, "type", "direct") || !set_prop(src, "dev", rw->dev) ||
+                            !set_prop(src, "mode", sriov_xml_mode_name(mode)))
+                                return -ENOMEM;
+                } else {
+                        /* The macvtap exists already: libvirt opens it by name
+                         * (type='ethernet', managed='no') instead of making a
+                         * second one on the lower device, as type='direct'
+                         * would. Its port profile was associated by the
+                         * manager; an ethernet interface cannot carry one. */
                         xmlNode *t = xmlNewNode(NULL, BAD_CAST "target");
-                        if (!t || !set_prop(t, "dev", rw->target)) {
+                        if (!t || !set_prop(t, "dev", rw->target) || !set_prop(t, "managed", "no")) {
                                 xmlFreeNode(t);
                                 return -ENOMEM;
                         }
                         xmlAddNextSibling(src, t);
+                        xmlUnlinkNode(src);
+                        xmlFreeNode(src);
+                        if (!set_prop(n, "type", "ethernet"))
+                                return -ENOMEM;
+                        if (child(n, "virtualport"))
+                                ctx_notice(ctx, "%s: <virtualport> was associated on %s by sriovctl; an "
+                                                "ethernet interface does not carry it", what, rw->dev);
+                        drop(ctx, what, n, "virtualport", NULL);
                 }
         }
 
@@ -1274,7 +1289,7 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                 else if (write_vlan(n, rw->vlan) < 0)
                         return -ENOMEM;
         }
-        if (rw->vport) {
+        if (rw->vport && rw->as != SRIOV_XML_AS_MACVTAP) {
                 drop(ctx, what, n, "virtualport", NULL);
                 if (rw->vport->present && write_vport(n, rw->vport) < 0)
                         return -ENOMEM;

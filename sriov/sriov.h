@@ -531,7 +531,7 @@ void sriov_xml_vlan_done(struct sriov_xml_vlan *v);
 enum sriov_xml_as {
         SRIOV_XML_AS_HOSTDEV,   /* type='hostdev' managed='yes', <source><address pci> */
         SRIOV_XML_AS_DIRECT_VF, /* type='direct', <source dev=VF mode='passthrough'> */
-        SRIOV_XML_AS_MACVTAP,   /* type='direct', <source dev=LOWER mode=..>, <target dev=..> */
+        SRIOV_XML_AS_MACVTAP,   /* a macvtap made already: type='ethernet', <target dev=.. managed='no'> */
 };
 struct sriov_xml_rewrite {
         enum sriov_xml_as as;
@@ -640,6 +640,74 @@ int sriov_vfio_bind(struct sriov_ctx *ctx, const char *address, unsigned timeout
  * the driver bound now, malloc'd. */
 int sriov_vfio_unbind(struct sriov_ctx *ctx, const char *address, const char *driver,
                       unsigned timeout_ms, char **ret_driver);
+
+/* ---- guest allocations (alloc.c) --------------------------------------- */
+
+/* What an <interface> of a guest got. */
+enum sriov_alloc_kind {
+        SRIOV_ALLOC_HOSTDEV,   /* a VF handed to the guest as a PCI device */
+        SRIOV_ALLOC_VF_DIRECT, /* a VF's netdev, for the macvtap passthru libvirt makes */
+        SRIOV_ALLOC_MACVTAP,   /* a macvtap the manager made (guest opens its tap) */
+};
+
+/* One record of the allocation store (STATE/allocations.json). */
+struct sriov_allocation {
+        char *domain_name;
+        char *domain_uuid;               /* "" when the domain XML has none */
+        unsigned iface;                  /* the <interface>'s position, 0-based */
+        enum sriov_alloc_kind kind;
+        uint8_t mac[6];                  /* the guest's MAC */
+        char *pf;                        /* VF kinds: the PF (PCI address or device name) */
+        int vf;                          /* VF kinds: its index; -1 for a macvtap */
+        char vf_address[SRIOV_PCI_ADDR_MAX]; /* VF kinds: its PCI address */
+        char *netdev;                    /* VF_DIRECT: the VF's netdev; MACVTAP: the macvtap */
+        char *lower;                     /* MACVTAP: its lower device */
+        enum sriov_macvtap_mode macvtap_mode;
+        char tap_path[32];               /* MACVTAP: "/dev/tapN" */
+        char *vfio_driver;               /* HOSTDEV bound to vfio-pci by the manager: the
+                                          * driver to give back ("" none); NULL not bound */
+        bool port_profile;               /* an 802.1Qbh association to undo */
+        struct sriov_vf_config config;   /* VF kinds: what the allocation set on the VF */
+        bool pending;                    /* attach did not finish (killed): the next
+                                          * attach, detach or listing rolls it back */
+};
+
+struct sriov_attach_options {
+        bool keep_direct;      /* passthrough on a PF: type='direct' on the VF's netdev,
+                                * not type='hostdev' */
+        bool fallback_macvtap; /* passthrough with no free VF: macvtap passthru on the PF */
+        bool no_vfio;          /* leave vfio-pci binding of hostdevs to libvirt */
+        unsigned timeout_ms;   /* each bounded wait (0: 10 s) */
+};
+
+/* Allocates what every handled <interface> of the domain needs and
+ * rewrites the document for the guest (sriov_xml_domain_format() then
+ * gives the XML to boot with). Interfaces of other types are left
+ * untouched, each named in a notice. Everything is checked before the
+ * first change; if any step fails, everything this call did is undone and
+ * the VFs' previous settings are restored. The whole attach runs under the
+ * store's lock: parallel attaches never hand out a VF twice; when none is
+ * left the error says "no free VF on PF X". A domain that already holds
+ * allocations is refused (-EEXIST). nets: the libvirt networks that
+ * type='network' interfaces may name. *ret (may be NULL): the records made. */
+int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov_xml_network *const *nets,
+                 size_t n_nets, const struct sriov_attach_options *o, struct sriov_allocation **ret,
+                 size_t *ret_n);
+/* Frees what a domain (name or UUID) holds: restores each VF's MAC, VLAN,
+ * trust and spoof settings, disassociates port profiles, gives vfio-bound
+ * VFs back to their driver, deletes macvtaps, then drops the records.
+ * -ENOENT if the domain holds nothing. *ret_freed (may be NULL): records
+ * freed. */
+int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms, unsigned *ret_freed);
+/* Every record, after rolling back attaches that were killed half-way. */
+int sriov_allocations(struct sriov_ctx *ctx, struct sriov_allocation **ret, size_t *ret_n);
+void sriov_allocations_free(struct sriov_allocation *a, size_t n);
+/* The VF settings an allocation put on VF vf of PF pf (PCI address or
+ * device name), for putting them back after the VF was re-created (udev).
+ * -ENOENT (no message) when that VF is not allocated. */
+int sriov_allocation_vf_config(struct sriov_ctx *ctx, const char *pf, unsigned vf,
+                               struct sriov_vf_config *ret);
+const char *sriov_alloc_kind_name(enum sriov_alloc_kind k);
 
 /* ---- renderings (output.c): strings the caller prints ----------------- */
 

@@ -601,13 +601,17 @@ static void test_rewrite_direct(void **state)
         struct sriov_xml_rewrite mv = {.as = SRIOV_XML_AS_MACVTAP, .dev = "eno1", .mode = SRIOV_XML_MODE_BRIDGE,
                                        .target = "macvtap0"};
         assert_int_equal(sriov_xml_domain_rewrite(ctx, d, 1, &mv), 0);
+        assert_warning(sriov_ctx_notices(ctx), "<virtualport> was associated on eno1 by sriovctl", NULL, NULL);
 
         _cleanup_free_ char *out = NULL;
         struct sriov_xml_domain *b = reparse(d, &out);
         assert_not_contains(out, "managed");
         assert_not_contains(out, "vfio");
         assert_not_contains(out, "old0");
-        assert_contains(out, "<target dev=\"macvtap0\"/>");
+        assert_contains(out, "<interface type=\"ethernet\">");
+        assert_contains(out, "<target dev=\"macvtap0\" managed=\"no\"/>");
+        assert_not_contains(out, "virtualport");
+        assert_not_contains(out, "eno1");
         const struct sriov_xml_iface *f = &b->ifaces[0];
         assert_int_equal(f->type, SRIOV_XML_IFACE_DIRECT);
         assert_string_equal(f->source_dev, "enp2s0f0v3");
@@ -616,12 +620,10 @@ static void test_rewrite_direct(void **state)
         assert_false(f->vlan.present);
         assert_string_equal(f->model_type, "virtio");
         f = &b->ifaces[1];
-        assert_int_equal(f->type, SRIOV_XML_IFACE_DIRECT);
-        assert_string_equal(f->source_dev, "eno1");
-        assert_int_equal(f->mode, SRIOV_XML_MODE_BRIDGE);
+        assert_int_equal(f->type, SRIOV_XML_IFACE_OTHER);
+        assert_string_equal(f->type_name, "ethernet");
         assert_true(f->has_mac);
         assert_int_equal(f->mac[0], 0x52);
-        assert_string_equal(f->vport.profileid, "p1");
         sriov_xml_domain_free(b);
 
         /* bad requests change nothing */
