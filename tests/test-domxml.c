@@ -605,7 +605,7 @@ static void test_rewrite_direct(void **state)
 
         _cleanup_free_ char *out = NULL;
         struct sriov_xml_domain *b = reparse(d, &out);
-        assert_not_contains(out, "managed");
+        assert_not_contains(out, "managed=\"yes\"");
         assert_not_contains(out, "vfio");
         assert_not_contains(out, "old0");
         assert_contains(out, "<interface type=\"ethernet\">");
