@@ -1,26 +1,281 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* sriovctl attach, detach and allocations. */
+/* sriovctl attach, detach and allocations: guest-boot allocation from
+ * libvirt domain and network XML. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
+/* Reads a whole file ("-": stdin). */
+static int read_text(const char *path, char **ret, size_t *ret_len)
+{
+        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+        if (!f)
+                return -errno;
+        char *buf = NULL;
+        size_t len = 0, cap = 0;
+        int r = 0;
+        for (;;) {
+                if (cap - len < 4096) {
+                        char *n = realloc(buf, cap = cap ? cap * 2 : 65536);
+                        if (!n) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        buf = n;
+                }
+                size_t got = fread(buf + len, 1, cap - len - 1, f);
+                len += got;
+                if (got == 0) {
+                        if (ferror(f))
+                                r = -EIO;
+                        break;
+                }
+        }
+        if (f != stdin)
+                fclose(f);
+        if (r < 0) {
+                free(buf);
+                return r;
+        }
+        buf[len] = 0;
+        *ret = buf;
+        *ret_len = len;
+        return 0;
+}
+
+static int parse_timeout(const struct options *o, const char *cmd, unsigned *ret)
+{
+        *ret = 0;
+        if (!o->timeout)
+                return 0;
+        char *end;
+        errno = 0;
+        unsigned long t = strtoul(o->timeout, &end, 10);
+        if (errno || *end || !o->timeout[0] || o->timeout[0] == '-' || t > 3600000) {
+                fprintf(stderr, "sriovctl: %s: --timeout '%s': milliseconds, 0-3600000\n", cmd, o->timeout);
+                return -EINVAL;
+        }
+        *ret = (unsigned)t;
+        return 0;
+}
+
+static int load_domain(struct sriov_ctx *ctx, const char *cmd, const char *file, struct sriov_xml_domain **ret)
+{
+        char *xml;
+        size_t len;
+        int r = read_text(file, &xml, &len);
+        if (r < 0) {
+                fprintf(stderr, "sriovctl: %s: --domain %s: %s\n", cmd, file, strerror(-r));
+                return EXIT_BADINPUT;
+        }
+        r = sriov_xml_domain_parse(ctx, file, xml, len, ret);
+        free(xml);
+        if (r < 0) {
+                fprintf(stderr, "sriovctl: %s: %s\n", cmd, sriov_ctx_error(ctx));
+                return EXIT_BADINPUT;
+        }
+        return EXIT_OK;
+}
+
+/* Writes text to path through a temporary file and a rename: a reader
+ * never sees half an XML. */
+static int write_file(const char *path, const char *text)
+{
+        size_t n = strlen(path) + 16;
+        char *tmp = malloc(n);
+        if (!tmp)
+                return -ENOMEM;
+        snprintf(tmp, n, "%s.tmpXXXXXX", path);
+        int fd = mkstemp(tmp);
+        int r = fd < 0 ? -errno : 0;
+        size_t len = strlen(text), done = 0;
+        while (r == 0 && done < len) {
+                ssize_t w = write(fd, text + done, len - done);
+                if (w < 0 && errno != EINTR)
+                        r = -errno;
+                else if (w > 0)
+                        done += (size_t)w;
+        }
+        if (fd >= 0) {
+                if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+                        r = -errno;
+                if (close(fd) < 0 && r == 0)
+                        r = -errno;
+                if (r == 0 && rename(tmp, path) < 0)
+                        r = -errno;
+                if (r < 0)
+                        unlink(tmp);
+        }
+        free(tmp);
+        return r;
+}
+
+static void print_allocation(FILE *f, const struct sriov_allocation *a)
+{
+        char mac[18];
+        sriov_format_mac(a->mac, mac);
+        fprintf(f, "domain '%s' interface #%u: ", a->domain_name, a->iface + 1);
+        switch (a->kind) {
+        case SRIOV_ALLOC_HOSTDEV:
+        case SRIOV_ALLOC_VF_DIRECT:
+                if (a->vf < 0) {
+                        fprintf(f, "device %s (libvirt makes the macvtap passthru)", a->netdev);
+                        break;
+                }
+                fprintf(f, "VF %d of %s at %s", a->vf, a->pf, a->vf_address);
+                if (a->kind == SRIOV_ALLOC_VF_DIRECT)
+                        fprintf(f, ", netdev %s (type='direct' passthrough)", a->netdev ? a->netdev : "?");
+                else if (a->vfio_driver)
+                        fprintf(f, ", bound to vfio-pci%s%s%s", a->vfio_driver[0] ? " (was " : "", a->vfio_driver,
+                                a->vfio_driver[0] ? ")" : "");
+                else
+                        fprintf(f, " (hostdev; vfio-pci binding left to libvirt)");
+                if (a->config.set & SRIOV_VF_VLAN)
+                        fprintf(f, ", vlan %u", a->config.vlan);
+                break;
+        case SRIOV_ALLOC_MACVTAP:
+                fprintf(f, "%s (%s) on %s, mode %s", a->netdev, a->tap_path, a->lower,
+                        sriov_macvtap_mode_name(a->macvtap_mode));
+                break;
+        }
+        fprintf(f, ", MAC %s%s%s\n", mac, a->port_profile ? ", port profile associated" : "",
+                a->pending ? " [PENDING: attach did not finish]" : "");
+}
+
 int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
-        (void)ctx, (void)o, (void)args, (void)nargs;
-        fprintf(stderr, "sriovctl: attach: not implemented yet\n");
-        return EXIT_FAIL;
+        static const char usage[] = "usage: sriovctl attach --domain GUEST.xml [--network NET.xml ...] "
+                                    "[-o OUT.xml] [--keep-direct] [--fallback macvtap|none] [--no-vfio] "
+                                    "[--timeout MS]";
+        if (nargs || !o->domain)
+                return (void)args, usage_error("%s", usage);
+        struct sriov_attach_options ao = {.keep_direct = o->keep_direct, .fallback_macvtap = o->fallback_macvtap,
+                                          .no_vfio = o->no_vfio};
+        if (parse_timeout(o, "attach", &ao.timeout_ms) < 0)
+                return EXIT_BADINPUT;
+        struct sriov_xml_domain *d = NULL;
+        struct sriov_xml_network *nets[MAX_NETWORKS] = {0};
+        int rc = load_domain(ctx, "attach", o->domain, &d);
+        for (size_t i = 0; rc == EXIT_OK && i < o->n_networks; i++) {
+                char *xml;
+                size_t len;
+                int r = read_text(o->networks[i], &xml, &len);
+                if (r < 0) {
+                        fprintf(stderr, "sriovctl: attach: --network %s: %s\n", o->networks[i], strerror(-r));
+                        rc = EXIT_BADINPUT;
+                        break;
+                }
+                r = sriov_xml_network_parse(ctx, o->networks[i], xml, len, &nets[i]);
+                free(xml);
+                if (r < 0) {
+                        fprintf(stderr, "sriovctl: attach: %s\n", sriov_ctx_error(ctx));
+                        rc = EXIT_BADINPUT;
+                }
+        }
+        struct sriov_allocation *a = NULL;
+        size_t n = 0;
+        char *out = NULL;
+        if (rc == EXIT_OK) {
+                int r = sriov_attach(ctx, d, nets, o->n_networks, &ao, &a, &n);
+                print_notices(ctx);
+                if (r < 0)
+                        rc = r == -EINVAL || r == -ENOENT ? EXIT_BADINPUT : config_exit_code(r),
+                        fprintf(stderr, "sriovctl: attach: %s\n",
+                                *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
+        }
+        if (rc == EXIT_OK) {
+                int r = sriov_xml_domain_format(ctx, d, &out);
+                if (r == 0 && o->output && (r = write_file(o->output, out)) < 0)
+                        fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output, strerror(-r));
+                if (r < 0) {
+                        /* no half-done attach: give everything back */
+                        if (sriov_detach(ctx, d->name, ao.timeout_ms, NULL) < 0)
+                                fprintf(stderr, "sriovctl: attach: undoing: %s\n", sriov_ctx_error(ctx));
+                        rc = EXIT_FAIL;
+                }
+        }
+        if (rc == EXIT_OK) {
+                for (size_t i = 0; i < n; i++) {
+                        fprintf(stderr, "sriovctl: attach: ");
+                        print_allocation(stderr, &a[i]);
+                }
+                if (!n)
+                        fprintf(stderr, "sriovctl: attach: domain '%s' has no interface for sriovctl\n", d->name);
+                if (!o->output) {
+                        rc = emit(0, out);
+                        out = NULL;
+                }
+        }
+        free(out);
+        sriov_allocations_free(a, n);
+        for (size_t i = 0; i < o->n_networks; i++)
+                sriov_xml_network_free(nets[i]);
+        sriov_xml_domain_free(d);
+        return rc;
 }
 
 int cmd_detach(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
-        (void)ctx, (void)o, (void)args, (void)nargs;
-        fprintf(stderr, "sriovctl: detach: not implemented yet\n");
-        return EXIT_FAIL;
+        static const char usage[] = "usage: sriovctl detach --domain GUEST.xml | sriovctl detach NAME|UUID "
+                                    "[--timeout MS]";
+        if ((nargs == 1) == (o->domain != NULL) || nargs > 1)
+                return usage_error("%s", usage);
+        unsigned timeout;
+        if (parse_timeout(o, "detach", &timeout) < 0)
+                return EXIT_BADINPUT;
+        const char *domain = nargs ? args[0] : NULL;
+        struct sriov_xml_domain *d = NULL;
+        if (o->domain) {
+                int rc = load_domain(ctx, "detach", o->domain, &d);
+                if (rc != EXIT_OK)
+                        return rc;
+                domain = d->name;
+        }
+        unsigned freed = 0;
+        int r = sriov_detach(ctx, domain, timeout, &freed);
+        if (r == -ENOENT && d && d->uuid)
+                r = sriov_detach(ctx, d->uuid, timeout, &freed);
+        print_notices(ctx);
+        int rc = EXIT_OK;
+        if (r < 0) {
+                fprintf(stderr, "sriovctl: detach: %s\n", *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
+                rc = r == -ENOENT ? EXIT_NODEV : config_exit_code(r);
+        } else
+                fprintf(stderr, "sriovctl: detach: domain '%s': %u allocation%s given back\n", domain, freed,
+                        freed == 1 ? "" : "s");
+        sriov_xml_domain_free(d);
+        return rc;
 }
 
 int cmd_allocations(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
-        (void)ctx, (void)o, (void)args, (void)nargs;
-        fprintf(stderr, "sriovctl: allocations: not implemented yet\n");
-        return EXIT_FAIL;
+        if (nargs)
+                return usage_error("allocations takes no argument, got '%s'", args[0]);
+        struct sriov_allocation *a;
+        size_t n;
+        int r = sriov_allocations(ctx, &a, &n);
+        print_notices(ctx);
+        if (r < 0)
+                return fail(ctx, r, "allocations");
+        int rc = EXIT_OK;
+        if (o->format == OUT_JSON) {
+                char *text = NULL;
+                r = sriov_render_allocations_json(a, n, &text);
+                rc = emit(r, text);
+        } else if (o->format == OUT_XML) {
+                rc = usage_error("%s", "allocations: --xml is not offered (use --json)");
+        } else {
+                if (!n)
+                        printf("no allocations\n");
+                for (size_t i = 0; i < n; i++)
+                        print_allocation(stdout, &a[i]);
+        }
+        sriov_allocations_free(a, n);
+        return rc;
 }

@@ -39,6 +39,16 @@ static const char usage_text[] =
         "                       802.1Qbg (VDP) request, answered by lldpad\n"
         "  port-profile DEVICE vf N|self status\n"
         "                       the port's state as the driver reports it\n"
+        "  attach --domain GUEST.xml [--network NET.xml ...] [-o OUT.xml]\n"
+        "        [--keep-direct] [--fallback macvtap|none] [--no-vfio] [--timeout MS]\n"
+        "                       allocate a VF (or a macvtap) for each passthrough\n"
+        "                       interface of a libvirt domain, set its MAC, VLAN and\n"
+        "                       port profile, and write the XML to boot the guest with\n"
+        "                       (stdout without -o); nothing is kept if any step fails\n"
+        "  detach --domain GUEST.xml | detach NAME|UUID\n"
+        "                       give back what a domain holds: VF settings, driver,\n"
+        "                       port profile, macvtaps\n"
+        "  allocations          who holds which VF or macvtap (--json)\n"
         "\n"
         "Options:\n"
         "  --json               JSON output (schema in README.md)\n"
@@ -185,12 +195,19 @@ int main(int argc, char **argv)
         if (!o.state_dir && getenv("SRIOV_STATE_DIR") && getenv("SRIOV_STATE_DIR")[0])
                 o.state_dir = getenv("SRIOV_STATE_DIR");
         sriov_ctx_set_value_checks(ctx, !o.no_value_checks);
-        bool port_opts = o.timeout;
+        bool port_opts = false;
         for (size_t i = 0; i < N_PORT_FIELDS; i++)
                 port_opts |= o.port_field[i] != NULL;
+        bool alloc_cmd = strcmp(cmd, "attach") == 0 || strcmp(cmd, "detach") == 0;
+        bool attach_opts = o.n_networks || o.output || o.keep_direct || o.fallback_macvtap || o.no_vfio;
         if (port_opts && strcmp(cmd, "port-profile") != 0)
-                rc = usage_error("%s", "--profile, --instance, --host, --managerid, --typeid, --typeidversion and "
-                                       "--timeout are options of port-profile");
+                rc = usage_error("%s", "--profile, --instance, --host, --managerid, --typeid and --typeidversion "
+                                       "are options of port-profile");
+        else if (o.timeout && strcmp(cmd, "port-profile") != 0 && !alloc_cmd)
+                rc = usage_error("%s", "--timeout is an option of port-profile, attach and detach");
+        else if ((attach_opts && strcmp(cmd, "attach") != 0) || (o.domain && !alloc_cmd))
+                rc = usage_error("%s", "--domain is an option of attach and detach; --network, -o, --keep-direct, "
+                                       "--fallback and --no-vfio of attach");
         else if (o.state_dir && (r = sriov_ctx_set_state_dir(ctx, o.state_dir)) < 0)
                 rc = (fail(ctx, r, "--state-dir"), EXIT_USAGE);
         else if (o.sysfs_root && (r = sriov_ctx_set_sysfs_root(ctx, o.sysfs_root)) < 0)

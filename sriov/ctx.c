@@ -13,6 +13,7 @@ int sriov_ctx_new(struct sriov_ctx **ret)
         if (!ctx)
                 return -ENOMEM;
         ctx->sysfs_fd = -1;
+        ctx->state_held_fd = -1;
         ctx->sysfs_root = strdup("/sys");
         if (!ctx->sysfs_root) {
                 free(ctx);
@@ -28,6 +29,8 @@ struct sriov_ctx *sriov_ctx_free(struct sriov_ctx *ctx)
                 return NULL;
         if (ctx->sysfs_fd >= 0)
                 close(ctx->sysfs_fd);
+        if (ctx->state_held_fd >= 0)
+                close(ctx->state_held_fd);
         pcicfg_free(ctx->pcicfg);
         sriov_nl_free(ctx->nl);
         free(ctx->state_dir);
@@ -195,6 +198,15 @@ char *strdup_vprintf(const char *fmt, va_list ap)
 {
         char *s;
         return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+char *strdup_printf(const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        char *s = strdup_vprintf(fmt, ap);
+        va_end(ap);
+        return s;
 }
 
 int64_t monotonic_ms(void)

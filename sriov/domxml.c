@@ -1197,7 +1197,7 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
         if (!mac) {
                 uint8_t m[6];
                 char buf[18];
-                int r = sriov_xml_random_mac(m);
+                int r = rw->mac ? (memcpy(m, rw->mac, 6), 0) : sriov_xml_random_mac(m);
                 if (r < 0)
                         return ctx_fail(ctx, r, "%s: no random bytes for a MAC: %s", what, strerror(-r));
                 sriov_format_mac(m, buf);

@@ -62,6 +62,7 @@ void strv_sort(char **v);
 char *strdup_or_null(const char *s);
 /* vasprintf into a new string; NULL when out of memory. */
 char *strdup_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- time: bounded polling waits ---------------------------------------- */
 
@@ -85,6 +86,7 @@ struct sriov_ctx {
         struct sriov_nl *nl;     /* rtnetlink transport, opened lazily */
         char *state_dir;         /* NULL: SRIOV_STATE_DIR_DEFAULT (state.c) */
         bool skip_value_checks;  /* leave value rules to the driver (vfparse.c) */
+        int state_held_fd;       /* the store's lock while state_hold() holds it, else -1 */
 };
 
 /* Record why a call failed and return r (a negative errno). The first
@@ -128,6 +130,15 @@ int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
 /* Parses "DDDD:BB:SS.F" (or "BB:SS.F", domain 0). */
 int pci_addr_parse(const char *s, struct sriov_pci_addr *ret);
 void pci_addr_format(const struct sriov_pci_addr *a, char buf[static SRIOV_PCI_ADDR_MAX]);
+
+/* ---- devices, for the allocation layer (vfio.c, macvtap.c) -------------- */
+
+/* Unbinds a PCI function from its driver and binds the same driver again
+ * (a VF driver takes a new admin MAC only then). */
+int pci_rebind(struct sriov_ctx *ctx, const char *addr, unsigned timeout_ms);
+/* The VLAN ID of a VLAN device ("eth0.2" -> 2), 0 for any other device;
+ * -ENODEV if there is no such device. */
+int netdev_vlan_id(struct sriov_ctx *ctx, const char *ifname, uint16_t *ret);
 
 /* ---- config space (pcicfg.c: libpci) ------------------------------------ */
 

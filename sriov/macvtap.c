@@ -84,6 +84,7 @@ struct link_info {
         uint32_t mode; /* IFLA_MACVLAN_MODE */
         bool has_mac;
         uint8_t mac[6];
+        uint16_t vlan_id; /* IFLA_VLAN_ID of a "vlan" link, else 0 */
 };
 
 static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
@@ -110,6 +111,13 @@ static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
                         return -EBADMSG;
                 if (info[IFLA_INFO_KIND])
                         snprintf(li->kind, sizeof(li->kind), "%s", nla_get_string(info[IFLA_INFO_KIND]));
+                if (info[IFLA_INFO_DATA] && strcmp(li->kind, "vlan") == 0) {
+                        struct nlattr *d[IFLA_VLAN_MAX + 1];
+                        if (nla_parse_nested(d, IFLA_VLAN_MAX, info[IFLA_INFO_DATA], NULL) < 0)
+                                return -EBADMSG;
+                        if (d[IFLA_VLAN_ID])
+                                li->vlan_id = nla_get_u16(d[IFLA_VLAN_ID]);
+                }
                 if (info[IFLA_INFO_DATA] &&
                     (strcmp(li->kind, "macvtap") == 0 || strcmp(li->kind, "macvlan") == 0)) {
                         struct nlattr *d[IFLA_MACVLAN_MAX + 1];
@@ -540,5 +548,17 @@ int sriov_macvtap_delete(struct sriov_ctx *ctx, const char *name)
                 snprintf(what, sizeof(what), "deleting macvtap %s", name);
                 return nl_failed(ctx, r, what);
         }
+        return 0;
+}
+
+int netdev_vlan_id(struct sriov_ctx *ctx, const char *ifname, uint16_t *ret)
+{
+        struct link_info li;
+        int r = link_query(ctx, ifname, &li);
+        if (r == -ENODEV)
+                return ctx_fail(ctx, r, "no network device %s", ifname);
+        if (r < 0)
+                return r;
+        *ret = li.vlan_id;
         return 0;
 }

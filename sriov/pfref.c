@@ -10,6 +10,7 @@ void pf_ref_done(struct pf_ref *r)
         free(r->name);
         free(r->ifname);
         free(r->driver);
+        free(r->devdir);
         *r = (struct pf_ref){0};
 }
 
@@ -24,8 +25,9 @@ static int finish(struct sriov_ctx *ctx, const char *devdir, const char *name, c
                 ctx_clear_error(ctx);
                 driver = strdup("unknown");
         }
-        struct pf_ref r = {.name = strdup(name), .ifname = strdup(ifname), .driver = driver};
-        if (!r.name || !r.ifname || !r.driver) {
+        struct pf_ref r = {.name = strdup(name), .ifname = strdup(ifname), .driver = driver,
+                           .devdir = strdup(devdir)};
+        if (!r.name || !r.ifname || !r.driver || !r.devdir) {
                 pf_ref_done(&r);
                 return -ENOMEM;
         }

@@ -10,6 +10,7 @@ struct pf_ref {
         char *name;   /* PCI address or bus device name ("netdevsim1"): the state key */
         char *ifname; /* the PF's netdev, through which VFs are configured */
         char *driver; /* the PF's driver; "unknown" when none is bound */
+        char *devdir; /* its device directory, relative to the sysfs root */
 };
 
 /* device: a PCI address ("0000:02:00.0", "02:00.0") or an interface name.

@@ -538,7 +538,9 @@ struct sriov_xml_rewrite {
         struct sriov_pci_addr pci;     /* HOSTDEV */
         const char *dev;               /* DIRECT_VF: the VF's netdev; MACVTAP: lower device */
         enum sriov_xml_mode mode;      /* MACVTAP: VEPA, BRIDGE, PRIVATE (NONE: VEPA) */
-        const char *target;            /* MACVTAP: "macvtap0" (NULL: none) */
+        const char *target;            /* MACVTAP: "macvtap0" */
+        const uint8_t *mac;            /* written when the interface has no <mac>
+                                        * (NULL: a random 52:54:00 one) */
         /* written instead of the interface's own when not NULL (the merged
          * ones of a type='network' interface) */
         const struct sriov_xml_vlan *vlan;
@@ -708,6 +710,9 @@ void sriov_allocations_free(struct sriov_allocation *a, size_t n);
 int sriov_allocation_vf_config(struct sriov_ctx *ctx, const char *pf, unsigned vf,
                                struct sriov_vf_config *ret);
 const char *sriov_alloc_kind_name(enum sriov_alloc_kind k);
+/* {"allocations": [...]}: the records as the store keeps them (without its
+ * private fields). Schema in README.md. */
+int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, char **ret);
 
 /* ---- renderings (output.c): strings the caller prints ----------------- */
 

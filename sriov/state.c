@@ -70,6 +70,16 @@ static int mkdir_p(struct sriov_ctx *ctx, const char *path)
 
 int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
 {
+        if (ctx->state_held_fd >= 0) {
+                /* held for a longer operation (state_hold): a second open()
+                 * and flock() would wait for ourselves; a dup shares the
+                 * lock, and closing it leaves the lock held */
+                int fd = fcntl(ctx->state_held_fd, F_DUPFD_CLOEXEC, 0);
+                if (fd < 0)
+                        return ctx_fail(ctx, -errno, "state lock: %s", strerror(errno));
+                *ret_fd = fd;
+                return 0;
+        }
         const char *dir = state_dir(ctx);
         int r = mkdir_p(ctx, dir);
         if (r < 0)
@@ -108,10 +118,28 @@ int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
 
 void state_unlock(int fd)
 {
-        if (fd < 0)
-                return;
-        (void)flock(fd, LOCK_UN);
-        close(fd);
+        /* no LOCK_UN: fd may be a dup of a lock state_hold() keeps; closing
+         * the last descriptor of the lock file releases it */
+        if (fd >= 0)
+                close(fd);
+}
+
+int state_hold(struct sriov_ctx *ctx, unsigned timeout_ms)
+{
+        if (ctx->state_held_fd >= 0)
+                return -EALREADY;
+        int fd;
+        int r = state_lock(ctx, timeout_ms, &fd);
+        if (r < 0)
+                return r;
+        ctx->state_held_fd = fd;
+        return 0;
+}
+
+void state_release(struct sriov_ctx *ctx)
+{
+        state_unlock(ctx->state_held_fd);
+        ctx->state_held_fd = -1;
 }
 
 static int full_path(struct sriov_ctx *ctx, const char *relpath, char **ret)

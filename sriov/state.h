@@ -28,6 +28,12 @@ static inline void state_unlockp(int *fd)
 }
 #define _cleanup_state_unlock_ _cleanup_(state_unlockp)
 
+/* Holds the lock in the context for an operation made of many steps (an
+ * attach): state_lock() calls within it share the lock instead of waiting
+ * for it. -EALREADY if already held. */
+int state_hold(struct sriov_ctx *ctx, unsigned timeout_ms);
+void state_release(struct sriov_ctx *ctx);
+
 /* Reads STATE/relpath. -ENOENT if it does not exist (no message); -EBADMSG
  * with a message naming the file if it is not a JSON object. */
 int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret);

@@ -359,3 +359,28 @@ int sriov_vfio_unbind(struct sriov_ctx *ctx, const char *address, const char *dr
                 free(d);
         return 0;
 }
+
+/* Unbinds a function from its driver and binds it to the same driver
+ * again: how a VF driver such as igbvf takes a new admin MAC ("Reload the
+ * VF driver to make this change effective"). */
+int pci_rebind(struct sriov_ctx *ctx, const char *addr, unsigned timeout_ms)
+{
+        _cleanup_free_ char *cur = NULL;
+        int r = current_driver(ctx, addr, &cur);
+        if (r < 0)
+                return r;
+        if (!cur)
+                return ctx_fail(ctx, -ENODEV, "rebinding %s: no driver is bound to it", addr);
+        if ((r = set_override(ctx, addr, cur)) < 0)
+                return r;
+        if ((r = unbind_from(ctx, addr, cur)) == 0 && (r = write_addr(ctx, "bus/pci/drivers_probe", addr)) == 0) {
+                _cleanup_free_ char *now = NULL;
+                r = wait_driver(ctx, addr, cur, monotonic_ms() + (timeout_ms ? timeout_ms : VFIO_WAIT_DEFAULT_MS),
+                                &now);
+                if (r == -ETIMEDOUT)
+                        ctx_fail(ctx, r, "rebinding %s: %s did not bind it again within %u ms", addr, cur,
+                                 timeout_ms);
+        }
+        (void)set_override(ctx, addr, "\n");
+        return r;
+}

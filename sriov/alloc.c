@@ -1,0 +1,1544 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Guest allocations (issue 6): which VF or macvtap each <interface> of a
+ * guest holds, kept in STATE/allocations.json.
+ *
+ * Crash safety: an attach holds the store's lock from its first look at
+ * the store to its last write, and writes each record (marked pending)
+ * before the change it stands for, with what is needed to undo it (the
+ * VF's settings before, the driver to give back, the macvtap's name). A
+ * pending record seen under the lock therefore belongs to an attach that
+ * died: it is rolled back. Parallel attaches queue on the lock, so a VF is
+ * never handed out twice. */
+#include <json-c/json.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pfref.h"
+#include "state.h"
+#include "vfcfg.h"
+#include "vfinfo.h"
+
+#define STORE_FILE "allocations.json"
+/* attaches queue on the lock: 32 parallel ones under TCG take a while */
+#define LOCK_TIMEOUT_MS 120000
+#define WAIT_DEFAULT_MS 10000
+#define PORT_TIMEOUT_MS 10000
+
+/* A record with what only the store needs. */
+struct rec {
+        struct sriov_allocation a;
+        char *pf_ifname; /* VF kinds: the PF's netdev, through which the VF is set */
+        char *before;    /* VF kinds: its settings before the attach (`set` words) */
+        bool saved_here; /* the attach made the VF's saved originals (vfcfg.c) */
+        long pid;
+};
+
+static void rec_done(struct rec *r)
+{
+        free(r->a.domain_name);
+        free(r->a.domain_uuid);
+        free(r->a.pf);
+        free(r->a.netdev);
+        free(r->a.lower);
+        free(r->a.vfio_driver);
+        free(r->pf_ifname);
+        free(r->before);
+        *r = (struct rec){0};
+}
+
+struct store {
+        struct rec *recs;
+        size_t n;
+};
+
+static void store_done(struct store *s)
+{
+        for (size_t i = 0; i < s->n; i++)
+                rec_done(&s->recs[i]);
+        free(s->recs);
+        *s = (struct store){0};
+}
+
+static const char *const kind_names[] = {
+        [SRIOV_ALLOC_HOSTDEV] = "hostdev",
+        [SRIOV_ALLOC_VF_DIRECT] = "vf-direct",
+        [SRIOV_ALLOC_MACVTAP] = "macvtap",
+};
+
+const char *sriov_alloc_kind_name(enum sriov_alloc_kind k)
+{
+        return (unsigned)k < ELEMENTSOF(kind_names) ? kind_names[k] : "unknown";
+}
+
+/* ---- the store as JSON -------------------------------------------------- */
+
+/* The words of `set` that give cfg (the fields in cfg->set). */
+static int config_words(const struct sriov_vf_config *cfg, char **ret)
+{
+        static const uint32_t bits[] = {SRIOV_VF_MAC,       SRIOV_VF_VLAN,      SRIOV_VF_SPOOFCHK,
+                                        SRIOV_VF_TRUST,     SRIOV_VF_LINK_STATE, SRIOV_VF_MIN_RATE,
+                                        SRIOV_VF_MAX_RATE,  SRIOV_VF_QUERY_RSS};
+        char *s = strdup("");
+        for (size_t i = 0; s && i < ELEMENTSOF(bits); i++) {
+                if (!(cfg->set & bits[i]))
+                        continue;
+                char w[96];
+                vf_attr_describe(bits[i], cfg, w, sizeof(w));
+                char *t = strdup_printf("%s%s%s", s, *s ? " " : "", w);
+                free(s);
+                s = t;
+        }
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+static int add_str(json_object *o, const char *key, const char *v)
+{
+        if (!v)
+                return 0;
+        json_object *j = json_object_new_string(v);
+        return j && json_object_object_add(o, key, j) == 0 ? 0 : -ENOMEM;
+}
+
+static int add_int(json_object *o, const char *key, int64_t v)
+{
+        json_object *j = json_object_new_int64(v);
+        return j && json_object_object_add(o, key, j) == 0 ? 0 : -ENOMEM;
+}
+
+static int add_bool(json_object *o, const char *key, bool v)
+{
+        json_object *j = json_object_new_boolean(v);
+        return j && json_object_object_add(o, key, j) == 0 ? 0 : -ENOMEM;
+}
+
+/* The public part of a record, as `allocations --json` prints it too. */
+static int allocation_to_json(const struct sriov_allocation *a, json_object *o)
+{
+        char mac[18];
+        sriov_format_mac(a->mac, mac);
+        int r = 0;
+        r |= add_str(o, "domain", a->domain_name);
+        r |= add_str(o, "uuid", a->domain_uuid);
+        r |= add_int(o, "interface", a->iface);
+        r |= add_str(o, "kind", sriov_alloc_kind_name(a->kind));
+        r |= add_str(o, "mac", mac);
+        if (a->kind != SRIOV_ALLOC_MACVTAP) {
+                r |= add_str(o, "pf", a->pf);
+                r |= add_int(o, "vf", a->vf);
+                r |= add_str(o, "vf_address", a->vf_address[0] ? a->vf_address : NULL);
+                _cleanup_free_ char *words = NULL;
+                if (config_words(&a->config, &words) < 0)
+                        return -ENOMEM;
+                r |= add_str(o, "config", words);
+        } else {
+                r |= add_str(o, "lower", a->lower);
+                r |= add_str(o, "mode", sriov_macvtap_mode_name(a->macvtap_mode));
+                r |= add_str(o, "tap", a->tap_path[0] ? a->tap_path : NULL);
+        }
+        r |= add_str(o, "netdev", a->netdev);
+        r |= add_str(o, "vfio_driver", a->vfio_driver);
+        r |= add_bool(o, "port_profile", a->port_profile);
+        r |= add_bool(o, "pending", a->pending);
+        return r ? -ENOMEM : 0;
+}
+
+static int rec_to_json(const struct rec *rec, json_object **ret)
+{
+        json_object *o = json_object_new_object();
+        if (!o)
+                return -ENOMEM;
+        int r = allocation_to_json(&rec->a, o);
+        if (r == 0 && (add_str(o, "pf_ifname", rec->pf_ifname) < 0 || add_str(o, "before", rec->before) < 0 ||
+                       add_bool(o, "saved_here", rec->saved_here) < 0 || add_int(o, "pid", rec->pid) < 0))
+                r = -ENOMEM;
+        if (r < 0) {
+                json_object_put(o);
+                return r;
+        }
+        *ret = o;
+        return 0;
+}
+
+static const char *get_str(json_object *o, const char *key)
+{
+        json_object *v;
+        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+                       ? json_object_get_string(v)
+                       : NULL;
+}
+
+static bool get_int(json_object *o, const char *key, int64_t *ret)
+{
+        json_object *v;
+        if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+                return false;
+        *ret = json_object_get_int64(v);
+        return true;
+}
+
+static bool get_bool(json_object *o, const char *key)
+{
+        json_object *v;
+        return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+static int dup_opt(const char *s, char **ret)
+{
+        *ret = NULL;
+        if (s && !(*ret = strdup(s)))
+                return -ENOMEM;
+        return 0;
+}
+
+static int rec_from_json(struct sriov_ctx *ctx, json_object *o, size_t index, struct rec *ret)
+{
+        struct rec rec = {.a.vf = -1};
+        const char *kind = get_str(o, "kind"), *mac = get_str(o, "mac"), *domain = get_str(o, "domain");
+        int64_t iface = 0, vf = -1, pid = 0;
+        bool ok = kind && mac && domain && get_int(o, "interface", &iface) && iface >= 0 &&
+                  vf_mac_parse(mac, rec.a.mac) == 0;
+        for (size_t k = 0; ok && k < ELEMENTSOF(kind_names); k++)
+                if (strcmp(kind, kind_names[k]) == 0)
+                        rec.a.kind = (enum sriov_alloc_kind)k;
+        ok = ok && strcmp(kind, sriov_alloc_kind_name(rec.a.kind)) == 0;
+        if (ok && rec.a.kind != SRIOV_ALLOC_MACVTAP)
+                ok = get_int(o, "vf", &vf) && vf >= -1 && vf <= INT32_MAX && (vf < 0 || get_str(o, "pf_ifname"));
+        if (ok && rec.a.kind == SRIOV_ALLOC_MACVTAP)
+                ok = get_str(o, "lower") && get_str(o, "netdev") && get_str(o, "mode") &&
+                     sriov_macvtap_mode_parse(get_str(o, "mode"), &rec.a.macvtap_mode) == 0;
+        if (!ok)
+                return ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu is malformed", state_dir(ctx), STORE_FILE,
+                                index + 1);
+        (void)get_int(o, "pid", &pid);
+        rec.a.iface = (unsigned)iface;
+        rec.a.vf = (int)vf;
+        rec.a.port_profile = get_bool(o, "port_profile");
+        rec.a.pending = get_bool(o, "pending");
+        rec.saved_here = get_bool(o, "saved_here");
+        rec.pid = (long)pid;
+        snprintf(rec.a.vf_address, sizeof(rec.a.vf_address), "%s",
+                 get_str(o, "vf_address") ? get_str(o, "vf_address") : "");
+        snprintf(rec.a.tap_path, sizeof(rec.a.tap_path), "%s", get_str(o, "tap") ? get_str(o, "tap") : "");
+        int r = 0;
+        if (dup_opt(domain, &rec.a.domain_name) < 0 ||
+            dup_opt(get_str(o, "uuid") ? get_str(o, "uuid") : "", &rec.a.domain_uuid) < 0 ||
+            dup_opt(get_str(o, "pf"), &rec.a.pf) < 0 || dup_opt(get_str(o, "netdev"), &rec.a.netdev) < 0 ||
+            dup_opt(get_str(o, "lower"), &rec.a.lower) < 0 ||
+            dup_opt(get_str(o, "vfio_driver"), &rec.a.vfio_driver) < 0 ||
+            dup_opt(get_str(o, "pf_ifname"), &rec.pf_ifname) < 0 || dup_opt(get_str(o, "before"), &rec.before) < 0)
+                r = -ENOMEM;
+        const char *cfg = get_str(o, "config");
+        if (r == 0 && cfg && *cfg && rec.pf_ifname &&
+            vf_words_to_config(ctx, rec.pf_ifname, (unsigned)(vf < 0 ? 0 : vf), cfg, &rec.a.config) < 0)
+                r = ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu: bad config '%s'", state_dir(ctx), STORE_FILE,
+                             index + 1, cfg);
+        if (r < 0) {
+                rec_done(&rec);
+                return r;
+        }
+        *ret = rec;
+        return 0;
+}
+
+static int store_load(struct sriov_ctx *ctx, struct store *ret)
+{
+        json_object *doc = NULL;
+        int r = state_load(ctx, STORE_FILE, &doc);
+        if (r == -ENOENT) {
+                ctx_clear_error(ctx);
+                *ret = (struct store){0};
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        struct store s = {0};
+        json_object *list;
+        if (!json_object_object_get_ex(doc, "allocations", &list) || !json_object_is_type(list, json_type_array))
+                r = ctx_fail(ctx, -EBADMSG, "%s/%s: no \"allocations\" array", state_dir(ctx), STORE_FILE);
+        size_t n = r == 0 ? json_object_array_length(list) : 0;
+        if (n && !(s.recs = calloc(n, sizeof(*s.recs))))
+                r = -ENOMEM;
+        for (size_t i = 0; r == 0 && i < n; i++)
+                if ((r = rec_from_json(ctx, json_object_array_get_idx(list, i), i, &s.recs[s.n])) == 0)
+                        s.n++;
+        json_object_put(doc);
+        if (r < 0) {
+                store_done(&s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+static int store_save(struct sriov_ctx *ctx, const struct store *s)
+{
+        if (s->n == 0)
+                return state_remove(ctx, STORE_FILE);
+        json_object *doc = json_object_new_object(), *list = json_object_new_array();
+        int r = doc && list && json_object_object_add(doc, "allocations", list) == 0 ? 0 : -ENOMEM;
+        if (r < 0)
+                json_object_put(list);
+        for (size_t i = 0; r == 0 && i < s->n; i++) {
+                json_object *o;
+                if ((r = rec_to_json(&s->recs[i], &o)) == 0 && json_object_array_add(list, o) < 0) {
+                        json_object_put(o);
+                        r = -ENOMEM;
+                }
+        }
+        if (r == 0)
+                r = state_save(ctx, STORE_FILE, doc);
+        json_object_put(doc);
+        return r;
+}
+
+/* Appends rec (taking its contents). */
+static int store_add(struct store *s, struct rec *rec)
+{
+        struct rec *n = realloc(s->recs, (s->n + 1) * sizeof(*n));
+        if (!n)
+                return -ENOMEM;
+        s->recs = n;
+        s->recs[s->n++] = *rec;
+        *rec = (struct rec){0};
+        return 0;
+}
+
+static void store_drop(struct store *s, size_t i)
+{
+        rec_done(&s->recs[i]);
+        memmove(&s->recs[i], &s->recs[i + 1], (s->n - i - 1) * sizeof(*s->recs));
+        s->n--;
+}
+
+static bool same_pf(const struct rec *r, const char *pf)
+{
+        return r->a.kind != SRIOV_ALLOC_MACVTAP &&
+               ((r->a.pf && strcmp(r->a.pf, pf) == 0) || (r->pf_ifname && strcmp(r->pf_ifname, pf) == 0));
+}
+
+static const struct rec *holder_of_vf(const struct store *s, const char *pf, int vf)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if (s->recs[i].a.vf == vf && vf >= 0 && same_pf(&s->recs[i], pf))
+                        return &s->recs[i];
+        return NULL;
+}
+
+static const struct rec *holder_of_netdev(const struct store *s, const char *netdev)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if ((s->recs[i].a.netdev && strcmp(s->recs[i].a.netdev, netdev) == 0) ||
+                    (s->recs[i].a.kind == SRIOV_ALLOC_MACVTAP && s->recs[i].a.macvtap_mode == SRIOV_MACVTAP_PASSTHRU &&
+                     strcmp(s->recs[i].a.lower, netdev) == 0))
+                        return &s->recs[i];
+        return NULL;
+}
+
+/* ---- devices in sysfs --------------------------------------------------- */
+
+/* The netdev of a PCI function ("" if none). */
+static void pci_netdev(struct sriov_ctx *ctx, const char *addr, char buf[static SRIOV_IFNAME_MAX])
+{
+        char p[64];
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/net", addr);
+        _cleanup_strv_free_ char **names = NULL;
+        buf[0] = 0;
+        if (sysfs_list(ctx, p, NULL, &names) == 0 && names[0])
+                snprintf(buf, SRIOV_IFNAME_MAX, "%s", names[0]);
+        ctx_clear_error(ctx);
+}
+
+static char *pci_driver(struct sriov_ctx *ctx, const char *addr)
+{
+        char p[64];
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/driver", addr);
+        char *d = NULL;
+        if (sysfs_link_name(ctx, p, &d) < 0)
+                ctx_clear_error(ctx);
+        return d;
+}
+
+/* Upper devices of a netdev (macvtap, bridge, bond...), "" if none. */
+static void netdev_uppers(struct sriov_ctx *ctx, const char *ifname, char *buf, size_t size)
+{
+        char p[64];
+        snprintf(p, sizeof(p), "class/net/%s", ifname);
+        _cleanup_strv_free_ char **names = NULL;
+        buf[0] = 0;
+        if (sysfs_list(ctx, p, "upper_", &names) == 0)
+                for (char **n = names; *n; n++)
+                        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", buf[0] ? ", " : "", *n + 6);
+        ctx_clear_error(ctx);
+}
+
+/* The PCI address of the VF N of a PCI PF; -ENOENT if it has no such VF. */
+static int vf_addr(struct sriov_ctx *ctx, const char *pf_devdir, unsigned vf, char buf[static SRIOV_PCI_ADDR_MAX])
+{
+        char p[256];
+        snprintf(p, sizeof(p), "%s/virtfn%u", pf_devdir, vf);
+        _cleanup_free_ char *name = NULL;
+        int r = sysfs_link_name(ctx, p, &name);
+        if (r < 0) {
+                ctx_clear_error(ctx);
+                return -ENOENT;
+        }
+        snprintf(buf, SRIOV_PCI_ADDR_MAX, "%s", name);
+        return 0;
+}
+
+static unsigned pf_numvfs(struct sriov_ctx *ctx, const char *pf_devdir)
+{
+        char p[256];
+        snprintf(p, sizeof(p), "%s/sriov_numvfs", pf_devdir);
+        uint64_t n = 0;
+        if (sysfs_read_u64(ctx, p, 10, 65535, &n) < 0)
+                ctx_clear_error(ctx);
+        return (unsigned)n;
+}
+
+/* A VF: its PF and index, from the VF's PCI address. */
+struct vf_ref {
+        struct pf_ref pf;
+        unsigned vf;
+        char addr[SRIOV_PCI_ADDR_MAX];
+};
+
+static int vf_ref_from_pci(struct sriov_ctx *ctx, const char *what, const char *addr, struct vf_ref *ret)
+{
+        char p[96];
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/physfn", addr);
+        _cleanup_free_ char *pf = NULL;
+        if (sysfs_link_name(ctx, p, &pf) < 0) {
+                ctx_clear_error(ctx);
+                return -ENOTSUP; /* not a VF */
+        }
+        struct vf_ref v = {0};
+        int r = pf_ref_resolve(ctx, pf, &v.pf);
+        if (r < 0) {
+                ctx_error_prefix(ctx, "%s: the PF of VF %s", what, addr);
+                return r;
+        }
+        unsigned n = pf_numvfs(ctx, v.pf.devdir);
+        for (unsigned i = 0; i < n; i++) {
+                char a[SRIOV_PCI_ADDR_MAX];
+                if (vf_addr(ctx, v.pf.devdir, i, a) == 0 && strcmp(a, addr) == 0) {
+                        v.vf = i;
+                        snprintf(v.addr, sizeof(v.addr), "%s", addr);
+                        *ret = v;
+                        return 0;
+                }
+        }
+        pf_ref_done(&v.pf);
+        return ctx_fail(ctx, -ENODEV, "%s: %s names %s as its PF, but %s lists no virtfn link to it", what, addr,
+                        pf, pf);
+}
+
+/* "0000:02:10.0" of a netdev's PCI device, or -ENOENT if it has none. */
+static int netdev_pci(struct sriov_ctx *ctx, const char *ifname, char buf[static SRIOV_PCI_ADDR_MAX])
+{
+        char p[64];
+        snprintf(p, sizeof(p), "class/net/%s/device", ifname);
+        _cleanup_free_ char *real = NULL;
+        if (sysfs_realpath(ctx, p, &real) < 0) {
+                ctx_clear_error(ctx);
+                return -ENOENT;
+        }
+        const char *base = strrchr(real, '/');
+        base = base ? base + 1 : real;
+        struct sriov_pci_addr a;
+        if (!strstr(real, "/pci") || pci_addr_parse(base, &a) < 0)
+                return -ENOENT;
+        pci_addr_format(&a, buf);
+        return 0;
+}
+
+static bool netdev_exists(struct sriov_ctx *ctx, const char *ifname)
+{
+        char p[64];
+        if (!ifname || !*ifname || strlen(ifname) >= SRIOV_IFNAME_MAX || strchr(ifname, '/'))
+                return false;
+        snprintf(p, sizeof(p), "class/net/%s", ifname);
+        return sysfs_exists(ctx, p);
+}
+
+static bool netdev_is_pf(struct sriov_ctx *ctx, const char *ifname)
+{
+        char p[80];
+        snprintf(p, sizeof(p), "class/net/%s/device/sriov_totalvfs", ifname);
+        if (sysfs_exists(ctx, p))
+                return true;
+        snprintf(p, sizeof(p), "class/net/%s/device/sriov_numvfs", ifname); /* netdevsim */
+        return sysfs_exists(ctx, p);
+}
+
+/* ---- planning: what each interface needs, checked before any change ----- */
+
+enum pool_kind {
+        POOL_NONE,   /* a macvtap, no VF */
+        POOL_PF,     /* any VF of pf */
+        POOL_LIST,   /* one of the listed devices (a single one: a fixed VF) */
+};
+
+struct cand {
+        char *pf;           /* the VF's PF (PCI address or device name); NULL: a whole netdev */
+        unsigned vf;
+        char dev[SRIOV_IFNAME_MAX]; /* a whole netdev of a passthrough pool */
+};
+
+struct want {
+        size_t i; /* interface index */
+        char what[96];
+        enum sriov_alloc_kind kind;
+        enum pool_kind pool;
+        char *pf;             /* POOL_PF */
+        struct cand *cands;   /* POOL_LIST */
+        size_t n_cands;
+        bool fixed;           /* one VF named by the interface itself */
+        bool fallback;        /* no free VF: macvtap passthru on the PF */
+        char *lower;          /* macvtap */
+        enum sriov_macvtap_mode mode;
+        uint8_t mac[6];
+        struct sriov_vf_config cfg;
+        bool has_port;
+        struct sriov_port port;
+        bool vfio;
+        bool rewrite;         /* a hostdev interface with its VF's address stays as it is */
+        struct sriov_xml_effective eff;
+        bool has_eff;
+};
+
+static void want_done(struct want *w)
+{
+        free(w->pf);
+        for (size_t k = 0; k < w->n_cands; k++)
+                free(w->cands[k].pf);
+        free(w->cands);
+        free(w->lower);
+        if (w->has_eff)
+                sriov_xml_effective_done(&w->eff);
+        *w = (struct want){0};
+}
+
+static int add_cand(struct want *w, const char *pf, unsigned vf, const char *dev)
+{
+        struct cand *n = realloc(w->cands, (w->n_cands + 1) * sizeof(*n));
+        if (!n)
+                return -ENOMEM;
+        w->cands = n;
+        struct cand c = {.vf = vf};
+        if (pf && !(c.pf = strdup(pf)))
+                return -ENOMEM;
+        if (dev)
+                snprintf(c.dev, sizeof(c.dev), "%s", dev);
+        w->cands[w->n_cands++] = c;
+        return 0;
+}
+
+/* A VF's port VLAN: one tag. */
+static int plan_vlan(struct sriov_ctx *ctx, struct want *w, const struct sriov_xml_vlan *v)
+{
+        if (!v || !v->present)
+                return 0;
+        if (w->kind == SRIOV_ALLOC_MACVTAP)
+                return ctx_fail(ctx, -EINVAL,
+                                "%s: <vlan> on a macvtap interface: a macvtap cannot tag; use a VLAN device "
+                                "(such as %s.%u) as its source instead",
+                                w->what, w->lower, v->n_tags ? v->tags[0].id : 0);
+        if (v->trunk || v->n_tags != 1)
+                return ctx_fail(ctx, -EINVAL,
+                                "%s: <vlan%s> with %zu tags: a VF takes one port VLAN through its PF; VF "
+                                "trunks are not offered by any driver over rtnetlink",
+                                w->what, v->trunk ? " trunk='yes'" : "", v->n_tags);
+        if (v->tags[0].native != SRIOV_XML_NATIVE_NONE)
+                return ctx_fail(ctx, -EINVAL,
+                                "%s: <tag id='%u' nativeMode=...>: nativeMode needs a trunk, and a VF takes "
+                                "one port VLAN",
+                                w->what, v->tags[0].id);
+        w->cfg.set |= SRIOV_VF_VLAN;
+        w->cfg.vlan = v->tags[0].id;
+        return 0;
+}
+
+static bool vport_is_qbg(const struct sriov_xml_vport *vp)
+{
+        return vp->type == SRIOV_XML_VPORT_8021QBG ||
+               (vp->type == SRIOV_XML_VPORT_UNTYPED &&
+                (vp->set & (SRIOV_XML_VP_MANAGERID | SRIOV_XML_VP_TYPEID | SRIOV_XML_VP_TYPEIDVERSION)));
+}
+
+/* <virtualport>: 802.1Qbh through the PF (or PORT_SELF of a macvtap's
+ * lower device), 802.1Qbg to lldpad with a VLAN source device. */
+static int plan_vport(struct sriov_ctx *ctx, struct want *w, const struct sriov_xml_vport *vp, const char *source,
+                      const char *uuid)
+{
+        if (!vp || !vp->present)
+                return 0;
+        if (vp->type == SRIOV_XML_VPORT_OPENVSWITCH || vp->type == SRIOV_XML_VPORT_MIDONET)
+                return ctx_fail(ctx, -EINVAL, "%s: <virtualport type='%s'>: only 802.1Qbg and 802.1Qbh apply to a "
+                                "VF or macvtap", w->what, sriov_xml_vport_type_name(vp->type));
+        struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_ASSOCIATE};
+        if (vport_is_qbg(vp)) {
+                uint16_t vid = 0;
+                int r = source && w->kind == SRIOV_ALLOC_MACVTAP ? netdev_vlan_id(ctx, source, &vid) : 0;
+                if (r < 0)
+                        return r;
+                if (vid == 0)
+                        return ctx_fail(ctx, -EINVAL,
+                                        "%s: <virtualport type='802.1Qbg'> needs a source device with a non-zero "
+                                        "VLAN ID (a VLAN device such as eth0.2); %s%s%s is not one",
+                                        w->what, source ? "'" : "", source ? source : "a VF", source ? "'" : "");
+                p.present |= SRIOV_PORT_F_QBG | SRIOV_PORT_F_INSTANCE;
+                p.managerid = vp->managerid;
+                p.typeid = vp->typeid;
+                p.typeidversion = vp->typeidversion;
+                memcpy(p.instance_uuid, vp->instanceid, 16);
+                if (!(vp->set & SRIOV_XML_VP_INSTANCEID) && uuid && sriov_uuid_parse(uuid, p.instance_uuid) < 0)
+                        memset(p.instance_uuid, 0, 16);
+                if ((vp->set & (SRIOV_XML_VP_MANAGERID | SRIOV_XML_VP_TYPEID | SRIOV_XML_VP_TYPEIDVERSION)) !=
+                    (SRIOV_XML_VP_MANAGERID | SRIOV_XML_VP_TYPEID | SRIOV_XML_VP_TYPEIDVERSION))
+                        return ctx_fail(ctx, -EINVAL,
+                                        "%s: <virtualport type='802.1Qbg'> needs managerid, typeid and "
+                                        "typeidversion in <parameters>", w->what);
+        } else {
+                if (!(vp->set & SRIOV_XML_VP_PROFILEID))
+                        return ctx_fail(ctx, -EINVAL,
+                                        "%s: <virtualport type='802.1Qbh'> needs <parameters profileid=...>",
+                                        w->what);
+                p.present |= SRIOV_PORT_F_PROFILE;
+                snprintf(p.profile, sizeof(p.profile), "%s", vp->profileid);
+                /* the instance is the guest, as libvirt sends it */
+                if (vp->set & SRIOV_XML_VP_INSTANCEID) {
+                        memcpy(p.instance_uuid, vp->instanceid, 16);
+                        p.present |= SRIOV_PORT_F_INSTANCE;
+                } else if (uuid && sriov_uuid_parse(uuid, p.instance_uuid) == 0)
+                        p.present |= SRIOV_PORT_F_INSTANCE;
+        }
+        int r = sriov_port_validate(ctx, &p);
+        if (r < 0) {
+                ctx_error_prefix(ctx, "%s: <virtualport>", w->what);
+                return r;
+        }
+        w->has_port = true;
+        w->port = p;
+        return 0;
+}
+
+/* A direct interface's source dev, or a VF named by PCI address. */
+static int plan_fixed_vf(struct sriov_ctx *ctx, struct want *w, const char *addr)
+{
+        struct vf_ref v;
+        int r = vf_ref_from_pci(ctx, w->what, addr, &v);
+        if (r < 0)
+                return r;
+        r = add_cand(w, v.pf.name, v.vf, NULL);
+        pf_ref_done(&v.pf);
+        if (r < 0)
+                return r;
+        w->pool = POOL_LIST;
+        w->fixed = true;
+        return 0;
+}
+
+static int plan_pf_pool(struct sriov_ctx *ctx, struct want *w, const char *dev)
+{
+        struct pf_ref pf;
+        int r = pf_ref_resolve(ctx, dev, &pf);
+        if (r < 0) {
+                ctx_error_prefix(ctx, "%s", w->what);
+                return r;
+        }
+        w->pf = TAKE_PTR(pf.name);
+        pf_ref_done(&pf);
+        w->pool = POOL_PF;
+        return 0;
+}
+
+static int plan_direct(struct sriov_ctx *ctx, const struct sriov_xml_domain *d, const struct sriov_xml_iface *f,
+                       const struct sriov_attach_options *o, struct want *w)
+{
+        const char *dev = f->source_dev;
+        if (!dev || !netdev_exists(ctx, dev))
+                return ctx_fail(ctx, -ENODEV, "%s: <source dev='%s'>: no such network device", w->what,
+                                dev ? dev : "");
+        char addr[SRIOV_PCI_ADDR_MAX];
+        int r;
+        if (f->mode == SRIOV_XML_MODE_PASSTHROUGH && netdev_pci(ctx, dev, addr) == 0 &&
+            (r = plan_fixed_vf(ctx, w, addr)) != -ENOTSUP) {
+                if (r < 0)
+                        return r;
+                w->kind = o->keep_direct ? SRIOV_ALLOC_VF_DIRECT : SRIOV_ALLOC_HOSTDEV;
+        } else if (f->mode == SRIOV_XML_MODE_PASSTHROUGH && netdev_is_pf(ctx, dev)) {
+                if ((r = plan_pf_pool(ctx, w, dev)) < 0)
+                        return r;
+                w->kind = o->keep_direct ? SRIOV_ALLOC_VF_DIRECT : SRIOV_ALLOC_HOSTDEV;
+                w->fallback = o->fallback_macvtap;
+        } else {
+                /* libvirt's own behaviour: a macvtap in the mode asked for; on
+                 * a NIC without SR-IOV, passthrough is a macvtap passthru */
+                w->kind = SRIOV_ALLOC_MACVTAP;
+                static const enum sriov_macvtap_mode modes[] = {
+                        [SRIOV_XML_MODE_NONE] = SRIOV_MACVTAP_VEPA,
+                        [SRIOV_XML_MODE_VEPA] = SRIOV_MACVTAP_VEPA,
+                        [SRIOV_XML_MODE_BRIDGE] = SRIOV_MACVTAP_BRIDGE,
+                        [SRIOV_XML_MODE_PRIVATE] = SRIOV_MACVTAP_PRIVATE,
+                        [SRIOV_XML_MODE_PASSTHROUGH] = SRIOV_MACVTAP_PASSTHRU,
+                };
+                if ((unsigned)f->mode >= ELEMENTSOF(modes))
+                        return ctx_fail(ctx, -EINVAL, "%s: <source mode='%s'>: vepa, bridge, private or passthrough",
+                                        w->what, sriov_xml_mode_name(f->mode));
+                w->mode = modes[f->mode];
+                if (!(w->lower = strdup(dev)))
+                        return -ENOMEM;
+        }
+        w->vfio = w->kind == SRIOV_ALLOC_HOSTDEV && !o->no_vfio;
+        w->rewrite = true;
+        if ((r = plan_vlan(ctx, w, &f->vlan)) < 0)
+                return r;
+        return plan_vport(ctx, w, &f->vport, w->kind == SRIOV_ALLOC_MACVTAP ? dev : NULL, d->uuid);
+}
+
+static int plan_hostdev(struct sriov_ctx *ctx, const struct sriov_xml_domain *d, const struct sriov_xml_iface *f,
+                        const struct sriov_attach_options *o, struct want *w)
+{
+        if (!f->has_pci)
+                return 1;
+        char addr[SRIOV_PCI_ADDR_MAX], p[64];
+        pci_addr_format(&f->pci, addr);
+        snprintf(p, sizeof(p), "bus/pci/devices/%s", addr);
+        if (!sysfs_exists(ctx, p))
+                return ctx_fail(ctx, -ENODEV, "%s: <source><address> %s: no such PCI device", w->what, addr);
+        int r = plan_fixed_vf(ctx, w, addr);
+        if (r == -ENOTSUP) {
+                ctx_notice(ctx, "%s: %s is not a VF: left to libvirt", w->what, addr);
+                return 1;
+        }
+        if (r < 0)
+                return r;
+        w->kind = SRIOV_ALLOC_HOSTDEV;
+        w->vfio = f->managed == 1 && !o->no_vfio;
+        if ((r = plan_vlan(ctx, w, &f->vlan)) < 0)
+                return r;
+        return plan_vport(ctx, w, &f->vport, NULL, d->uuid);
+}
+
+static int plan_network(struct sriov_ctx *ctx, const struct sriov_xml_domain *d, const struct sriov_xml_iface *f,
+                        struct sriov_xml_network *const *nets, size_t n_nets, const struct sriov_attach_options *o,
+                        struct want *w)
+{
+        const struct sriov_xml_network *net = NULL;
+        for (size_t k = 0; k < n_nets && !net; k++)
+                if (f->network && strcmp(nets[k]->name, f->network) == 0)
+                        net = nets[k];
+        if (!net)
+                return ctx_fail(ctx, -ENOENT,
+                                "%s: <source network='%s'>: no such network among the network XML given "
+                                "(--network FILE)",
+                                w->what, f->network ? f->network : "");
+        if (net->mode != SRIOV_XML_MODE_HOSTDEV && net->mode != SRIOV_XML_MODE_PASSTHROUGH) {
+                ctx_notice(ctx, "%s: network '%s' has <forward mode='%s'>: libvirt's own, left untouched", w->what,
+                           net->name, net->forward_mode_name ? net->forward_mode_name : "");
+                return 1;
+        }
+        int r = sriov_xml_merge(ctx, f, net, &w->eff);
+        if (r < 0)
+                return r;
+        w->has_eff = true;
+        bool hostdev = net->mode == SRIOV_XML_MODE_HOSTDEV;
+        w->kind = hostdev ? SRIOV_ALLOC_HOSTDEV : SRIOV_ALLOC_VF_DIRECT;
+        w->vfio = hostdev && net->managed != 0 && !o->no_vfio;
+        w->rewrite = true;
+        if (net->pfs && net->pfs[0]) {
+                if ((r = plan_pf_pool(ctx, w, net->pfs[0])) < 0)
+                        return r;
+        } else if (net->devs && net->devs[0]) {
+                w->pool = POOL_LIST;
+                for (char **dv = net->devs; *dv; dv++) {
+                        char addr[SRIOV_PCI_ADDR_MAX];
+                        struct vf_ref v;
+                        if (!netdev_exists(ctx, *dv)) {
+                                ctx_notice(ctx, "network '%s': <interface dev='%s'>: no such device, skipped",
+                                           net->name, *dv);
+                                continue;
+                        }
+                        if (netdev_pci(ctx, *dv, addr) == 0 && (r = vf_ref_from_pci(ctx, w->what, addr, &v)) == 0) {
+                                r = add_cand(w, v.pf.name, v.vf, NULL);
+                                pf_ref_done(&v.pf);
+                        } else if (r == -ENOTSUP || r == 0) {
+                                if (hostdev)
+                                        return ctx_fail(ctx, -EINVAL,
+                                                        "network '%s': <interface dev='%s'> is not a VF: a "
+                                                        "hostdev pool hands out VFs",
+                                                        net->name, *dv);
+                                r = add_cand(w, NULL, 0, *dv);
+                        }
+                        if (r < 0)
+                                return r;
+                }
+        } else if (net->n_addrs) {
+                w->pool = POOL_LIST;
+                for (size_t k = 0; k < net->n_addrs; k++) {
+                        char addr[SRIOV_PCI_ADDR_MAX];
+                        pci_addr_format(&net->addrs[k], addr);
+                        struct vf_ref v;
+                        if ((r = vf_ref_from_pci(ctx, w->what, addr, &v)) == -ENOTSUP)
+                                r = ctx_fail(ctx, -EINVAL, "network '%s': <address> %s is not a VF", net->name,
+                                             addr);
+                        if (r < 0)
+                                return r;
+                        r = add_cand(w, v.pf.name, v.vf, NULL);
+                        pf_ref_done(&v.pf);
+                        if (r < 0)
+                                return r;
+                }
+        } else
+                return ctx_fail(ctx, -EINVAL, "network '%s': <forward mode='%s'> has no <pf>, <interface> or "
+                                "<address> pool", net->name, net->forward_mode_name);
+        if ((r = plan_vlan(ctx, w, &w->eff.vlan)) < 0)
+                return r;
+        return plan_vport(ctx, w, &w->eff.vport, NULL, d->uuid);
+}
+
+/* 0: handled (w filled), 1: not ours (left untouched), < 0: bad input. */
+static int plan_iface(struct sriov_ctx *ctx, const struct sriov_xml_domain *d, size_t i,
+                      struct sriov_xml_network *const *nets, size_t n_nets, const struct sriov_attach_options *o,
+                      struct want *w)
+{
+        const struct sriov_xml_iface *f = &d->ifaces[i];
+        *w = (struct want){.i = i};
+        snprintf(w->what, sizeof(w->what), "domain '%s': <interface> #%zu", d->name, i + 1);
+        int r;
+        switch (f->type) {
+        case SRIOV_XML_IFACE_DIRECT:
+                r = plan_direct(ctx, d, f, o, w);
+                break;
+        case SRIOV_XML_IFACE_HOSTDEV:
+                r = plan_hostdev(ctx, d, f, o, w);
+                break;
+        case SRIOV_XML_IFACE_NETWORK:
+                r = plan_network(ctx, d, f, nets, n_nets, o, w);
+                break;
+        default:
+                ctx_notice(ctx, "%s: type='%s' is not handled by sriovctl: left untouched", w->what,
+                           f->type_name ? f->type_name : "");
+                r = 1;
+        }
+        if (r != 0)
+                return r;
+        if (f->has_mac)
+                memcpy(w->mac, f->mac, 6);
+        else if ((r = sriov_xml_random_mac(w->mac)) < 0)
+                return ctx_fail(ctx, r, "%s: no random bytes for a MAC", w->what);
+        if (w->kind != SRIOV_ALLOC_MACVTAP) {
+                w->cfg.set |= SRIOV_VF_MAC;
+                memcpy(w->cfg.mac, w->mac, 6);
+                if ((r = sriov_vf_config_validate(ctx, &w->cfg)) < 0) {
+                        ctx_error_prefix(ctx, "%s", w->what);
+                        return r;
+                }
+        }
+        return 0;
+}
+
+/* ---- undoing a record: detach, rollback, recovery ---------------------- */
+
+static void first_error(int *first, int r)
+{
+        if (r < 0 && *first == 0)
+                *first = r;
+}
+
+static bool vf_exists(struct sriov_ctx *ctx, const struct rec *rec)
+{
+        if (!rec->a.vf_address[0])
+                return false;
+        char p[64];
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/physfn", rec->a.vf_address);
+        return sysfs_exists(ctx, p);
+}
+
+/* Undoes what a record stands for, in the reverse order of attach: port
+ * profile, vfio binding (after the VF's settings are back, so that its
+ * driver starts with the original MAC), macvtap. Steps already undone or
+ * never done are skipped; the first failure is returned, the other steps
+ * are still tried. */
+static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeout_ms)
+{
+        int first = 0, r;
+        const struct sriov_allocation *a = &rec->a;
+        if (a->kind == SRIOV_ALLOC_MACVTAP) {
+                if (a->port_profile) {
+                        struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
+                        first_error(&first, sriov_port_set(ctx, a->lower, SRIOV_PORT_SELF, &p, PORT_TIMEOUT_MS, NULL));
+                }
+                if (a->netdev && netdev_exists(ctx, a->netdev)) {
+                        r = sriov_macvtap_delete(ctx, a->netdev);
+                        first_error(&first, r == -ENODEV ? 0 : r);
+                }
+                return first;
+        }
+        if (!vf_exists(ctx, rec) && a->vf_address[0])
+                return 0; /* the VF is gone (VFs disabled): nothing left to give back */
+        if (a->port_profile && a->vf >= 0) {
+                struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
+                first_error(&first, sriov_port_set(ctx, rec->pf_ifname, a->vf, &p, PORT_TIMEOUT_MS, NULL));
+        }
+        if (a->vf >= 0 && rec->before) {
+                if (rec->saved_here)
+                        r = sriov_vf_restore(ctx, rec->pf_ifname, (unsigned)a->vf, NULL);
+                else {
+                        struct sriov_vf_config cfg;
+                        r = vf_words_to_config(ctx, rec->pf_ifname, (unsigned)a->vf, rec->before, &cfg);
+                        if (r == 0)
+                                r = sriov_vf_set(ctx, rec->pf_ifname, (unsigned)a->vf, &cfg);
+                }
+                first_error(&first, r);
+        }
+        if (a->vfio_driver && a->vf_address[0]) {
+                _cleanup_free_ char *cur = pci_driver(ctx, a->vf_address);
+                if (cur && strcmp(cur, "vfio-pci") == 0)
+                        first_error(&first, sriov_vfio_unbind(ctx, a->vf_address,
+                                                              a->vfio_driver[0] ? a->vfio_driver : NULL, timeout_ms,
+                                                              NULL));
+        }
+        return first;
+}
+
+/* Rolls back the records of attaches that died half-way. Called under
+ * the lock: whoever wrote a pending record is gone. */
+static int recover(struct sriov_ctx *ctx, struct store *s, unsigned timeout_ms)
+{
+        bool changed = false;
+        for (size_t i = 0; i < s->n;) {
+                struct rec *rec = &s->recs[i];
+                if (!rec->a.pending) {
+                        i++;
+                        continue;
+                }
+                int r = undo_rec(ctx, rec, timeout_ms);
+                if (r < 0) {
+                        ctx_notice(ctx, "rolling back the unfinished attach of domain '%s' (pid %ld) failed: %s; "
+                                        "its record is kept for the next try",
+                                   rec->a.domain_name, rec->pid, sriov_ctx_error(ctx));
+                        ctx_clear_error(ctx);
+                        i++;
+                        continue;
+                }
+                ctx_notice(ctx, "rolled back the unfinished attach of domain '%s' interface #%u (pid %ld was killed "
+                                "before it finished)",
+                           rec->a.domain_name, rec->a.iface + 1, rec->pid);
+                store_drop(s, i);
+                changed = true;
+        }
+        return changed ? store_save(ctx, s) : 0;
+}
+
+/* ---- attach ------------------------------------------------------------- */
+
+struct attach_run {
+        struct store store;
+        size_t first_new; /* records from here on were made by this attach */
+        unsigned timeout_ms;
+};
+
+/* Why VF vf of pf cannot be handed out now ("" if it can). */
+static void vf_busy(struct sriov_ctx *ctx, const struct store *s, const char *pf, const char *addr, int vf,
+                    char *why, size_t size)
+{
+        why[0] = 0;
+        const struct rec *h = holder_of_vf(s, pf, vf);
+        if (h) {
+                snprintf(why, size, "held by domain '%s'", h->a.domain_name);
+                return;
+        }
+        _cleanup_free_ char *drv = pci_driver(ctx, addr);
+        if (drv && strcmp(drv, "vfio-pci") == 0) {
+                snprintf(why, size, "bound to vfio-pci outside sriovctl");
+                return;
+        }
+        char nd[SRIOV_IFNAME_MAX], up[128];
+        pci_netdev(ctx, addr, nd);
+        if (nd[0]) {
+                netdev_uppers(ctx, nd, up, sizeof(up));
+                if (up[0])
+                        snprintf(why, size, "its netdev %s has upper devices (%.100s)", nd, up);
+                else if ((h = holder_of_netdev(s, nd)))
+                        snprintf(why, size, "its netdev %s is held by domain '%s'", nd, h->a.domain_name);
+        }
+}
+
+/* Picks a VF (or pool device) for w; -ENOSPC when none is free. */
+static int pick(struct sriov_ctx *ctx, struct attach_run *run, const struct want *w, struct cand *ret,
+                char *vf_address)
+{
+        char why[160];
+        if (w->pool == POOL_PF) {
+                struct pf_ref pf;
+                int r = pf_ref_resolve(ctx, w->pf, &pf);
+                if (r < 0)
+                        return r;
+                unsigned n = pf_numvfs(ctx, pf.devdir);
+                struct sriov_pci_addr pa;
+                bool pci = pci_addr_parse(pf.name, &pa) == 0;
+                unsigned busy = 0;
+                for (unsigned vf = 0; vf < n; vf++) {
+                        char addr[SRIOV_PCI_ADDR_MAX];
+                        if (vf_addr(ctx, pf.devdir, vf, addr) < 0) {
+                                if (!pci || holder_of_vf(&run->store, pf.name, (int)vf))
+                                        continue;
+                                r = ctx_fail(ctx, -ENODEV,
+                                             "%s: VF %u of %s (%s) has neither a PCI function nor a netdev "
+                                             "(%s): it cannot be handed to a guest",
+                                             w->what, vf, pf.name, pf.ifname, pf.driver);
+                                pf_ref_done(&pf);
+                                return r;
+                        }
+                        vf_busy(ctx, &run->store, pf.name, addr, (int)vf, why, sizeof(why));
+                        char nd[SRIOV_IFNAME_MAX];
+                        if (!why[0] && w->kind == SRIOV_ALLOC_VF_DIRECT && (pci_netdev(ctx, addr, nd), !nd[0]))
+                                snprintf(why, sizeof(why), "no netdev (not bound to a network driver)");
+                        if (why[0]) {
+                                busy++;
+                                continue;
+                        }
+                        *ret = (struct cand){.pf = TAKE_PTR(pf.name), .vf = vf};
+                        snprintf(vf_address, SRIOV_PCI_ADDR_MAX, "%s", addr);
+                        pf_ref_done(&pf);
+                        return 0;
+                }
+                if (n && !pci) {
+                        r = ctx_fail(ctx, -ENODEV,
+                                     "%s: the VFs of %s (%s, driver %s) have neither a PCI function nor a netdev: "
+                                     "they cannot be handed to a guest",
+                                     w->what, pf.name, pf.ifname, pf.driver);
+                        pf_ref_done(&pf);
+                        return r;
+                }
+                r = ctx_fail(ctx, -ENOSPC, "%s: no free VF on PF %s (%s): %u VF%s enabled, %u in use", w->what,
+                             pf.name, pf.ifname, n, n == 1 ? "" : "s", busy);
+                pf_ref_done(&pf);
+                return r;
+        }
+        for (size_t k = 0; k < w->n_cands; k++) {
+                const struct cand *c = &w->cands[k];
+                if (!c->pf) {
+                        /* a whole netdev of a passthrough pool */
+                        char up[128];
+                        netdev_uppers(ctx, c->dev, up, sizeof(up));
+                        const struct rec *h = holder_of_netdev(&run->store, c->dev);
+                        if (up[0] || h)
+                                continue;
+                        *ret = (struct cand){.vf = 0};
+                        snprintf(ret->dev, sizeof(ret->dev), "%s", c->dev);
+                        vf_address[0] = 0;
+                        return 0;
+                }
+                struct pf_ref pf;
+                int r = pf_ref_resolve(ctx, c->pf, &pf);
+                if (r < 0)
+                        return r;
+                char addr[SRIOV_PCI_ADDR_MAX];
+                r = vf_addr(ctx, pf.devdir, c->vf, addr);
+                pf_ref_done(&pf);
+                if (r < 0)
+                        continue;
+                vf_busy(ctx, &run->store, c->pf, addr, (int)c->vf, why, sizeof(why));
+                if (why[0]) {
+                        if (w->fixed)
+                                return ctx_fail(ctx, -EBUSY, "%s: VF %u of %s (%s) is in use: %s", w->what, c->vf,
+                                                c->pf, addr, why);
+                        continue;
+                }
+                *ret = (struct cand){.vf = c->vf};
+                if (!(ret->pf = strdup(c->pf)))
+                        return -ENOMEM;
+                snprintf(vf_address, SRIOV_PCI_ADDR_MAX, "%s", addr);
+                return 0;
+        }
+        return ctx_fail(ctx, -ENOSPC, "%s: no free device in the pool: all %zu are in use", w->what, w->n_cands);
+}
+
+/* The lowest macvtapN that neither exists nor is recorded. */
+static void pick_macvtap_name(struct sriov_ctx *ctx, const struct store *s, char buf[static SRIOV_IFNAME_MAX])
+{
+        for (unsigned n = 0;; n++) {
+                snprintf(buf, SRIOV_IFNAME_MAX, "macvtap%u", n);
+                if (!netdev_exists(ctx, buf) && !holder_of_netdev(s, buf))
+                        return;
+        }
+}
+
+static struct rec *new_rec(struct attach_run *run)
+{
+        return &run->store.recs[run->store.n - 1];
+}
+
+/* Saves the store with the attach's newest step recorded. */
+static int checkpoint(struct sriov_ctx *ctx, struct attach_run *run)
+{
+        return store_save(ctx, &run->store);
+}
+
+static int attach_macvtap(struct sriov_ctx *ctx, struct attach_run *run, const struct want *w, const char *lower,
+                          enum sriov_macvtap_mode mode)
+{
+        struct rec *rec = new_rec(run);
+        rec->a.kind = SRIOV_ALLOC_MACVTAP;
+        rec->a.macvtap_mode = mode;
+        char name[SRIOV_IFNAME_MAX];
+        pick_macvtap_name(ctx, &run->store, name);
+        if (!(rec->a.lower = strdup(lower)) || !(rec->a.netdev = strdup(name)))
+                return -ENOMEM;
+        /* recorded before it exists: a kill after the create leaves a
+         * record naming what to delete */
+        int r = checkpoint(ctx, run);
+        if (r < 0)
+                return r;
+        struct sriov_macvtap mv;
+        r = sriov_macvtap_create(ctx, lower, mode, name, w->mac, run->timeout_ms, &mv);
+        if (r < 0) {
+                ctx_error_prefix(ctx, "%s", w->what);
+                return r;
+        }
+        rec = new_rec(run);
+        snprintf(rec->a.tap_path, sizeof(rec->a.tap_path), "%s", mv.tap_path);
+        if (w->has_port) {
+                rec->a.port_profile = true;
+                if ((r = checkpoint(ctx, run)) < 0)
+                        return r;
+                r = sriov_port_set(ctx, lower, SRIOV_PORT_SELF, &w->port, PORT_TIMEOUT_MS, NULL);
+                if (r < 0) {
+                        ctx_error_prefix(ctx, "%s: port profile on %s", w->what, lower);
+                        return r;
+                }
+        }
+        return checkpoint(ctx, run);
+}
+
+/* The VF's netdev must carry the admin MAC before a macvtap passthru is
+ * made on it (the macvtap takes its lower's MAC, and with trust off the
+ * VF may not change it itself). igbvf reads the admin MAC only when it
+ * binds: rebind it when its netdev does not show the MAC yet. */
+static int vf_netdev_take_mac(struct sriov_ctx *ctx, const struct want *w, const char *addr, unsigned timeout_ms,
+                              char nd[static SRIOV_IFNAME_MAX])
+{
+        pci_netdev(ctx, addr, nd);
+        char p[64];
+        uint8_t cur[6];
+        _cleanup_free_ char *s = NULL;
+        snprintf(p, sizeof(p), "class/net/%s/address", nd);
+        if (nd[0] && sysfs_read_line(ctx, p, &s) == 0 && vf_mac_parse(s, cur) == 0 && memcmp(cur, w->mac, 6) == 0)
+                return 0;
+        ctx_clear_error(ctx);
+        int r = pci_rebind(ctx, addr, timeout_ms);
+        if (r < 0)
+                return r;
+        int64_t deadline = monotonic_ms() + timeout_ms;
+        for (;;) {
+                pci_netdev(ctx, addr, nd);
+                free(s);
+                s = NULL;
+                snprintf(p, sizeof(p), "class/net/%s/address", nd);
+                if (nd[0] && sysfs_read_line(ctx, p, &s) == 0 && vf_mac_parse(s, cur) == 0 &&
+                    memcmp(cur, w->mac, 6) == 0)
+                        return 0;
+                ctx_clear_error(ctx);
+                if (monotonic_ms() >= deadline) {
+                        char want[18];
+                        sriov_format_mac(w->mac, want);
+                        return ctx_fail(ctx, -ETIMEDOUT,
+                                        "%s: VF %s: its netdev %s does not show the admin MAC %s (it shows %s) "
+                                        "%u ms after its driver was rebound",
+                                        w->what, addr, nd[0] ? nd : "(none)", want, s ? s : "nothing", timeout_ms);
+                }
+                sleep_ms(20);
+        }
+}
+
+static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct want *w, const struct cand *c,
+                     const char *addr)
+{
+        struct rec *rec = new_rec(run);
+        struct pf_ref pf;
+        int r = pf_ref_resolve(ctx, c->pf, &pf);
+        if (r < 0)
+                return r;
+        rec->a.kind = w->kind;
+        rec->a.vf = (int)c->vf;
+        snprintf(rec->a.vf_address, sizeof(rec->a.vf_address), "%s", addr);
+        rec->a.pf = TAKE_PTR(pf.name);
+        rec->pf_ifname = TAKE_PTR(pf.ifname);
+        pf_ref_done(&pf);
+        rec->a.config = w->cfg;
+
+        /* what to put back, before the first change */
+        struct vfinfo_reply now = {0};
+        if ((r = vfinfo_read(ctx, rec->pf_ifname, &now)) < 0)
+                return r;
+        if (c->vf >= now.n || !now.seen[c->vf]) {
+                vfinfo_reply_done(&now);
+                return ctx_fail(ctx, -EIO, "%s: the kernel did not report VF %u of %s", w->what, c->vf,
+                                rec->pf_ifname);
+        }
+        r = vf_link_to_words(&now.vfs[c->vf], &rec->before);
+        vfinfo_reply_done(&now);
+        if (r < 0)
+                return r;
+        unsigned *saved = NULL;
+        size_t n_saved = 0;
+        if ((r = sriov_vf_saved(ctx, rec->pf_ifname, &saved, &n_saved)) < 0)
+                return r;
+        rec->saved_here = true;
+        for (size_t k = 0; k < n_saved; k++)
+                if (saved[k] == c->vf)
+                        rec->saved_here = false;
+        free(saved);
+        if ((r = checkpoint(ctx, run)) < 0)
+                return r;
+
+        if ((r = sriov_vf_set(ctx, rec->pf_ifname, c->vf, &w->cfg)) < 0) {
+                ctx_error_prefix(ctx, "%s: VF %u of %s", w->what, c->vf, rec->pf_ifname);
+                return r;
+        }
+        if (w->has_port) {
+                rec->a.port_profile = true;
+                if ((r = checkpoint(ctx, run)) < 0)
+                        return r;
+                if ((r = sriov_port_set(ctx, rec->pf_ifname, (int)c->vf, &w->port, PORT_TIMEOUT_MS, NULL)) < 0) {
+                        ctx_error_prefix(ctx, "%s: port profile of VF %u of %s", w->what, c->vf, rec->pf_ifname);
+                        return r;
+                }
+        }
+        if (w->kind == SRIOV_ALLOC_HOSTDEV && w->vfio) {
+                _cleanup_free_ char *drv = pci_driver(ctx, addr);
+                if (!(rec->a.vfio_driver = strdup(drv ? drv : "")))
+                        return -ENOMEM;
+                if ((r = checkpoint(ctx, run)) < 0)
+                        return r;
+                struct sriov_vfio_binding b;
+                if ((r = sriov_vfio_bind(ctx, addr, run->timeout_ms, &b)) < 0) {
+                        ctx_error_prefix(ctx, "%s", w->what);
+                        return r;
+                }
+        }
+        if (w->kind == SRIOV_ALLOC_VF_DIRECT) {
+                char nd[SRIOV_IFNAME_MAX];
+                if ((r = vf_netdev_take_mac(ctx, w, addr, run->timeout_ms, nd)) < 0)
+                        return r;
+                if (!(new_rec(run)->a.netdev = strdup(nd)))
+                        return -ENOMEM;
+        }
+        return checkpoint(ctx, run);
+}
+
+static int attach_one(struct sriov_ctx *ctx, struct attach_run *run, const struct sriov_xml_domain *d,
+                      const struct want *w)
+{
+        struct rec rec = {.a.iface = (unsigned)w->i, .a.pending = true, .a.vf = -1, .pid = (long)getpid()};
+        memcpy(rec.a.mac, w->mac, 6);
+        rec.a.domain_name = strdup(d->name);
+        rec.a.domain_uuid = strdup(d->uuid ? d->uuid : "");
+        if (!rec.a.domain_name || !rec.a.domain_uuid || store_add(&run->store, &rec) < 0) {
+                rec_done(&rec);
+                return -ENOMEM;
+        }
+        if (w->kind == SRIOV_ALLOC_MACVTAP)
+                return attach_macvtap(ctx, run, w, w->lower, w->mode);
+        struct cand c = {0};
+        char addr[SRIOV_PCI_ADDR_MAX] = "";
+        int r = pick(ctx, run, w, &c, addr);
+        if (r == -ENOSPC && w->fallback) {
+                struct pf_ref pf;
+                if ((r = pf_ref_resolve(ctx, w->pf, &pf)) < 0)
+                        return r;
+                ctx_clear_error(ctx);
+                ctx_notice(ctx, "%s: no free VF on %s: falling back to a macvtap passthru on %s", w->what,
+                           pf.name, pf.ifname);
+                r = attach_macvtap(ctx, run, w, pf.ifname, SRIOV_MACVTAP_PASSTHRU);
+                pf_ref_done(&pf);
+                return r;
+        }
+        if (r < 0)
+                return r;
+        if (!c.pf) {
+                /* a whole device of a passthrough pool: libvirt makes the macvtap */
+                struct rec *nr = new_rec(run);
+                nr->a.kind = SRIOV_ALLOC_VF_DIRECT;
+                if (!(nr->a.netdev = strdup(c.dev)))
+                        return -ENOMEM;
+                return checkpoint(ctx, run);
+        }
+        r = attach_vf(ctx, run, w, &c, addr);
+        free(c.pf);
+        return r;
+}
+
+static int rewrite_iface(struct sriov_ctx *ctx, struct sriov_xml_domain *d, const struct want *w,
+                         const struct rec *rec)
+{
+        if (!w->rewrite)
+                return 0;
+        struct sriov_xml_rewrite rw = {.mac = w->mac};
+        if (w->has_eff) {
+                rw.vlan = &w->eff.vlan;
+                rw.vport = &w->eff.vport;
+        }
+        switch (rec->a.kind) {
+        case SRIOV_ALLOC_HOSTDEV: {
+                rw.as = SRIOV_XML_AS_HOSTDEV;
+                if (pci_addr_parse(rec->a.vf_address, &rw.pci) < 0)
+                        return -EINVAL;
+                break;
+        }
+        case SRIOV_ALLOC_VF_DIRECT:
+                rw.as = SRIOV_XML_AS_DIRECT_VF;
+                rw.dev = rec->a.netdev;
+                break;
+        case SRIOV_ALLOC_MACVTAP:
+                rw.as = SRIOV_XML_AS_MACVTAP;
+                rw.dev = rec->a.lower;
+                rw.target = rec->a.netdev;
+                rw.mode = (enum sriov_xml_mode[]){SRIOV_XML_MODE_VEPA, SRIOV_XML_MODE_BRIDGE, SRIOV_XML_MODE_PRIVATE,
+                                                  SRIOV_XML_MODE_PASSTHROUGH}[rec->a.macvtap_mode];
+                break;
+        }
+        return sriov_xml_domain_rewrite(ctx, d, w->i, &rw);
+}
+
+static bool same_domain(const struct rec *r, const char *name, const char *uuid)
+{
+        return (name && strcmp(r->a.domain_name, name) == 0) ||
+               (uuid && *uuid && r->a.domain_uuid && strcasecmp(r->a.domain_uuid, uuid) == 0);
+}
+
+static int copy_allocations(const struct store *s, size_t from, struct sriov_allocation **ret, size_t *ret_n)
+{
+        size_t n = s->n - from;
+        struct sriov_allocation *a = calloc(n ? n : 1, sizeof(*a));
+        if (!a)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const struct sriov_allocation *src = &s->recs[from + i].a;
+                a[i] = *src;
+                a[i].domain_name = a[i].domain_uuid = a[i].pf = a[i].netdev = a[i].lower = a[i].vfio_driver = NULL;
+                if (dup_opt(src->domain_name, &a[i].domain_name) < 0 ||
+                    dup_opt(src->domain_uuid, &a[i].domain_uuid) < 0 || dup_opt(src->pf, &a[i].pf) < 0 ||
+                    dup_opt(src->netdev, &a[i].netdev) < 0 || dup_opt(src->lower, &a[i].lower) < 0 ||
+                    dup_opt(src->vfio_driver, &a[i].vfio_driver) < 0) {
+                        sriov_allocations_free(a, i + 1);
+                        return -ENOMEM;
+                }
+        }
+        *ret = a;
+        *ret_n = n;
+        return 0;
+}
+
+/* Takes the lock, loads the store and rolls back dead attaches. */
+static int open_store(struct sriov_ctx *ctx, unsigned timeout_ms, struct store *ret)
+{
+        int r = state_hold(ctx, LOCK_TIMEOUT_MS);
+        if (r < 0)
+                return r;
+        struct store s = {0};
+        if ((r = store_load(ctx, &s)) == 0)
+                r = recover(ctx, &s, timeout_ms);
+        if (r < 0) {
+                store_done(&s);
+                state_release(ctx);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov_xml_network *const *nets,
+                 size_t n_nets, const struct sriov_attach_options *o, struct sriov_allocation **ret, size_t *ret_n)
+{
+        ctx_clear_error(ctx);
+        static const struct sriov_attach_options defaults = {0};
+        if (!o)
+                o = &defaults;
+        unsigned timeout_ms = o->timeout_ms ? o->timeout_ms : WAIT_DEFAULT_MS;
+        int r = sysfs_root_fd(ctx);
+        if (r < 0)
+                return r;
+
+        /* every interface checked before anything changes */
+        struct want *wants = calloc(d->n_ifaces ? d->n_ifaces : 1, sizeof(*wants));
+        size_t n_wants = 0;
+        if (!wants)
+                return -ENOMEM;
+        for (size_t i = 0; i < d->n_ifaces; i++) {
+                r = plan_iface(ctx, d, i, nets, n_nets, o, &wants[n_wants]);
+                if (r < 0) {
+                        want_done(&wants[n_wants]);
+                        goto out_wants;
+                }
+                if (r == 0)
+                        n_wants++;
+                else
+                        want_done(&wants[n_wants]);
+        }
+
+        struct attach_run run = {.timeout_ms = timeout_ms};
+        if ((r = open_store(ctx, timeout_ms, &run.store)) < 0)
+                goto out_wants;
+        for (size_t i = 0; i < run.store.n; i++)
+                if (same_domain(&run.store.recs[i], d->name, d->uuid)) {
+                        r = ctx_fail(ctx, -EEXIST,
+                                     "domain '%s' already holds allocations (interface #%u: %s): detach it first",
+                                     d->name, run.store.recs[i].a.iface + 1,
+                                     sriov_alloc_kind_name(run.store.recs[i].a.kind));
+                        goto out_store;
+                }
+        run.first_new = run.store.n;
+        for (size_t k = 0; k < n_wants && r == 0; k++)
+                r = attach_one(ctx, &run, d, &wants[k]);
+        for (size_t k = 0; k < n_wants && r == 0; k++)
+                r = rewrite_iface(ctx, d, &wants[k], &run.store.recs[run.first_new + k]);
+        if (r == 0) {
+                for (size_t i = run.first_new; i < run.store.n; i++)
+                        run.store.recs[i].a.pending = false;
+                r = store_save(ctx, &run.store);
+        }
+        if (r == 0 && ret)
+                r = copy_allocations(&run.store, run.first_new, ret, ret_n);
+        if (r < 0) {
+                /* undo, newest first; the first message stays */
+                while (run.store.n > run.first_new) {
+                        (void)undo_rec(ctx, &run.store.recs[run.store.n - 1], timeout_ms);
+                        store_drop(&run.store, run.store.n - 1);
+                }
+                (void)store_save(ctx, &run.store);
+        }
+out_store:
+        store_done(&run.store);
+        state_release(ctx);
+out_wants:
+        for (size_t k = 0; k < n_wants; k++)
+                want_done(&wants[k]);
+        free(wants);
+        return r;
+}
+
+/* ---- detach, listing, lookups ------------------------------------------ */
+
+int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms, unsigned *ret_freed)
+{
+        ctx_clear_error(ctx);
+        if (!timeout_ms)
+                timeout_ms = WAIT_DEFAULT_MS;
+        int r = sysfs_root_fd(ctx);
+        if (r < 0)
+                return r;
+        struct store s;
+        if ((r = open_store(ctx, timeout_ms, &s)) < 0)
+                return r;
+        unsigned freed = 0, failed = 0;
+        int first = 0;
+        for (size_t i = s.n; i-- > 0;) {
+                if (!same_domain(&s.recs[i], domain, domain))
+                        continue;
+                char *kept = NULL;
+                r = undo_rec(ctx, &s.recs[i], timeout_ms);
+                if (r < 0) {
+                        /* keep going: give back everything that can be */
+                        failed++;
+                        if (!first) {
+                                first = r;
+                                kept = strdup(sriov_ctx_error(ctx));
+                        }
+                        ctx_clear_error(ctx);
+                        if (kept) {
+                                ctx_fail(ctx, r, "domain '%s' interface #%u: %s", domain, s.recs[i].a.iface + 1,
+                                         kept);
+                                free(kept);
+                        }
+                        continue;
+                }
+                store_drop(&s, i);
+                freed++;
+        }
+        if (!freed && !failed)
+                first = ctx_fail(ctx, -ENOENT, "domain '%s' holds no allocations", domain);
+        r = freed ? store_save(ctx, &s) : 0;
+        store_done(&s);
+        state_release(ctx);
+        if (first < 0)
+                return first;
+        if (r < 0)
+                return r;
+        if (ret_freed)
+                *ret_freed = freed;
+        return 0;
+}
+
+int sriov_allocations(struct sriov_ctx *ctx, struct sriov_allocation **ret, size_t *ret_n)
+{
+        ctx_clear_error(ctx);
+        struct store s;
+        int r = open_store(ctx, WAIT_DEFAULT_MS, &s);
+        if (r < 0)
+                return r;
+        r = copy_allocations(&s, 0, ret, ret_n);
+        store_done(&s);
+        state_release(ctx);
+        return r;
+}
+
+void sriov_allocations_free(struct sriov_allocation *a, size_t n)
+{
+        for (size_t i = 0; a && i < n; i++) {
+                free(a[i].domain_name);
+                free(a[i].domain_uuid);
+                free(a[i].pf);
+                free(a[i].netdev);
+                free(a[i].lower);
+                free(a[i].vfio_driver);
+        }
+        free(a);
+}
+
+int sriov_allocation_vf_config(struct sriov_ctx *ctx, const char *pf, unsigned vf, struct sriov_vf_config *ret)
+{
+        ctx_clear_error(ctx);
+        /* no lock: the store is replaced atomically, and a reader sees a
+         * whole document */
+        struct store s;
+        int r = store_load(ctx, &s);
+        if (r < 0)
+                return r;
+        const struct rec *h = holder_of_vf(&s, pf, (int)vf);
+        if (h && !h->a.pending)
+                *ret = h->a.config;
+        else
+                r = -ENOENT;
+        store_done(&s);
+        return r;
+}
+
+int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, char **ret)
+{
+        json_object *doc = json_object_new_object(), *list = json_object_new_array();
+        int r = doc && list && json_object_object_add(doc, "allocations", list) == 0 ? 0 : -ENOMEM;
+        if (r < 0)
+                json_object_put(list);
+        for (size_t i = 0; r == 0 && i < n; i++) {
+                json_object *o = json_object_new_object();
+                if (!o || (r = allocation_to_json(&a[i], o)) < 0 || json_object_array_add(list, o) < 0) {
+                        json_object_put(o);
+                        r = -ENOMEM;
+                }
+        }
+        char *s = r == 0 ? strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+                                                                              JSON_C_TO_STRING_NOSLASHESCAPE))
+                         : NULL;
+        json_object_put(doc);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
