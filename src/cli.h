@@ -48,6 +48,7 @@ struct options {
         bool no_vfio;
         /* config / udev-event / monitor */
         const char *config_dir;
+        const char *action; /* udev-event --action */
 };
 
 int usage_error(const char *fmt, const char *arg);
@@ -70,5 +71,6 @@ int parse_vf_words(char **args, int nargs, bool allow_all, bool allow_self, long
 typedef int command_fn(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs);
 command_fn cmd_list, cmd_show, cmd_set, cmd_apply, cmd_restore, cmd_port_profile;
 command_fn cmd_attach, cmd_detach, cmd_allocations;
+command_fn cmd_config, cmd_udev_event, cmd_monitor;
 
 #endif

@@ -39,6 +39,13 @@ static const char usage_text[] =
         "                       802.1Qbg (VDP) request, answered by lldpad\n"
         "  port-profile DEVICE vf N|self status\n"
         "                       the port's state as the driver reports it\n"
+        "  config show|check    the desired state (CONFIG_DIR/*.conf): normalized, or\n"
+        "                       validated (FILE:LINE of the first error, exit 4)\n"
+        "  udev-event [--action A] [DEVPATH|DEVICE]\n"
+        "                       put a PF (or the VF the event is about) back to its\n"
+        "                       desired state; from a udev rule ($ACTION, $DEVPATH)\n"
+        "  monitor              long-running: the same on every pci/net uevent, one\n"
+        "                       pass per PF per burst; logs each change; SIGTERM stops\n"
         "  attach --domain GUEST.xml [--network NET.xml ...] [-o OUT.xml]\n"
         "        [--keep-direct] [--fallback macvtap|none] [--no-vfio] [--timeout MS]\n"
         "                       allocate a VF (or a macvtap) for each passthrough\n"
@@ -59,6 +66,8 @@ static const char usage_text[] =
         "                       $SRIOV_STATE_DIR, else /run/sriov)\n"
         "  --no-value-checks    leave the rules drivers enforce themselves (unicast MAC,\n"
         "                       min-rate <= max-rate) to the driver (testing drivers)\n"
+        "  --config-dir DIR     the desired state (default $SRIOV_CONFIG_DIR, else\n"
+        "                       /etc/sriov)\n"
         "  -h, --help           this text\n"
         "\n"
         "Exit codes: 0 success, 1 system failure or the kernel/driver refused, 2 usage\n"
@@ -79,6 +88,9 @@ static const struct {
         {"attach", cmd_attach},
         {"detach", cmd_detach},
         {"allocations", cmd_allocations},
+        {"config", cmd_config},
+        {"udev-event", cmd_udev_event},
+        {"monitor", cmd_monitor},
 };
 
 static command_fn *find_command(const char *name)
@@ -114,6 +126,7 @@ int main(int argc, char **argv)
                 {"fallback", required_argument, NULL, 0x203},
                 {"no-vfio", no_argument, NULL, 0x204},
                 {"config-dir", required_argument, NULL, 0x300},
+                {"action", required_argument, NULL, 0x301},
                 {0},
         };
         struct options o = {0};
@@ -173,6 +186,9 @@ int main(int argc, char **argv)
                         break;
                 case 0x300:
                         o.config_dir = optarg;
+                        break;
+                case 0x301:
+                        o.action = optarg;
                         break;
                 default:
                         return usage_error("%s", "unknown option");

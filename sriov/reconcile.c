@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Bringing one PF to its desired state, changing only what differs, so that
+ * running it again (a replayed uevent) changes nothing: the drivers'
+ * autoprobe, the VF count, then every VF's attributes in one batch
+ * (sriov_vf_apply: one RTM_SETLINK per PF, verified), then port profiles. */
+#include <inttypes.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "state.h"
+#include "vfcfg.h"
+#include "vfinfo.h"
+
+#define POLL_MS 20
+#define PORT_TIMEOUT_MS 10000
+
+void sriov_reconcile_result_done(struct sriov_reconcile_result *r)
+{
+        free(r->pf);
+        free(r->ifname);
+        strv_free(r->actions);
+        strv_free(r->pending);
+        *r = (struct sriov_reconcile_result){0};
+}
+
+static void result_freep(struct sriov_reconcile_result *r) { sriov_reconcile_result_done(r); }
+
+/* ---- which device ------------------------------------------------------------- */
+
+/* The PF's device directory relative to the sysfs root. */
+static int resolve_devdir(struct sriov_ctx *ctx, const char *device, char **ret)
+{
+        _cleanup_free_ char *path = NULL, *dir = NULL;
+        struct sriov_pci_addr a;
+        char canon[SRIOV_PCI_ADDR_MAX];
+        int r;
+        if (device[0] == '/') {
+                /* a device path as udev gives it; a netdev's leads to its device */
+                while (*device == '/')
+                        device++;
+                if (strstr(device, "/net/")) {
+                        if (asprintf(&path, "%s/device", device) < 0)
+                                return -ENOMEM;
+                } else if (!(path = strdup(device)))
+                        return -ENOMEM;
+        } else if (pci_addr_parse(device, &a) == 0) {
+                pci_addr_format(&a, canon);
+                if (asprintf(&path, "bus/pci/devices/%s", canon) < 0)
+                        return -ENOMEM;
+        } else if (strchr(device, '/') || !device[0]) {
+                return ctx_fail(ctx, -ENODEV, "'%s': not a PCI address, device name, interface name or /devices/ path",
+                                device);
+        } else {
+                if (asprintf(&path, "class/net/%s/device", device) < 0)
+                        return -ENOMEM;
+                if (!sysfs_exists(ctx, path)) {
+                        /* a bus device that is not PCI (netdevsim1) */
+                        _cleanup_strv_free_ char **buses = NULL;
+                        free(path);
+                        path = NULL;
+                        if (sysfs_list(ctx, "bus", NULL, &buses) < 0)
+                                ctx_clear_error(ctx);
+                        for (char **b = buses; b && *b && !path; b++) {
+                                _cleanup_free_ char *p = NULL;
+                                if (asprintf(&p, "bus/%s/devices/%s", *b, device) < 0)
+                                        return -ENOMEM;
+                                if (sysfs_exists(ctx, p))
+                                        path = TAKE_PTR(p);
+                        }
+                        if (!path)
+                                return ctx_fail(ctx, -ENODEV, "%s: no such PCI device, bus device or network interface "
+                                                              "under %s",
+                                                device, ctx->sysfs_root);
+                }
+        }
+        if (!sysfs_exists(ctx, path))
+                return ctx_fail(ctx, -ENODEV, "%s: no such device under %s", device, ctx->sysfs_root);
+        if ((r = sysfs_realpath(ctx, path, &dir)) < 0)
+                return r;
+        _cleanup_free_ char *probe = NULL;
+        if (asprintf(&probe, "%s/sriov_numvfs", dir) < 0)
+                return -ENOMEM;
+        if (!sysfs_exists(ctx, probe))
+                return ctx_fail(ctx, -ENODEV, "%s is not an SR-IOV physical function (no sriov_numvfs in %s/%s)",
+                                device, ctx->sysfs_root, dir);
+        *ret = TAKE_PTR(dir);
+        return 0;
+}
+
+static int first_netdev(struct sriov_ctx *ctx, const char *devdir, char **ret)
+{
+        _cleanup_free_ char *netdir = NULL;
+        if (asprintf(&netdir, "%s/net", devdir) < 0)
+                return -ENOMEM;
+        _cleanup_strv_free_ char **names = NULL;
+        if (sysfs_list(ctx, netdir, NULL, &names) < 0 || !names || !names[0]) {
+                ctx_clear_error(ctx);
+                return -ENOENT;
+        }
+        char *n = strdup(names[0]);
+        if (!n)
+                return -ENOMEM;
+        *ret = n;
+        return 0;
+}
+
+/* ---- PF level ------------------------------------------------------------------ */
+
+static int read_attr(struct sriov_ctx *ctx, const char *devdir, const char *name, uint64_t max, uint64_t *ret)
+{
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/%s", devdir, name) < 0)
+                return -ENOMEM;
+        return sysfs_read_u64(ctx, path, 10, max, ret);
+}
+
+static int write_attr(struct sriov_ctx *ctx, const char *devdir, const char *name, uint64_t value)
+{
+        _cleanup_free_ char *path = NULL;
+        char v[24];
+        snprintf(v, sizeof(v), "%" PRIu64, value);
+        if (asprintf(&path, "%s/%s", devdir, name) < 0)
+                return -ENOMEM;
+        return sysfs_write(ctx, path, v);
+}
+
+static int set_autoprobe(struct sriov_ctx *ctx, const char *devdir, const char *name, int want, char ***actions)
+{
+        uint64_t cur;
+        int r = read_attr(ctx, devdir, "sriov_drivers_autoprobe", 1, &cur);
+        if (r < 0)
+                return r;
+        if ((int)cur == want)
+                return 0;
+        if ((r = write_attr(ctx, devdir, "sriov_drivers_autoprobe", (uint64_t)want)) < 0) {
+                ctx_error_prefix(ctx, "%s: autoprobe %s", name, want ? "on" : "off");
+                return r;
+        }
+        return strv_pushf(actions, "autoprobe %s -> %s", cur ? "on" : "off", want ? "on" : "off");
+}
+
+/* netdevsim (the kernel's test driver) refuses more VFs than its debugfs
+ * max_vfs, which a re-created device resets to 4; raise it as the admin
+ * who created the device would. Only where that file exists. */
+static void netdevsim_max_vfs(struct sriov_ctx *ctx, const char *name, int64_t want)
+{
+        _cleanup_free_ char *path = NULL;
+        uint64_t cur;
+        if (asprintf(&path, "kernel/debug/netdevsim/%s/max_vfs", name) < 0)
+                return;
+        if (sysfs_exists(ctx, path) && sysfs_read_u64(ctx, path, 10, UINT32_MAX, &cur) == 0 && (int64_t)cur < want) {
+                char v[24];
+                snprintf(v, sizeof(v), "%" PRId64, want);
+                (void)sysfs_write(ctx, path, v);
+        }
+        ctx_clear_error(ctx);
+}
+
+static int set_numvfs(struct sriov_ctx *ctx, const char *devdir, const char *name, int64_t want, char ***actions)
+{
+        uint64_t cur, total;
+        int r = read_attr(ctx, devdir, "sriov_numvfs", UINT32_MAX, &cur);
+        if (r < 0)
+                return r;
+        if ((int64_t)cur == want)
+                return 0; /* matching: not touched, its VFs keep running */
+        _cleanup_free_ char *tpath = NULL;
+        if (asprintf(&tpath, "%s/sriov_totalvfs", devdir) < 0)
+                return -ENOMEM;
+        if (sysfs_exists(ctx, tpath) && read_attr(ctx, devdir, "sriov_totalvfs", UINT32_MAX, &total) == 0 &&
+            want > (int64_t)total)
+                return ctx_fail(ctx, -ERANGE, "%s: numvfs %" PRId64 " is above the PF's sriov_totalvfs %" PRIu64, name,
+                                want, total);
+        ctx_clear_error(ctx);
+        netdevsim_max_vfs(ctx, name, want);
+        r = write_attr(ctx, devdir, "sriov_numvfs", (uint64_t)want);
+        bool via_zero = false;
+        if (r == -EBUSY && cur != 0 && want != 0) {
+                /* the PCI core (and most drivers) change a non-zero count only
+                 * through 0: the VFs are destroyed and made again */
+                ctx_clear_error(ctx);
+                if ((r = write_attr(ctx, devdir, "sriov_numvfs", 0)) == 0)
+                        r = write_attr(ctx, devdir, "sriov_numvfs", (uint64_t)want);
+                via_zero = true;
+        }
+        if (r < 0) {
+                ctx_error_prefix(ctx, "%s: numvfs %" PRIu64 " -> %" PRId64, name, cur, want);
+                return r;
+        }
+        return strv_pushf(actions, "numvfs %" PRIu64 " -> %s%" PRId64, cur, via_zero ? "0 -> " : "", want);
+}
+
+/* ---- VF level ------------------------------------------------------------------ */
+
+/* The fields src sets replace those of dst. */
+static void config_overlay(struct sriov_vf_config *dst, const struct sriov_vf_config *src)
+{
+        uint32_t s = src->set;
+        if (s & SRIOV_VF_RATE)
+                s = (s & ~(uint32_t)SRIOV_VF_RATE) | SRIOV_VF_MIN_RATE | SRIOV_VF_MAX_RATE;
+        if (s & SRIOV_VF_MAC)
+                memcpy(dst->mac, src->mac, 6);
+        if (s & SRIOV_VF_VLAN) {
+                dst->vlan = src->vlan;
+                dst->qos = src->qos;
+                dst->vlan_proto = src->vlan_proto;
+                dst->set &= ~(uint32_t)SRIOV_VF_VLAN_PROTO;
+                dst->set |= s & SRIOV_VF_VLAN_PROTO;
+        }
+        if (s & SRIOV_VF_SPOOFCHK)
+                dst->spoofchk = src->spoofchk;
+        if (s & SRIOV_VF_TRUST)
+                dst->trust = src->trust;
+        if (s & SRIOV_VF_QUERY_RSS)
+                dst->query_rss = src->query_rss;
+        if (s & SRIOV_VF_LINK_STATE)
+                dst->link_state = src->link_state;
+        if (s & SRIOV_VF_MIN_RATE)
+                dst->min_tx_rate = src->min_tx_rate;
+        if (s & SRIOV_VF_MAX_RATE)
+                dst->max_tx_rate = src->max_tx_rate;
+        if (dst->set & SRIOV_VF_RATE)
+                dst->set = (dst->set & ~(uint32_t)SRIOV_VF_RATE) | SRIOV_VF_MIN_RATE | SRIOV_VF_MAX_RATE;
+        dst->set |= s;
+}
+
+static bool have_allocations(struct sriov_ctx *ctx)
+{
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+        if (asprintf(&path, "%s/allocations.json", state_dir(ctx)) < 0)
+                return true; /* cannot tell: ask */
+        return stat(path, &st) == 0;
+}
+
+static const uint32_t describe_order[] = {
+        SRIOV_VF_MAC,       SRIOV_VF_VLAN,     SRIOV_VF_SPOOFCHK, SRIOV_VF_TRUST,
+        SRIOV_VF_LINK_STATE, SRIOV_VF_MIN_RATE, SRIOV_VF_MAX_RATE, SRIOV_VF_QUERY_RSS,
+};
+
+static int describe_plan(const struct sriov_vf_config *plan, const struct sriov_vf_config *want, unsigned vf,
+                         bool allocated, char ***actions)
+{
+        char line[512];
+        size_t len = (size_t)snprintf(line, sizeof(line), "vf %u:", vf);
+        uint32_t set = plan->set;
+        if (set & SRIOV_VF_VLAN_PROTO)
+                set |= SRIOV_VF_VLAN;
+        for (size_t i = 0; i < ELEMENTSOF(describe_order) && len < sizeof(line); i++) {
+                if (!(set & describe_order[i]))
+                        continue;
+                char buf[96];
+                vf_attr_describe(describe_order[i], want, buf, sizeof(buf));
+                len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", buf);
+        }
+        if (allocated && len < sizeof(line))
+                snprintf(line + len, sizeof(line) - len, " (its allocation's settings)");
+        return strv_push(actions, line);
+}
+
+struct vf_want {
+        unsigned vf;
+        struct sriov_vf_config config;
+        const struct sriov_desired_vf *desired; /* NULL: only allocated */
+        bool allocated;
+};
+
+/* Reads the PF's VFs, waiting (bounded) until the kernel reports every VF
+ * up to `need` (after a VF count change the list follows the PCI core). */
+static int read_vfs(struct sriov_ctx *ctx, const char *ifname, int64_t need, unsigned wait_ms,
+                    struct vfinfo_reply *ret)
+{
+        int64_t deadline = monotonic_ms() + wait_ms;
+        for (;;) {
+                struct vfinfo_reply cur = {0};
+                int r = vfinfo_read(ctx, ifname, &cur);
+                if (r < 0)
+                        return r;
+                int64_t have = cur.num_vf == SRIOV_ABSENT ? 0 : cur.num_vf;
+                if (have >= need || monotonic_ms() >= deadline) {
+                        *ret = cur;
+                        return 0;
+                }
+                vfinfo_reply_done(&cur);
+                sleep_ms(POLL_MS);
+        }
+}
+
+static bool port_matches(const struct sriov_port *want, const struct sriov_port *st)
+{
+        if (!(st->present & SRIOV_PORT_F_REQUEST) || st->request != SRIOV_PORT_ASSOCIATE)
+                return false;
+        if (!(st->present & SRIOV_PORT_F_PROFILE) || strcmp(st->profile, want->profile) != 0)
+                return false;
+        if ((want->present & SRIOV_PORT_F_INSTANCE) &&
+            (!(st->present & SRIOV_PORT_F_INSTANCE) || memcmp(st->instance_uuid, want->instance_uuid, 16) != 0))
+                return false;
+        if ((want->present & SRIOV_PORT_F_HOST) &&
+            (!(st->present & SRIOV_PORT_F_HOST) || memcmp(st->host_uuid, want->host_uuid, 16) != 0))
+                return false;
+        return true;
+}
+
+static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, const char *name, const char *ifname,
+                   const struct sriov_reconcile_options *o, struct sriov_reconcile_result *res)
+{
+        /* the VFs this pass looks at: desired ones, and allocated ones */
+        int64_t need = 0;
+        for (size_t i = 0; i < dpf->n_vfs; i++)
+                if (o->only_vf < 0 || dpf->vfs[i].vf == (unsigned)o->only_vf)
+                        need = (int64_t)dpf->vfs[i].vf + 1 > need ? (int64_t)dpf->vfs[i].vf + 1 : need;
+        if (dpf->numvfs != SRIOV_ABSENT && need > dpf->numvfs)
+                need = dpf->numvfs;
+        _cleanup_(vfinfo_reply_done) struct vfinfo_reply cur = {0};
+        int r = read_vfs(ctx, ifname, need, o->wait_ms, &cur);
+        if (r < 0)
+                return r;
+        int64_t have = cur.num_vf == SRIOV_ABSENT ? 0 : cur.num_vf;
+        _cleanup_free_ struct vf_want *wants = calloc((size_t)have + dpf->n_vfs + 1, sizeof(*wants));
+        if (!wants)
+                return -ENOMEM;
+        size_t n_wants = 0;
+        bool allocs = have_allocations(ctx);
+        size_t di = 0;
+        for (int64_t vf = 0; vf < have; vf++) {
+                if (o->only_vf >= 0 && vf != o->only_vf)
+                        continue;
+                while (di < dpf->n_vfs && dpf->vfs[di].vf < (unsigned)vf)
+                        di++;
+                const struct sriov_desired_vf *dv = di < dpf->n_vfs && dpf->vfs[di].vf == (unsigned)vf ? &dpf->vfs[di]
+                                                                                                       : NULL;
+                struct vf_want w = {.vf = (unsigned)vf, .desired = dv, .config = {.vlan_proto = SRIOV_ETH_P_8021Q}};
+                if (dv)
+                        w.config = dv->config;
+                if (allocs) {
+                        struct sriov_vf_config a;
+                        r = sriov_allocation_vf_config(ctx, name, (unsigned)vf, &a);
+                        if (r == 0) {
+                                /* a guest holds this VF: its settings win */
+                                config_overlay(&w.config, &a);
+                                w.allocated = true;
+                        } else if (r != -ENOENT)
+                                return r;
+                        ctx_clear_error(ctx);
+                }
+                if (w.desired || w.allocated)
+                        wants[n_wants++] = w;
+        }
+        /* desired VFs the PF does not have (yet) */
+        for (size_t i = 0; i < dpf->n_vfs; i++) {
+                const struct sriov_desired_vf *dv = &dpf->vfs[i];
+                if ((int64_t)dv->vf < have || (o->only_vf >= 0 && dv->vf != (unsigned)o->only_vf))
+                        continue;
+                if (dpf->numvfs != SRIOV_ABSENT)
+                        r = strv_pushf(&res->pending, "vf %u: %s reports %" PRId64 " VFs, not yet %" PRId64, dv->vf,
+                                       ifname, have, dpf->numvfs);
+                else {
+                        ctx_notice(ctx, "%s vf %u (%s): the PF has %" PRId64 " VFs and the desired state sets no numvfs",
+                                   name, dv->vf, dv->origin, have);
+                        r = 0;
+                }
+                if (r < 0)
+                        return r;
+        }
+        /* only what differs, in one batch */
+        _cleanup_free_ struct sriov_vf_request *reqs = calloc(n_wants + 1, sizeof(*reqs));
+        if (!reqs)
+                return -ENOMEM;
+        size_t n_reqs = 0;
+        for (size_t i = 0; i < n_wants; i++) {
+                const struct vf_want *w = &wants[i];
+                if (!w->config.set)
+                        continue;
+                if (w->vf >= cur.n || !cur.seen[w->vf]) {
+                        if ((r = strv_pushf(&res->pending, "vf %u: the kernel's reply did not carry its settings",
+                                            w->vf)) < 0)
+                                return r;
+                        continue;
+                }
+                struct sriov_vf_config plan;
+                vf_plan(&w->config, &cur.vfs[w->vf], &plan);
+                if (!plan.set)
+                        continue;
+                if ((r = describe_plan(&plan, &w->config, w->vf, w->allocated, &res->actions)) < 0)
+                        return r;
+                reqs[n_reqs++] = (struct sriov_vf_request){.device = (char *)ifname,
+                                                           .vf = w->vf,
+                                                           .config = w->config,
+                                                           .origin = w->desired ? w->desired->origin : NULL};
+        }
+        if (n_reqs) {
+                if ((r = sriov_vf_apply(ctx, reqs, n_reqs)) < 0)
+                        return r;
+                res->vfs_set = (unsigned)n_reqs;
+        }
+        /* 802.1Qbh port profiles, one request each (the driver answers per VF) */
+        for (size_t i = 0; i < n_wants; i++) {
+                const struct sriov_desired_vf *dv = wants[i].desired;
+                if (!dv || !dv->has_port)
+                        continue;
+                struct sriov_port st = {0};
+                r = sriov_port_get(ctx, ifname, (int)dv->vf, &st);
+                if (r == 0 && port_matches(&dv->port, &st))
+                        continue;
+                if (r < 0 && r != -ENODATA)
+                        return r;
+                r = sriov_port_set(ctx, ifname, (int)dv->vf, &dv->port,
+                                   o->port_timeout_ms ? o->port_timeout_ms : PORT_TIMEOUT_MS, NULL);
+                if (r < 0) {
+                        ctx_error_prefix(ctx, "%s", dv->origin);
+                        return r;
+                }
+                if ((r = strv_pushf(&res->actions, "vf %u: port-profile %s associated", dv->vf, dv->port.profile)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int sriov_reconcile_pf(struct sriov_ctx *ctx, const struct sriov_desired *d, const char *device,
+                       const struct sriov_reconcile_options *o, struct sriov_reconcile_result *ret)
+{
+        ctx_clear_error(ctx);
+        static const struct sriov_reconcile_options defaults = {.only_vf = -1};
+        if (!o)
+                o = &defaults;
+        _cleanup_free_ char *devdir = NULL;
+        int r = resolve_devdir(ctx, device, &devdir);
+        if (r < 0)
+                return r;
+        _cleanup_(result_freep) struct sriov_reconcile_result res = {0};
+        const char *base = strrchr(devdir, '/');
+        if (!(res.pf = strdup(base ? base + 1 : devdir)))
+                return -ENOMEM;
+        const struct sriov_desired_pf *dpf;
+        r = sriov_desired_find(ctx, d, devdir, &dpf);
+        if (r == -ENOENT) {
+                (void)first_netdev(ctx, devdir, &res.ifname);
+                *ret = res;
+                res = (struct sriov_reconcile_result){0};
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        res.desired = true;
+        if (!(res.actions = calloc(1, sizeof(char *))) || !(res.pending = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        if (o->only_vf < 0) {
+                /* autoprobe first: it decides whether the VFs made next get a driver */
+                if (dpf->autoprobe >= 0 && (r = set_autoprobe(ctx, devdir, res.pf, dpf->autoprobe, &res.actions)) < 0)
+                        return r;
+                if (dpf->numvfs != SRIOV_ABSENT && (r = set_numvfs(ctx, devdir, res.pf, dpf->numvfs, &res.actions)) < 0)
+                        return r;
+        }
+        bool vf_work = dpf->n_vfs > 0 || have_allocations(ctx);
+        if (vf_work) {
+                /* VF settings go through the PF's netdev, which may not be
+                 * registered yet (netdevsim's device comes before its port) */
+                int64_t deadline = monotonic_ms() + o->wait_ms;
+                while ((r = first_netdev(ctx, devdir, &res.ifname)) == -ENOENT && monotonic_ms() < deadline)
+                        sleep_ms(POLL_MS);
+                if (r == -ENOENT)
+                        r = strv_pushf(&res.pending, "no netdev yet: its VF settings wait for it");
+                else if (r == 0)
+                        r = set_vfs(ctx, dpf, res.pf, res.ifname, o, &res);
+                if (r < 0) {
+                        if (res.actions[0])
+                                ctx_error_prefix(ctx, "%s (after %s)", res.pf, res.actions[0]);
+                        return r;
+                }
+        } else
+                (void)first_netdev(ctx, devdir, &res.ifname);
+        *ret = res;
+        res = (struct sriov_reconcile_result){0};
+        return 0;
+}
