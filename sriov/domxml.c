@@ -422,6 +422,15 @@ static int parse_vport(const struct where *w, const xmlNode *n, struct sriov_xml
                                    "does not take %s",
                                    tn, name, s, tn, name);
                 uint64_t num;
+                /* uint8 and uint24 (basictypes.rng): 0x and at most 2 or 6 hex
+                 * digits; more without leading zeros are out of range */
+                size_t hex_max = bit == SRIOV_XML_VP_TYPEID ? 6 : 2;
+                if ((bit & (SRIOV_XML_VP_MANAGERID | SRIOV_XML_VP_TYPEID | SRIOV_XML_VP_TYPEIDVERSION)) &&
+                    s[0] == '0' && (s[1] == 'X' || (s[1] == 'x' && s[2] == '0' && strlen(s + 2) > hex_max)))
+                        return bad(w, -EINVAL,
+                                   "<parameters %s='%s'>: the schema's hex form is 0x and 1 to %zu hex "
+                                   "digits (lowercase x)",
+                                   name, s, hex_max);
                 switch (bit) {
                 case SRIOV_XML_VP_MANAGERID:
                         if ((r = parse_num(w, "parameters", name, s, 0xff,
@@ -490,21 +499,99 @@ static enum sriov_xml_mode mode_lookup(const char *s, enum sriov_xml_mode last)
 
 /* ---- documents ------------------------------------------------------------ */
 
+/* The <!DOCTYPE> a document starts with, recorded by the SAX callback that
+ * stops the parser there, before any declaration of an internal subset is
+ * read or an external one could be fetched; and the first encoding or I/O
+ * error, which libxml2 raises without a parser context and would print. */
+struct doctype_seen {
+        bool seen;
+        int line;
+        char decl[320];
+        char io_error[200];
+};
+
+#if LIBXML_VERSION >= 21200
+static void keep_io_error(void *user, const xmlError *e)
+#else
+static void keep_io_error(void *user, xmlError *e)
+#endif
+{
+        struct doctype_seen *s = user;
+        if (e && e->message && !s->io_error[0] && (e->domain == XML_FROM_I18N || e->domain == XML_FROM_IO))
+                snprintf(s->io_error, sizeof(s->io_error), "%.*s", (int)strcspn(e->message, "\n"), e->message);
+}
+
+static void refuse_doctype(void *user, const xmlChar *name, const xmlChar *public_id, const xmlChar *system_id)
+{
+        xmlParserCtxtPtr pc = user;
+        struct doctype_seen *s = pc->_private;
+        if (!s || s->seen)
+                return;
+        s->seen = true;
+        s->line = pc->input ? pc->input->line : 0;
+        /* the parser stands after the external ID: '[' opens an internal subset */
+        bool subset = pc->input && pc->input->cur && *pc->input->cur == '[';
+        snprintf(s->decl, sizeof(s->decl), "<!DOCTYPE %.64s%s%.80s%s%s%.80s%s%s>", name ? (const char *)name : "",
+                 public_id ? " PUBLIC \"" : "", public_id ? (const char *)public_id : "", public_id ? "\"" : "",
+                 system_id ? (public_id ? " \"" : " SYSTEM \"") : "", system_id ? (const char *)system_id : "",
+                 system_id ? "\"" : "", subset ? " [...]" : "");
+        for (char *c = s->decl; *c; c++)
+                if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                        *c = '?';
+        xmlStopParser(pc);
+}
+
+/* libxml2 (2.9.14 at least) expands internal entities in xmlGetProp() and
+ * xmlNodeGetContent() even without XML_PARSE_NOENT, and checks entities by
+ * parsing them: a document with a DTD is refused outright, from the SAX
+ * callback of its <!DOCTYPE>, so nothing is fetched (no DTDLOAD, no NOENT,
+ * NONET) and nothing is expanded. Without a DTD only the five predefined
+ * entities and character references exist; any other reference is not
+ * well-formed. */
 static int read_doc(struct sriov_ctx *ctx, const char *what, const char *xml, size_t len,
                     const char *root, xmlDoc **ret)
 {
         if (len > INT32_MAX)
                 return ctx_fail(ctx, -EFBIG, "%s: %zu bytes: too large for an XML document", what, len);
         xmlParserCtxtPtr pc = xmlNewParserCtxt();
-        if (!pc)
+        if (!pc || !pc->sax) {
+                xmlFreeParserCtxt(pc);
                 return -ENOMEM;
-        /* no network, no entity expansion, errors kept, not printed */
+        }
+        struct doctype_seen dt = {0};
+        pc->_private = &dt;
+        pc->sax->internalSubset = refuse_doctype;
+        /* libxml2's error handlers are per thread: ours for this parse only */
+        xmlStructuredErrorFunc old_handler = xmlStructuredError;
+        void *old_data = xmlStructuredErrorContext;
+        xmlSetStructuredErrorFunc(&dt, keep_io_error);
+        /* no network, no DTD, no entity expansion, errors kept, not printed */
         xmlDoc *doc = xmlCtxtReadMemory(pc, xml, (int)len, what, NULL,
                                         XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
                                                 XML_PARSE_NOWARNING);
+        xmlSetStructuredErrorFunc(old_data, old_handler);
+        if (dt.seen || (doc && (doc->intSubset || doc->extSubset))) {
+                int r = ctx_fail(ctx, -EINVAL,
+                                 "%s: line %d: %s: DTDs and entities are refused (never fetched, never "
+                                 "expanded)",
+                                 what, dt.seen ? dt.line : 0, dt.seen ? dt.decl : "<!DOCTYPE>");
+                xmlFreeDoc(doc);
+                xmlFreeParserCtxt(pc);
+                return r;
+        }
         if (!doc) {
                 const xmlError *e = xmlCtxtGetLastError(pc);
-                const char *m = e && e->message ? e->message : "parse error";
+                if (e && (e->code == XML_ERR_UNDECLARED_ENTITY || e->code == XML_WAR_UNDECLARED_ENTITY) &&
+                    e->str1) {
+                        int r = ctx_fail(ctx, -EINVAL,
+                                         "%s: line %d: &%.64s;: not well-formed XML: DTDs and entities are "
+                                         "refused; only &amp; &lt; &gt; &quot; &apos; and character "
+                                         "references are known",
+                                         what, e->line, e->str1);
+                        xmlFreeParserCtxt(pc);
+                        return r;
+                }
+                const char *m = dt.io_error[0] ? dt.io_error : e && e->message ? e->message : "parse error";
                 int r = ctx_fail(ctx, -EINVAL, "%s: line %d: not well-formed XML: %.*s", what,
                                  e ? e->line : 0, (int)strcspn(m, "\n"), m);
                 xmlFreeParserCtxt(pc);
@@ -583,6 +670,11 @@ static int parse_iface(struct sriov_ctx *ctx, const char *what, xmlNode *n, unsi
                         r = bad(&w, -EINVAL, "<source>: no dev attribute: a direct interface needs one");
                         goto fail;
                 }
+                if (!device_name_ok(f.source_dev)) {
+                        r = bad(&w, -EINVAL, "<source dev='%s'>: not a device name (letters, digits and _.-\\:/)",
+                                f.source_dev);
+                        goto fail;
+                }
                 f.mode = SRIOV_XML_MODE_VEPA; /* libvirt's default */
                 if (mode && (f.mode = mode_lookup(mode, SRIOV_XML_MODE_PASSTHROUGH)) == SRIOV_XML_MODE_NONE) {
                         r = bad(&w, -EINVAL,
@@ -623,6 +715,13 @@ static int parse_iface(struct sriov_ctx *ctx, const char *what, xmlNode *n, unsi
                         goto nomem;
                 if (!f.network) {
                         r = bad(&w, -EINVAL, "no <source network=...>: a network interface needs one");
+                        goto fail;
+                }
+                if (f.portgroup && !device_name_ok(f.portgroup)) {
+                        r = bad(&w, -EINVAL,
+                                "<source network='%s' portgroup='%s'>: not a portgroup name (letters, "
+                                "digits and _.-\\:/)",
+                                f.network, f.portgroup);
                         goto fail;
                 }
                 break;
@@ -1310,7 +1409,8 @@ int sriov_xml_domain_format(struct sriov_ctx *ctx, const struct sriov_xml_domain
         ctx_clear_error(ctx);
         xmlChar *buf = NULL;
         int len = 0;
-        xmlDocDumpFormatMemory(d->doc, &buf, &len, 1);
+        /* UTF-8 whatever the input's encoding was (UTF-16 would not fit a C string) */
+        xmlDocDumpFormatMemoryEnc(d->doc, &buf, &len, "UTF-8", 1);
         if (!buf)
                 return -ENOMEM;
         char *s = strndup((const char *)buf, (size_t)len);
