@@ -332,7 +332,7 @@ static const struct rec *holder_of_netdev(const struct store *s, const char *net
         for (size_t i = 0; i < s->n; i++)
                 if ((s->recs[i].a.netdev && strcmp(s->recs[i].a.netdev, netdev) == 0) ||
                     (s->recs[i].a.kind == SRIOV_ALLOC_MACVTAP && s->recs[i].a.macvtap_mode == SRIOV_MACVTAP_PASSTHRU &&
-                     strcmp(s->recs[i].a.lower, netdev) == 0))
+                     s->recs[i].a.lower && strcmp(s->recs[i].a.lower, netdev) == 0))
                         return &s->recs[i];
         return NULL;
 }
@@ -650,8 +650,10 @@ static int plan_pf_pool(struct sriov_ctx *ctx, struct want *w, const char *dev)
                 ctx_error_prefix(ctx, "%s", w->what);
                 return r;
         }
-        w->pf = TAKE_PTR(pf.name);
+        /* kept as given: a non-PCI PF (netdevsim1) resolves by its netdev */
         pf_ref_done(&pf);
+        if (!(w->pf = strdup(dev)))
+                return -ENOMEM;
         w->pool = POOL_PF;
         return 0;
 }
@@ -859,11 +861,12 @@ static bool vf_exists(struct sriov_ctx *ctx, const struct rec *rec)
         return sysfs_exists(ctx, p);
 }
 
-/* Undoes what a record stands for, in the reverse order of attach: port
- * profile, vfio binding (after the VF's settings are back, so that its
- * driver starts with the original MAC), macvtap. Steps already undone or
- * never done are skipped; the first failure is returned, the other steps
- * are still tried. */
+/* Undoes what a record stands for: port profile, vfio binding, then the
+ * VF's settings. The driver is given back before the settings: igbvf,
+ * bound without an admin MAC, registers a random MAC of its own with the
+ * PF, and the PF would then report that instead of the original. Steps
+ * already undone or never done are skipped; the first failure is
+ * returned, the other steps are still tried. */
 static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeout_ms)
 {
         int first = 0, r;
@@ -885,6 +888,14 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
                 struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
                 first_error(&first, sriov_port_set(ctx, rec->pf_ifname, a->vf, &p, PORT_TIMEOUT_MS, NULL));
         }
+        if (a->vfio_driver && a->vf_address[0]) {
+                /* no driver: killed between the unbind and vfio-pci's probe */
+                _cleanup_free_ char *cur = pci_driver(ctx, a->vf_address);
+                if (!cur || strcmp(cur, "vfio-pci") == 0)
+                        first_error(&first, sriov_vfio_unbind(ctx, a->vf_address,
+                                                              a->vfio_driver[0] ? a->vfio_driver : NULL, timeout_ms,
+                                                              NULL));
+        }
         if (a->vf >= 0 && rec->before) {
                 if (rec->saved_here)
                         r = sriov_vf_restore(ctx, rec->pf_ifname, (unsigned)a->vf, NULL);
@@ -895,13 +906,6 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
                                 r = sriov_vf_set(ctx, rec->pf_ifname, (unsigned)a->vf, &cfg);
                 }
                 first_error(&first, r);
-        }
-        if (a->vfio_driver && a->vf_address[0]) {
-                _cleanup_free_ char *cur = pci_driver(ctx, a->vf_address);
-                if (cur && strcmp(cur, "vfio-pci") == 0)
-                        first_error(&first, sriov_vfio_unbind(ctx, a->vf_address,
-                                                              a->vfio_driver[0] ? a->vfio_driver : NULL, timeout_ms,
-                                                              NULL));
         }
         return first;
 }
@@ -1407,12 +1411,19 @@ int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov
         if (r == 0 && ret)
                 r = copy_allocations(&run.store, run.first_new, ret, ret_n);
         if (r < 0) {
-                /* undo, newest first; the first message stays */
+                /* undo, newest first; the undo steps are public calls that
+                 * start a new message: the first failure's is put back */
+                _cleanup_free_ char *why = strdup(sriov_ctx_error(ctx));
                 while (run.store.n > run.first_new) {
-                        (void)undo_rec(ctx, &run.store.recs[run.store.n - 1], timeout_ms);
+                        if (undo_rec(ctx, &run.store.recs[run.store.n - 1], timeout_ms) < 0)
+                                ctx_notice(ctx, "undoing %s interface #%u: %s", d->name,
+                                           run.store.recs[run.store.n - 1].a.iface + 1, sriov_ctx_error(ctx));
                         store_drop(&run.store, run.store.n - 1);
                 }
                 (void)store_save(ctx, &run.store);
+                ctx_clear_error(ctx);
+                if (why && *why)
+                        ctx_fail(ctx, r, "%s", why);
         }
 out_store:
         store_done(&run.store);

@@ -186,7 +186,9 @@ static int cmp_str(const void *a, const void *b)
 
 void strv_sort(char **v)
 {
-        qsort(v, strv_length(v), sizeof(char *), cmp_str);
+        size_t n = strv_length(v);
+        if (n > 1) /* qsort's pointer must not be NULL, even for 0 elements */
+                qsort(v, n, sizeof(char *), cmp_str);
 }
 
 char *strdup_or_null(const char *s)
