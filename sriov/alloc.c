@@ -581,15 +581,23 @@ static int plan_vport(struct sriov_ctx *ctx, struct want *w, const struct sriov_
                                 "VF or macvtap", w->what, sriov_xml_vport_type_name(vp->type));
         struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_ASSOCIATE};
         if (vport_is_qbg(vp)) {
-                uint16_t vid = 0;
+                /* VDP names the VSI by its VLAN: a macvtap's source must be a
+                 * VLAN device; a VF is tagged through its PF (<vlan>), as
+                 * libvirt does for hostdev interfaces */
+                uint16_t vid = w->kind != SRIOV_ALLOC_MACVTAP && (w->cfg.set & SRIOV_VF_VLAN) ? w->cfg.vlan : 0;
                 int r = source && w->kind == SRIOV_ALLOC_MACVTAP ? netdev_vlan_id(ctx, source, &vid) : 0;
                 if (r < 0)
                         return r;
-                if (vid == 0)
+                if (vid == 0 && w->kind == SRIOV_ALLOC_MACVTAP)
                         return ctx_fail(ctx, -EINVAL,
                                         "%s: <virtualport type='802.1Qbg'> needs a source device with a non-zero "
-                                        "VLAN ID (a VLAN device such as eth0.2); %s%s%s is not one",
-                                        w->what, source ? "'" : "", source ? source : "a VF", source ? "'" : "");
+                                        "VLAN ID (a VLAN device such as %s.2); '%s' is not one",
+                                        w->what, source, source);
+                if (vid == 0)
+                        return ctx_fail(ctx, -EINVAL,
+                                        "%s: <virtualport type='802.1Qbg'> needs a non-zero VLAN ID: give the VF "
+                                        "one with <vlan><tag id='N'/></vlan>",
+                                        w->what);
                 p.present |= SRIOV_PORT_F_QBG | SRIOV_PORT_F_INSTANCE;
                 p.managerid = vp->managerid;
                 p.typeid = vp->typeid;

@@ -90,7 +90,7 @@ static void test_refused_before_anything(void **state)
                  -EINVAL, "a macvtap cannot tag; use a VLAN device (such as eno1.3)"},
                 {"<interface type='direct'><source dev='enp2s0f0' mode='passthrough'/><virtualport "
                  "type='802.1Qbg'><parameters managerid='1' typeid='2' typeidversion='3'/></virtualport></interface>",
-                 -EINVAL, "802.1Qbg'> needs a source device with a non-zero VLAN ID"},
+                 -EINVAL, "802.1Qbg'> needs a non-zero VLAN ID: give the VF one with <vlan>"},
                 {"<interface type='direct'><source dev='enp2s0f0' mode='passthrough'/><virtualport "
                  "type='openvswitch'/></interface>",
                  -EINVAL, "only 802.1Qbg and 802.1Qbh apply"},

@@ -256,6 +256,34 @@ check_match "... with the rule" "a VF takes one port VLAN" "$CHECK_OUTPUT"
 check_eq "nothing was recorded" 0 "$(n_allocations)"
 for i in 0 1 2 3 4 5 6; do check_eq "ip -d link show: vf $i as before" "${before[i]}" "$(vf_line "$pfdev" "$i")"; done
 
+section "libvirt's own test XML as input (../shared/realdata/libvirt)"
+real=$REPO/../shared/realdata/libvirt
+if [ -f "$real/qemuxml2argvdata/net-hostdev-vfio.xml" ]; then
+	vf4=$(vf_addr "$pf" 4)
+	IFS=: read -r d b sf <<<"$vf4"
+	sed "s/bus='0x06' slot='0x12' function='0x1'/bus='0x$b' slot='0x${sf%.*}' function='0x${sf#*.}'/" \
+		"$real/qemuxml2argvdata/net-hostdev-vfio.xml" >"$W/real1.xml"
+	check_fails "net-hostdev-vfio.xml (a VF with 802.1Qbg on VLAN 42): sent to lldpad, which is not running" \
+		sriovctl attach --domain "$W/real1.xml"
+	check_match "... says so" "lldpad" "$CHECK_OUTPUT"
+	check_eq "... and vf 4 is as before" "${before[4]}" "$(vf_line "$pfdev" 4)"
+	sed '/<virtualport/,/<\/virtualport>/d' "$W/real1.xml" >"$W/real2.xml"
+	check "the same without its <virtualport>" sriovctl attach --domain "$W/real2.xml" -o "$W/real2.out.xml"
+	check "its output validates" validates "$W/real2.out.xml"
+	check_match "vf 4 has its MAC and VLAN 42" "vf 4 +link/ether 00:11:22:33:44:55 .*vlan 42," "$(vf_line "$pfdev" 4)"
+	check_eq "VF 4 is on vfio-pci" vfio-pci "$(pci_driver "$vf4")"
+	check "detach QEMUGuest1" sriovctl detach QEMUGuest1
+	sed "s/dev='eth2'/dev='$pfdev'/" "$real/networkxml2xmlin/hostdev-pf-driver-model.xml" >"$W/real-net.xml"
+	domain r3 11111111-0000-4000-8000-000000000051 \
+		"<interface type='network'><source network='hostdev'/><mac address='52:54:00:6a:00:91'/></interface>"
+	check "a domain on hostdev-pf-driver-model.xml's pool" sriovctl attach --domain "$W/r3.xml" --network "$W/real-net.xml" -o "$W/r3.out.xml"
+	check "its output validates" validates "$W/r3.out.xml"
+	check "detach r3" sriovctl detach r3
+	for i in 0 4; do check_eq "ip -d link show: vf $i as before" "${before[i]}" "$(vf_line "$pfdev" "$i")"; done
+else
+	skip "../shared/realdata/libvirt is absent (outside this workplace)"
+fi
+
 section "32 parallel attaches for 7 VFs"
 for i in $(seq 1 32); do
 	domain "p$i" "$(printf '33333333-0000-4000-8000-%012d' "$i")" \
