@@ -259,13 +259,55 @@ static void real_dump(void **state)
         free(file);
 }
 
+/* attach/detach on the fixture tree: what is refused before any change */
+static void attach_refusals(void **state)
+{
+        (void)state;
+        char xml[4096], state_dir[4096];
+        snprintf(xml, sizeof(xml), "%s/g.xml", tmp);
+        snprintf(state_dir, sizeof(state_dir), "%s/state", tmp);
+        struct result r = run("attach", "--sysfs-root", tree, NULL);
+        expect_code(r, 2);
+        assert_contains(r.err, "usage: sriovctl attach --domain GUEST.xml");
+        result_done(&r);
+        r = run("list", "--domain", xml, NULL);
+        expect_code(r, 2);
+        assert_contains(r.err, "--domain is an option of attach and detach");
+        result_done(&r);
+        r = run("attach", "--domain", xml, "--state-dir", state_dir, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "g.xml: No such file or directory");
+        result_done(&r);
+        assert_int_equal(fx_write(tmp, "g.xml", "%s",
+                                  "<domain><name>g</name><devices><interface type='direct'>"
+                                  "<source dev='nosuch0' mode='bridge'/></interface></devices></domain>"),
+                         0);
+        r = run("attach", "--domain", xml, "--sysfs-root", tree, "--state-dir", state_dir, NULL);
+        expect_code(r, 3);
+        assert_contains(r.err, "<source dev='nosuch0'>: no such network device");
+        result_done(&r);
+        assert_int_equal(fx_write(tmp, "g.xml", "%s", "<domain><name>g</name><devices><interface"), 0);
+        r = run("attach", "--domain", xml, "--sysfs-root", tree, "--state-dir", state_dir, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "not well-formed");
+        result_done(&r);
+        r = run("detach", "g", "--sysfs-root", tree, "--state-dir", state_dir, NULL);
+        expect_code(r, 3);
+        assert_contains(r.err, "domain 'g' holds no allocations");
+        result_done(&r);
+        r = run("allocations", "--json", "--state-dir", state_dir, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "\"allocations\":[");
+        result_done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(list_ok),   cmocka_unit_test(show_ok),
                 cmocka_unit_test(show_nodev), cmocka_unit_test(bad_input),
                 cmocka_unit_test(usage),     cmocka_unit_test(warnings_on_stderr),
-                cmocka_unit_test(real_dump),
+                cmocka_unit_test(real_dump), cmocka_unit_test(attach_refusals),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
