@@ -14,7 +14,10 @@
 
 #include "cli.h"
 
-#define UDEV_EVENT_WAIT_MS 3000 /* a RUN program must stay short */
+/* A RUN program must stay short: this bounds the waits for what is not
+ * there yet (the PF's netdev, its VFs, the link igb wants for VF rates);
+ * a pass that finds everything in place does not wait at all. */
+#define UDEV_EVENT_WAIT_MS 10000
 
 static const char *config_dir(const struct options *o)
 {
@@ -167,6 +170,15 @@ int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, 
         const char *device = target;
         if (target[0] == '/') {
                 r = sriov_uevent_target(ctx, target, &pf, &vf);
+                const char *subsystem = getenv("SUBSYSTEM"), *ifname = getenv("INTERFACE");
+                if (r == -ENOENT && from_udev && subsystem && strcmp(subsystem, "net") == 0 && ifname && ifname[0] &&
+                    !strchr(ifname, '/')) {
+                        /* a netdev renamed by this very event: $DEVPATH may
+                         * still carry the old name, $INTERFACE has the new one */
+                        char alt[64];
+                        snprintf(alt, sizeof(alt), "/class/net/%s", ifname);
+                        r = sriov_uevent_target(ctx, alt, &pf, &vf);
+                }
                 if (r < 0) {
                         sriov_desired_free(d);
                         if (r == -ENOENT)
@@ -176,7 +188,10 @@ int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, 
                 }
                 device = pf;
         }
-        struct sriov_reconcile_options ro = {.wait_ms = UDEV_EVENT_WAIT_MS, .only_vf = vf};
+        /* the VF count is set when a PF appears or binds, not when it changes
+         * (then someone changed it: its VFs get their settings) */
+        bool count = vf < 0 && (!action || strcmp(action, "add") == 0 || strcmp(action, "bind") == 0);
+        struct sriov_reconcile_options ro = {.wait_ms = UDEV_EVENT_WAIT_MS, .only_vf = vf, .settings_only = !count};
         struct sriov_reconcile_result res;
         r = sriov_reconcile_pf(ctx, d, device, &ro, &res);
         int rc = EXIT_OK;
@@ -192,7 +207,7 @@ int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, 
                         report(from_udev, LOG_INFO, "%s (%s): %s", res.pf, who, *a);
                 for (char **q = res.pending; q && *q; q++)
                         report(from_udev, LOG_WARNING, "%s (%s): not done yet: %s", res.pf, who, *q);
-                if (res.desired && !(res.actions && res.actions[0]) && !(res.pending && res.pending[0]) && !from_udev)
+                if (res.desired && !(res.actions && res.actions[0]) && !(res.pending && res.pending[0]))
                         report(false, LOG_INFO, "%s (%s): already as desired: nothing changed", res.pf, who);
                 sriov_reconcile_result_done(&res);
         }
@@ -211,8 +226,9 @@ static void monitor_log(void *userdata, enum sriov_monitor_level level, const ch
         char when[32];
         clock_gettime(CLOCK_REALTIME, &ts);
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime_r(&ts.tv_sec, &tm));
-        printf("%s.%06ldZ %s%s%s%s\n", when, ts.tv_nsec / 1000, level == SRIOV_MONITOR_ERROR ? "error: " : "",
-               pf ? pf : "", pf ? " " : "", message);
+        static const char *const words[] = {[SRIOV_MONITOR_INFO] = "info", [SRIOV_MONITOR_CHANGE] = "change",
+                                            [SRIOV_MONITOR_ERROR] = "error"};
+        printf("%s.%06ldZ %s %s%s%s\n", when, ts.tv_nsec / 1000, words[level], pf ? pf : "", pf ? " " : "", message);
         fflush(stdout);
 }
 

@@ -302,6 +302,84 @@ static bool port_matches(const struct sriov_port *want, const struct sriov_port 
         return true;
 }
 
+static bool has_carrier(struct sriov_ctx *ctx, const char *ifname)
+{
+        _cleanup_free_ char *path = NULL;
+        uint64_t v = 0;
+        if (asprintf(&path, "class/net/%s/carrier", ifname) < 0)
+                return false;
+        /* reading carrier of a netdev that is down is EINVAL */
+        bool up = sysfs_read_u64(ctx, path, 10, 1, &v) == 0 && v == 1;
+        ctx_clear_error(ctx);
+        return up;
+}
+
+#define RATES (SRIOV_VF_RATE | SRIOV_VF_MIN_RATE | SRIOV_VF_MAX_RATE)
+
+/* One sriov_vf_apply batch. igb refuses VF rates (EINVAL) while the PF has
+ * no link, which is how a PF comes back after its driver is reloaded: then
+ * the rates go in a second batch, so that everything else is in place
+ * anyway, and rates still refused wait (wait_ms) for the link, else stay
+ * pending. */
+static int apply_batch(struct sriov_ctx *ctx, const char *ifname, struct sriov_vf_request *reqs, size_t n,
+                       unsigned wait_ms, struct sriov_reconcile_result *res, bool *ret_rates_pending)
+{
+        bool any_rate = false;
+        for (size_t i = 0; i < n; i++)
+                any_rate |= (reqs[i].config.set & RATES) != 0;
+        if (!any_rate || has_carrier(ctx, ifname)) {
+                int r = sriov_vf_apply(ctx, reqs, n);
+                if (r == 0)
+                        res->vfs_set = (unsigned)n;
+                return r;
+        }
+        _cleanup_free_ struct sriov_vf_request *first = calloc(n, sizeof(*first)), *rates = calloc(n, sizeof(*rates));
+        if (!first || !rates)
+                return -ENOMEM;
+        size_t n_first = 0, n_rates = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (reqs[i].config.set & ~(uint32_t)RATES) {
+                        first[n_first] = reqs[i];
+                        first[n_first++].config.set &= ~(uint32_t)RATES;
+                }
+                if (reqs[i].config.set & RATES) {
+                        /* only the rates: a qos without its vlan would be refused */
+                        const struct sriov_vf_config *c = &reqs[i].config;
+                        rates[n_rates] = reqs[i];
+                        rates[n_rates++].config = (struct sriov_vf_config){.set = c->set & RATES,
+                                                                           .vlan_proto = SRIOV_ETH_P_8021Q,
+                                                                           .min_tx_rate = c->min_tx_rate,
+                                                                           .max_tx_rate = c->max_tx_rate};
+                }
+        }
+        int r = n_first ? sriov_vf_apply(ctx, first, n_first) : 0;
+        if (r < 0)
+                return r;
+        res->vfs_set = (unsigned)n_first;
+        int64_t deadline = monotonic_ms() + wait_ms;
+        _cleanup_free_ char *msg = NULL;
+        for (;;) {
+                r = sriov_vf_apply(ctx, rates, n_rates);
+                if (r == 0) {
+                        res->vfs_set = (unsigned)n;
+                        return 0;
+                }
+                free(msg);
+                msg = strdup(sriov_ctx_error(ctx));
+                if (r != -EINVAL || has_carrier(ctx, ifname) || monotonic_ms() >= deadline)
+                        break;
+                while (!has_carrier(ctx, ifname) && monotonic_ms() < deadline)
+                        sleep_ms(50);
+        }
+        ctx_clear_error(ctx);
+        if (r != -EINVAL)
+                return ctx_fail(ctx, r, "%s", msg ? msg : "");
+        *ret_rates_pending = true;
+        r = strv_pushf(&res->pending, "rates of %zu VF%s refused while %s has no link: %s", n_rates,
+                       n_rates == 1 ? "" : "s", ifname, msg ? msg : "");
+        return r;
+}
+
 static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, const char *name, const char *ifname,
                    const struct sriov_reconcile_options *o, struct sriov_reconcile_result *res)
 {
@@ -365,7 +443,9 @@ static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, co
         }
         /* only what differs, in one batch */
         _cleanup_free_ struct sriov_vf_request *reqs = calloc(n_wants + 1, sizeof(*reqs));
-        if (!reqs)
+        _cleanup_free_ struct sriov_vf_config *plans = calloc(n_wants + 1, sizeof(*plans));
+        _cleanup_free_ const struct vf_want **wants_of = calloc(n_wants + 1, sizeof(*wants_of));
+        if (!reqs || !plans || !wants_of)
                 return -ENOMEM;
         size_t n_reqs = 0;
         for (size_t i = 0; i < n_wants; i++) {
@@ -382,17 +462,24 @@ static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, co
                 vf_plan(&w->config, &cur.vfs[w->vf], &plan);
                 if (!plan.set)
                         continue;
-                if ((r = describe_plan(&plan, &w->config, w->vf, w->allocated, &res->actions)) < 0)
-                        return r;
+                plans[n_reqs] = plan;
+                wants_of[n_reqs] = w;
                 reqs[n_reqs++] = (struct sriov_vf_request){.device = (char *)ifname,
                                                            .vf = w->vf,
                                                            .config = w->config,
                                                            .origin = w->desired ? w->desired->origin : NULL};
         }
-        if (n_reqs) {
-                if ((r = sriov_vf_apply(ctx, reqs, n_reqs)) < 0)
+        bool rates_pending = false;
+        if (n_reqs && (r = apply_batch(ctx, ifname, reqs, n_reqs, o->wait_ms, res, &rates_pending)) < 0)
+                return r;
+        /* what changed: without the rates when they are still pending */
+        for (size_t i = 0; i < n_reqs; i++) {
+                if (rates_pending)
+                        plans[i].set &= ~(uint32_t)RATES;
+                if (plans[i].set &&
+                    (r = describe_plan(&plans[i], &wants_of[i]->config, wants_of[i]->vf, wants_of[i]->allocated,
+                                       &res->actions)) < 0)
                         return r;
-                res->vfs_set = (unsigned)n_reqs;
         }
         /* 802.1Qbh port profiles, one request each (the driver answers per VF) */
         for (size_t i = 0; i < n_wants; i++) {
@@ -445,11 +532,22 @@ int sriov_reconcile_pf(struct sriov_ctx *ctx, const struct sriov_desired *d, con
         res.desired = true;
         if (!(res.actions = calloc(1, sizeof(char *))) || !(res.pending = calloc(1, sizeof(char *))))
                 return -ENOMEM;
-        if (o->only_vf < 0) {
+        if (o->only_vf < 0 && !o->settings_only) {
                 /* autoprobe first: it decides whether the VFs made next get a driver */
                 if (dpf->autoprobe >= 0 && (r = set_autoprobe(ctx, devdir, res.pf, dpf->autoprobe, &res.actions)) < 0)
                         return r;
-                if (dpf->numvfs != SRIOV_ABSENT && (r = set_numvfs(ctx, devdir, res.pf, dpf->numvfs, &res.actions)) < 0)
+                _cleanup_free_ char *drv = NULL;
+                if (asprintf(&drv, "%s/driver", devdir) < 0)
+                        return -ENOMEM;
+                if (dpf->numvfs == SRIOV_ABSENT)
+                        ;
+                else if (!sysfs_exists(ctx, drv))
+                        /* the PF's driver makes the VFs (sriov_configure): a PF
+                         * announced before its driver bound gets them on bind */
+                        r = strv_pushf(&res.pending, "numvfs %" PRId64 ": no driver bound to it yet", dpf->numvfs);
+                else
+                        r = set_numvfs(ctx, devdir, res.pf, dpf->numvfs, &res.actions);
+                if (r < 0)
                         return r;
         }
         bool vf_work = dpf->n_vfs > 0 || have_allocations(ctx);

@@ -834,6 +834,130 @@ struct sriov_monitor_options {
 };
 int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options *o);
 
+/* ---- desired state, put back when udev reports a PF or VF -------------- */
+/* (desired.c: the configuration; reconcile.c: one PF brought to it;
+ * uevent.c: which PF a uevent concerns, and the long-running monitor) */
+
+#define SRIOV_CONFIG_DIR_DEFAULT "/etc/sriov"
+
+/* How a `pf` line names its PF: stable names only. */
+enum sriov_pf_key {
+        SRIOV_PF_KEY_ADDRESS, /* pf 0000:02:00.0       PCI address */
+        SRIOV_PF_KEY_DEVICE,  /* pf device netdevsim1  bus device name (non-PCI PFs) */
+        SRIOV_PF_KEY_MAC,     /* pf mac 52:54:00:..    permanent MAC of the PF's netdev */
+        SRIOV_PF_KEY_NAME,    /* pf name enp2s0        interface name */
+};
+
+struct sriov_desired_vf {
+        unsigned vf;
+        struct sriov_vf_config config; /* config.set 0: no VF attribute, only a port */
+        bool has_port;                 /* an 802.1Qbh port profile to associate */
+        struct sriov_port port;
+        char *origin;                  /* "FILE:LINE" */
+};
+
+struct sriov_desired_pf {
+        enum sriov_pf_key key;
+        char *id;      /* canonical: "0000:02:00.0", "netdevsim1", "52:54:00:00:10:00", "enp2s0" */
+        int64_t numvfs; /* SRIOV_ABSENT: left as it is */
+        int autoprobe;  /* sriov_drivers_autoprobe: 1 on, 0 off, -1 left as it is */
+        struct sriov_desired_vf *vfs; /* ascending VF number */
+        size_t n_vfs;
+        char *origin;   /* "FILE:LINE" of the pf line */
+};
+
+struct sriov_desired {
+        char **files; /* the files read, in order, NULL-terminated */
+        struct sriov_desired_pf *pfs;
+        size_t n_pfs;
+};
+
+/* Reads DIR/ *.conf (dir NULL: SRIOV_CONFIG_DIR_DEFAULT) in name order.
+ * Line based, '#' comments:
+ *     pf 0000:02:00.0|device NAME|mac ADDR|name IFNAME [numvfs N] [autoprobe on|off]
+ *     vf N [the words of `sriovctl set`] [port-profile NAME [instance UUID] [host UUID]]
+ * `vf` lines belong to the pf line before them. Everything is checked before
+ * anything is returned; -EINVAL names FILE:LINE, the word and the rule (a
+ * PF named twice, a VF named twice or beyond numvfs, a bad value).
+ * -ENOENT (with a message) when dir does not exist. No files: empty. */
+int sriov_desired_load(struct sriov_ctx *ctx, const char *dir, struct sriov_desired **ret);
+/* The same for one file's text; `name` stands for the file in messages. */
+int sriov_desired_parse_text(struct sriov_ctx *ctx, const char *name, const char *text,
+                             struct sriov_desired **ret);
+struct sriov_desired *sriov_desired_free(struct sriov_desired *d);
+/* The desired state in the file format, normalized (config show). */
+int sriov_desired_render(const struct sriov_desired *d, char **ret);
+/* The desired PF that describes the PF in sysfs device directory `devdir`
+ * (relative to the sysfs root, "devices/pci0000:00/.../0000:02:00.0").
+ * -ENOENT (no message) when none does; -EINVAL when two entries do (by
+ * different names). */
+int sriov_desired_find(struct sriov_ctx *ctx, const struct sriov_desired *d, const char *devdir,
+                       const struct sriov_desired_pf **ret);
+
+struct sriov_reconcile_options {
+        unsigned wait_ms; /* how long to wait for the PF's netdev and its VFs to be
+                           * reported (0: not at all: what is missing is `pending`) */
+        int only_vf;      /* -1: the whole PF; else only this VF's settings */
+        bool settings_only; /* leave autoprobe and the VF count alone: the VF count
+                             * is set when the PF appears or binds (or at start),
+                             * not on every change, so an admin may still change it */
+        unsigned port_timeout_ms; /* port profile answers (0: 10000) */
+};
+
+struct sriov_reconcile_result {
+        char *pf;        /* PCI address or device name */
+        char *ifname;    /* its netdev; NULL when it has none (yet) */
+        bool desired;    /* a desired PF describes it (else nothing was done) */
+        char **actions;  /* what changed, one line each ("numvfs 0 -> 7", "vf 3: mac
+                          * 02:00:00:00:00:03 vlan 10"), NULL-terminated; empty: it
+                          * already matched */
+        char **pending;  /* what could not be done yet and why ("no netdev yet"),
+                          * NULL-terminated: try again on the next event */
+        unsigned vfs_set;   /* VFs changed by the one batch */
+};
+void sriov_reconcile_result_done(struct sriov_reconcile_result *r);
+
+/* Brings one PF (PCI address, device name, interface name, or a sysfs
+ * device path "/devices/...") to its desired state, changing only what
+ * differs: sriov_drivers_autoprobe, then the VF count (0 first only when
+ * the driver answers EBUSY; a PF whose count matches is not touched), then
+ * every VF's attributes in one sriov_vf_apply() batch, then port profiles
+ * (o NULL: the whole PF, no waiting).
+ * A VF allocated to a guest gets its allocation's settings over the desired
+ * ones. A PF no desired entry describes: 0, r->desired false. */
+int sriov_reconcile_pf(struct sriov_ctx *ctx, const struct sriov_desired *d, const char *device,
+                       const struct sriov_reconcile_options *o, struct sriov_reconcile_result *ret);
+
+/* Which PF a uevent concerns: devpath ("/devices/...", as udev gives it)
+ * of a PCI PF or VF, or of the netdev of one. *ret_pf: the PF's device path
+ * (malloc'd); *ret_vf: the VF's number, -1 for the PF itself. -ENOENT (no
+ * message) for any other device, and for a VF whose physfn link is not
+ * there yet (the kernel sends its add first: the change/bind that follows
+ * finds it). */
+int sriov_uevent_target(struct sriov_ctx *ctx, const char *devpath, char **ret_pf, int *ret_vf);
+
+/* The long-running monitor (sriovctl monitor): a libudev monitor ("udev"
+ * source: after udev's rules, so VF netdevs already have their names and
+ * MACs) on pci and net. Events are collected until quiet_ms pass without
+ * one (at most max_delay_ms after the first), then each PF touched gets one
+ * sriov_reconcile_pf() pass with no waiting; what was pending is retried
+ * with a growing delay for up to retry_ms. The desired state is re-read
+ * before each round (a bad one keeps the last good one, logged). Returns 0
+ * when stop_fd becomes readable (a signalfd for SIGTERM/SIGINT). */
+enum sriov_monitor_level { SRIOV_MONITOR_INFO, SRIOV_MONITOR_CHANGE, SRIOV_MONITOR_ERROR };
+struct sriov_monitor_options {
+        const char *config_dir; /* NULL: SRIOV_CONFIG_DIR_DEFAULT */
+        unsigned quiet_ms;      /* 0: 150 */
+        unsigned max_delay_ms;  /* 0: 1000 */
+        unsigned retry_ms;      /* 0: 30000 */
+        bool initial_pass;      /* reconcile every desired PF present at start */
+        int stop_fd;            /* < 0: none */
+        /* one line per action: the PF, what happened */
+        void (*log)(void *userdata, enum sriov_monitor_level level, const char *pf, const char *message);
+        void *userdata;
+};
+int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options *o);
+
 /* ---- renderings (output.c): strings the caller prints ----------------- */
 
 int sriov_render_table(const struct sriov_inventory *inv, char **ret);

@@ -101,6 +101,7 @@ struct due_pf {
         unsigned attempt;
         unsigned errors;
         bool queued;
+        bool full;          /* the PF appeared or bound: its VF count too */
 };
 
 struct monitor {
@@ -142,7 +143,7 @@ static struct due_pf *find_pf(struct monitor *m, const char *devpath)
 
 /* Queues a pass for the PF: after quiet_ms without events, at most
  * max_delay_ms after the first one. Takes devpath. */
-static int queue_pf(struct monitor *m, char *devpath, int64_t now)
+static int queue_pf(struct monitor *m, char *devpath, bool full, int64_t now)
 {
         struct due_pf *p = find_pf(m, devpath);
         if (p) {
@@ -166,6 +167,7 @@ static int queue_pf(struct monitor *m, char *devpath, int64_t now)
                 p->retry_until = 0;
                 p->queued = true;
         }
+        p->full |= full;
         p->events++;
         p->last_ms = now;
         int64_t due = now + m->quiet_ms, latest = p->first_ms + m->max_delay_ms;
@@ -203,12 +205,15 @@ static void run_pass(struct monitor *m, struct due_pf *p, size_t *notices_seen)
 {
         int64_t start = monotonic_ms();
         const char *name = short_name(p->devpath);
-        struct sriov_reconcile_options ro = {.only_vf = -1, .port_timeout_ms = MONITOR_PORT_TIMEOUT_MS};
+        struct sriov_reconcile_options ro = {
+                .only_vf = -1, .settings_only = !p->full, .port_timeout_ms = MONITOR_PORT_TIMEOUT_MS};
         struct sriov_reconcile_result res = {0};
         int r = sriov_reconcile_pf(m->ctx, m->desired, p->devpath, &ro, &res);
         int64_t end = monotonic_ms();
         log_notices(m, name, notices_seen);
         p->queued = false;
+        if (r == 0 || r == -ENODEV)
+                p->full = false;
         if (r == -ENODEV) {
                 logf_(m, SRIOV_MONITOR_INFO, name, "gone: %s", sriov_ctx_error(m->ctx));
                 return;
@@ -288,7 +293,7 @@ static int queue_all(struct monitor *m, int64_t now)
                                 ctx_clear_error(m->ctx);
                                 continue;
                         }
-                        if ((r = queue_pf(m, pf, now)) < 0)
+                        if ((r = queue_pf(m, pf, true, now)) < 0)
                                 return r;
                 }
         return 0;
@@ -326,8 +331,12 @@ static int handle_events(struct monitor *m, struct udev_monitor *mon, bool *lost
                 if (action && devpath && strcmp(action, "remove") != 0 && strcmp(action, "unbind") != 0) {
                         char *pf = NULL;
                         int vf;
+                        /* a PF that appears or binds gets its VF count set;
+                                 * its change events (VF count changed by someone)
+                                 * and its VFs' events get VF settings only */
+                        bool full = strcmp(action, "add") == 0 || strcmp(action, "bind") == 0;
                         if (sriov_uevent_target(m->ctx, devpath, &pf, &vf) == 0)
-                                r = queue_pf(m, pf, monotonic_ms());
+                                r = queue_pf(m, pf, full && vf < 0, monotonic_ms());
                         ctx_clear_error(m->ctx);
                 }
                 udev_device_unref(dev);

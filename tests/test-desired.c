@@ -343,10 +343,24 @@ static void test_reconcile_pf_level(void **state)
         assert_false(res.desired);
         assert_null(res.actions);
         sriov_reconcile_result_done(&res);
-        /* netdevsim1, by its bus device name */
+        /* netdevsim1, by its bus device name; its driver link dangles in the
+         * fixture: no driver, so the VF count waits for a bind */
         assert_int_equal(sriov_reconcile_pf(e->ctx, d, "netdevsim1", &o, &res), 0);
         assert_true(res.desired);
+        assert_int_equal(strv_count(res.actions), 0);
+        assert_string_equal(res.pending[0], "numvfs 4: no driver bound to it yet");
+        sriov_reconcile_result_done(&res);
+        assert_int_equal(fx_mkdir_p(e->root, "bus/netdevsim/drivers/netdevsim"), 0);
+        assert_int_equal(sriov_reconcile_pf(e->ctx, d, "netdevsim1", &o, &res), 0);
+        assert_int_equal(strv_count(res.pending), 0);
         assert_string_equal(res.actions[0], "numvfs 2 -> 4");
+        sriov_reconcile_result_done(&res);
+        /* settings only (a PF's change event): the count is left alone */
+        assert_int_equal(fx_write(e->root, "devices/netdevsim1/sriov_numvfs", "1\n"), 0);
+        o.settings_only = true;
+        assert_int_equal(sriov_reconcile_pf(e->ctx, d, "netdevsim1", &o, &res), 0);
+        assert_int_equal(strv_count(res.actions), 0);
+        o.settings_only = false;
         sriov_reconcile_result_done(&res);
         /* not PFs */
         assert_int_equal(sriov_reconcile_pf(e->ctx, d, "eno1", &o, &res), -ENODEV);
