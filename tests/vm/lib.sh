@@ -371,3 +371,93 @@ vf_rid_addr() {
 	rid=$(((bus << 8 | dev << 3 | fn) + $2 + $4 * $3))
 	printf '%s:%02x:%02x.%x\n' "$dom" $((rid >> 8)) $(((rid >> 3) & 31)) $((rid & 7))
 }
+
+# ------------------------------------------------------------------ udev (t-udev, t-monitor)
+# udevd_start [RULES...] : start the host's systemd-udevd in the guest with the
+# given rules files added to /run/udev/rules.d (before it starts: rules added
+# later are missed for seconds); waits until it answers. UDEVD_PID is its pid.
+udevd_start() {
+	local udevd=/usr/lib/systemd/systemd-udevd f
+	[ -x "$udevd" ] || {
+		echo "udevd_start: no $udevd (Debian package udev: scripts/install-rig-deps)" >&2
+		return 1
+	}
+	mkdir -p /run/udev/rules.d
+	for f in "$@"; do cp "$f" /run/udev/rules.d/ || return 1; done
+	SYSTEMD_IGNORE_CHROOT=1 "$udevd" >/tmp/udevd.log 2>&1 &
+	UDEVD_PID=$!
+	wait_for 20 udevadm_ control --ping || {
+		echo "udevd_start: udevd does not answer after 20s:" >&2
+		tail -n 5 /tmp/udevd.log >&2
+		return 1
+	}
+}
+# udevadm_ ARGS : udevadm, which refuses to talk to udevd from a chroot
+# (the guest's job runs in one) unless told
+udevadm_() { SYSTEMD_IGNORE_CHROOT=1 udevadm "$@"; }
+# udevd_settle [TIMEOUT=60] : wait until udevd's queue is empty
+udevd_settle() { udevadm_ settle -t "${1:-60}"; }
+# vfs_norm DEV : one line per VF of PF netdev DEV as ip(8) reports it:
+# "vf N mac=.. vlan=.. qos=.. spoofchk=true trust=false max=100"
+vfs_norm() {
+	ip -j -d link show "$1" 2>/dev/null | jq -r '.[0].vfinfo_list // [] | .[] |
+		"vf \(.vf) mac=\(.address) vlan=\(.vlan_list[0].vlan // 0) qos=\(.vlan_list[0].qos // 0)" +
+		" spoofchk=\(.spoofchk) trust=\(.trust) max=\(.rate.max_tx // 0)"'
+}
+_vfs_norm_is() { [ "$(vfs_norm "$1")" = "$2" ]; }
+# vfs_wait_norm DEV VAR [TIMEOUT=60] : wait until vfs_norm DEV prints what
+# variable VAR holds; on timeout print the lines that differ
+vfs_wait_norm() {
+	local want=${!2}
+	wait_for "${3:-60}" _vfs_norm_is "$1" "$want" && return 0
+	echo "vfs_wait_norm: $1 after ${3:-60}s (- expected, + seen):" >&2
+	diff <(echo "$want") <(vfs_norm "$1") | grep '^[-+][^-+]' | head -n 12 >&2
+	return 1
+}
+# udevcfg_write PF_ADDR NSIM_VFS : the desired state t-udev.sh and t-monitor.sh
+# put in /etc/sriov (the guest's own /etc): 7 igb VFs with MAC, VLAN, spoof
+# check, trust and max rate, and netdevsim1 with NSIM_VFS VFs; sets
+# UDEVCFG_IGB and UDEVCFG_NSIM to what vfs_norm prints once it is applied.
+udevcfg_write() {
+	local pf=$1 nvf=$2 i sp tr
+	mkdir -p /etc/sriov
+	UDEVCFG_IGB= UDEVCFG_NSIM=
+	{
+		echo "# igb PF: settings that igb accepts (no 802.1ad, link state, min rate)"
+		echo "pf $pf numvfs 7"
+		for i in 0 1 2 3 4 5 6; do
+			sp=$([ $((i % 2)) = 0 ] && echo on || echo off)
+			tr=$([ $((i % 3)) = 0 ] && echo on || echo off)
+			printf 'vf %d mac 02:00:00:00:07:%02x vlan %d spoofchk %s trust %s max-rate %d\n' \
+				"$i" "$i" $((10 + i)) "$sp" "$tr" $((100 + 10 * i))
+			UDEVCFG_IGB+=$(printf 'vf %d mac=02:00:00:00:07:%02x vlan=%d qos=0 spoofchk=%s trust=%s max=%d' \
+				"$i" "$i" $((10 + i)) "$([ "$sp" = on ] && echo true || echo false)" \
+				"$([ "$tr" = on ] && echo true || echo false)" $((100 + 10 * i)))$'\n'
+		done
+	} >/etc/sriov/10-igb.conf
+	{
+		echo "pf device netdevsim1 numvfs $nvf"
+		for ((i = 0; i < nvf; i++)); do
+			printf 'vf %d mac 02:00:00:01:%02x:%02x vlan %d qos %d spoofchk on trust %s max-rate %d\n' \
+				"$i" $((i >> 8)) $((i & 255)) $((100 + i)) $((i % 8)) "$([ $((i % 2)) = 0 ] && echo on || echo off)" \
+				$((1000 + i))
+			UDEVCFG_NSIM+=$(printf 'vf %d mac=02:00:00:01:%02x:%02x vlan=%d qos=%d spoofchk=true trust=%s max=%d' \
+				"$i" $((i >> 8)) $((i & 255)) $((100 + i)) $((i % 8)) \
+				"$([ $((i % 2)) = 0 ] && echo true || echo false)" $((1000 + i)))$'\n'
+		done
+	} >/etc/sriov/20-netdevsim.conf
+	UDEVCFG_IGB=${UDEVCFG_IGB%$'\n'}
+	UDEVCFG_NSIM=${UDEVCFG_NSIM%$'\n'}
+}
+# pf_netdev_settled PF_ADDR : the PF's netdev once udev has renamed it (eth*
+# is the kernel's name before udev's rename)
+_pf_renamed() { local n; n=$(pci_netdev "$1"); [ -n "$n" ] && [[ $n != eth* ]]; }
+pf_netdev_settled() {
+	wait_for "${2:-30}" _pf_renamed "$1" || {
+		echo "pf_netdev_settled: $1 has netdev '$(pci_netdev "$1")' after ${2:-30}s" >&2
+		return 1
+	}
+	pci_netdev "$1"
+}
+# nsim_vfs_are ID COUNT : netdevsim device ID has COUNT VFs now
+nsim_vfs_are() { [ "$(cat "$(nsim_sys "$1")/sriov_numvfs" 2>/dev/null)" = "$2" ]; }
