@@ -511,15 +511,16 @@ static int perm_mac(struct sriov_ctx *ctx, const char *ifname, uint8_t ret[6])
 {
         if (!ctx->sysfs_root_explicit) {
                 _cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-                struct {
-                        struct ethtool_perm_addr h;
-                        uint8_t data[32];
-                } req = {.h = {.cmd = ETHTOOL_GPERMADDR, .size = 32}};
+                /* the header and the 32 bytes its flexible array may fill */
+                _Alignas(struct ethtool_perm_addr) uint8_t buf[sizeof(struct ethtool_perm_addr) + 32] = {0};
+                struct ethtool_perm_addr *req = (struct ethtool_perm_addr *)buf;
+                req->cmd = ETHTOOL_GPERMADDR;
+                req->size = 32;
                 struct ifreq ifr = {0};
                 snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-                ifr.ifr_data = (void *)&req;
-                if (s >= 0 && ioctl(s, SIOCETHTOOL, &ifr) == 0 && req.h.size == 6) {
-                        memcpy(ret, req.data, 6);
+                ifr.ifr_data = (void *)buf;
+                if (s >= 0 && ioctl(s, SIOCETHTOOL, &ifr) == 0 && req->size == 6) {
+                        memcpy(ret, req->data, 6);
                         if (ret[0] | ret[1] | ret[2] | ret[3] | ret[4] | ret[5])
                                 return 0;
                 }
