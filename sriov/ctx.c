@@ -84,6 +84,12 @@ const char *sriov_ctx_error(const struct sriov_ctx *ctx)
         return ctx->error ? ctx->error : "";
 }
 
+void sriov_ctx_clear_notices(struct sriov_ctx *ctx)
+{
+        strv_free(ctx->notices);
+        ctx->notices = NULL;
+}
+
 char *const *sriov_ctx_notices(const struct sriov_ctx *ctx)
 {
         static char *const none[] = {NULL};

@@ -43,6 +43,8 @@ const char *sriov_ctx_error(const struct sriov_ctx *ctx);
 /* Things said once per context that are not errors, e.g. that extended
  * config space is unreadable without root. NULL-terminated. */
 char *const *sriov_ctx_notices(const struct sriov_ctx *ctx);
+/* Forgets the notices (a long-running caller, after printing them). */
+void sriov_ctx_clear_notices(struct sriov_ctx *ctx);
 
 /* ---- values ------------------------------------------------------------- */
 

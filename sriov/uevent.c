@@ -194,11 +194,12 @@ static int reload(struct monitor *m)
 static void log_notices(struct monitor *m, const char *pf, size_t *seen)
 {
         char *const *n = sriov_ctx_notices(m->ctx);
-        size_t i = 0;
-        for (; n[i]; i++)
-                if (i >= *seen)
-                        logf_(m, SRIOV_MONITOR_INFO, pf, "note: %s", n[i]);
-        *seen = i;
+        for (size_t i = *seen; n[i]; i++)
+                logf_(m, SRIOV_MONITOR_INFO, pf, "note: %s", n[i]);
+        /* a monitor runs for months: what was logged is forgotten, and
+         * the same note is logged again when it happens again */
+        sriov_ctx_clear_notices(m->ctx);
+        *seen = 0;
 }
 
 static void run_pass(struct monitor *m, struct due_pf *p, size_t *notices_seen)

@@ -60,6 +60,26 @@ check "numvfs 0" vfs_disable "$PF"
 check "numvfs 7" vfs_enable "$PF" 7
 check "every VF's settings come back" vfs_wait_norm "$PFDEV" UDEVCFG_IGB 60
 
+section "a VF allocated to a guest gets the guest's settings back"
+modprobe vfio-pci
+cat >/tmp/mon-guest.xml <<EOF
+<domain type='kvm'><name>mg</name><uuid>11111111-0000-4000-8000-0000000000e1</uuid><devices>
+<interface type='direct'><mac address='52:54:00:7a:00:01'/><source dev='$PFDEV' mode='passthrough'/><vlan><tag id='200'/></vlan></interface>
+</devices></domain>
+EOF
+check "attach a guest: a VF with MAC 52:54:00:7a:00:01, VLAN 200" sriovctl attach --domain /tmp/mon-guest.xml -o /tmp/mon-guest.out.xml
+AVF=$(sriovctl allocations --json | jq -r '.allocations[0].vf')
+note "the guest holds VF $AVF"
+_guest_vf() { vfs_norm "$PFDEV" | grep -q "^vf $AVF mac=52:54:00:7a:00:01 vlan=200 "; }
+check "vf $AVF has the guest's settings" _guest_vf
+check "numvfs 0" vfs_disable "$PF"
+check "numvfs 7" vfs_enable "$PF" 7
+check "vf $AVF gets the guest's MAC and VLAN back (its allocation wins)" wait_for 60 _guest_vf
+_others_desired() { [ "$(vfs_norm "$PFDEV" | grep -v "^vf $AVF ")" = "$(grep -v "^vf $AVF " <<<"$UDEVCFG_IGB")" ]; }
+check "the other VFs get the desired state" wait_for 30 _others_desired
+check "detach the guest" sriovctl detach mg
+check "vf $AVF is back to its desired state" vfs_wait_norm "$PFDEV" UDEVCFG_IGB 30
+
 section "netdevsim deleted and re-created ($NSIM_VFS VFs)"
 check "netdevsim1 created" nsim_new 1
 NSDEV=$(nsim_netdev 1)
