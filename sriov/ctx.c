@@ -208,6 +208,29 @@ char *strdup_vprintf(const char *fmt, va_list ap)
         return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
 }
 
+int read_text_stream(struct sriov_ctx *ctx, FILE *in, const char *path, char **ret)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem)
+                return -ENOMEM;
+        char buf[65536];
+        size_t got;
+        while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+                fwrite(buf, 1, got, mem);
+        bool bad = ferror(in);
+        int saved_errno = errno;
+        if (fclose(mem) != 0)
+                return -ENOMEM;
+        if (bad)
+                return ctx_fail(ctx, -saved_errno, "%s: %s", path, strerror(saved_errno));
+        if (memchr(text, 0, len))
+                return ctx_fail(ctx, -EINVAL, "%s: contains a NUL byte: not a text file", path);
+        *ret = TAKE_PTR(text);
+        return 0;
+}
+
 char *strdup_printf(const char *fmt, ...)
 {
         va_list ap;

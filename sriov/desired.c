@@ -367,25 +367,7 @@ static int read_text(struct sriov_ctx *ctx, int dirfd, const char *path, const c
                 return -errno;
         TAKE_FD(fd);
         _cleanup_fclose_ FILE *in = f;
-        _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (!mem)
-                return -ENOMEM;
-        char buf[8192];
-        size_t got;
-        while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
-                fwrite(buf, 1, got, mem);
-        bool bad = ferror(in);
-        int saved = errno;
-        if (fclose(mem) != 0)
-                return -ENOMEM;
-        if (bad)
-                return ctx_fail(ctx, -saved, "%s: %s", path, strerror(saved));
-        if (memchr(text, 0, len))
-                return ctx_fail(ctx, -EINVAL, "%s: contains a NUL byte: not a text file", path);
-        *ret = TAKE_PTR(text);
-        return 0;
+        return read_text_stream(ctx, in, path, ret);
 }
 
 static bool is_conf(const char *name)

@@ -63,6 +63,9 @@ char *strdup_or_null(const char *s);
 /* vasprintf into a new string; NULL when out of memory. */
 char *strdup_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reads a whole text stream (`path` names it in messages): -errno on a read
+ * error, -EINVAL for a NUL byte (not a text file). */
+int read_text_stream(struct sriov_ctx *ctx, FILE *in, const char *path, char **ret);
 
 /* ---- time: bounded polling waits ---------------------------------------- */
 

@@ -410,21 +410,8 @@ int sriov_apply_parse_file(struct sriov_ctx *ctx, const char *path, struct sriov
         if (!in)
                 return ctx_fail(ctx, -errno, "%s: %s", path, strerror(errno));
         _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (!mem)
-                return -ENOMEM;
-        char buf[65536];
-        size_t got;
-        while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
-                fwrite(buf, 1, got, mem);
-        bool bad = ferror(in);
-        int saved_errno = errno;
-        if (fclose(mem) != 0)
-                return -ENOMEM;
-        if (bad)
-                return ctx_fail(ctx, -saved_errno, "%s: %s", path, strerror(saved_errno));
-        if (memchr(text, 0, len))
-                return ctx_fail(ctx, -EINVAL, "%s: contains a NUL byte: not a text file", path);
+        int r = read_text_stream(ctx, in, path, &text);
+        if (r < 0)
+                return r;
         return sriov_apply_parse_text(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path, text, ret, ret_n);
 }

@@ -7,37 +7,15 @@
  * gets as far as netlink fails, which also shows it leaves nothing behind. */
 #include <errno.h>
 
-#include "fixture.h"
-#include "sriov.h"
+#include "fxenv.h"
 #include "testutil.h"
-
-struct env {
-        char *root, *state;
-        struct sriov_ctx *ctx;
-};
 
 static int setup(void **state)
 {
-        struct env *e = calloc(1, sizeof(*e));
-        if (!e || !(e->root = fx_tmpdir("alloc")) || fx_tree_standard(e->root) < 0 ||
-            !(e->state = fx_tmpdir("alloc-state")) || sriov_ctx_new(&e->ctx) < 0 ||
-            sriov_ctx_set_sysfs_root(e->ctx, e->root) < 0 || sriov_ctx_set_state_dir(e->ctx, e->state) < 0)
-                return -1;
-        *state = e;
-        return 0;
+        return (*state = env_open("alloc")) ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-        struct env *e = *state;
-        sriov_ctx_free(e->ctx);
-        fx_rm_rf(e->root);
-        fx_rm_rf(e->state);
-        free(e->root);
-        free(e->state);
-        free(e);
-        return 0;
-}
+#define teardown env_teardown
 
 static struct sriov_xml_domain *domain(struct env *e, const char *ifaces)
 {
@@ -152,7 +130,7 @@ static void test_failure_leaves_nothing(void **state)
 
 static void write_store(struct env *e, const char *json)
 {
-        assert_int_equal(fx_write(e->state, "allocations.json", "%s", json), 0);
+        assert_int_equal(fx_write(e->root, "state/allocations.json", "%s", json), 0);
 }
 
 static void test_records(void **state)

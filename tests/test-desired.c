@@ -8,40 +8,18 @@
 
 #include <errno.h>
 
-#include "fixture.h"
+#include "fxenv.h"
 #include "internal.h"
 
 #define PF_DIR "devices/pci0000:00/0000:00:03.0/0000:02:00.0"
 #define VF2_DIR "devices/pci0000:00/0000:00:03.0/0000:02:10.4" /* vf 2 (offset 128, stride 2) */
 
-struct env {
-        char *root;
-        struct sriov_ctx *ctx;
-};
-
 static int setup(void **state)
 {
-        struct env *e = calloc(1, sizeof(*e));
-        if (!e || !(e->root = fx_tmpdir("desired")) || fx_tree_standard(e->root) < 0 || sriov_ctx_new(&e->ctx) < 0 ||
-            sriov_ctx_set_sysfs_root(e->ctx, e->root) < 0)
-                return -1;
-        char state_dir[4096];
-        snprintf(state_dir, sizeof(state_dir), "%s/state", e->root);
-        if (sriov_ctx_set_state_dir(e->ctx, state_dir) < 0)
-                return -1;
-        *state = e;
-        return 0;
+        return (*state = env_open("desired")) ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-        struct env *e = *state;
-        sriov_ctx_free(e->ctx);
-        fx_rm_rf(e->root);
-        free(e->root);
-        free(e);
-        return 0;
-}
+#define teardown env_teardown
 
 static struct sriov_desired *parse_ok(struct env *e, const char *text)
 {

@@ -9,42 +9,28 @@
 
 #include <errno.h>
 
-#include "fixture.h"
+#include "fxenv.h"
 #include "internal.h"
 
 #define VF "0000:02:10.0" /* igbvf, IOMMU group 11, netdev enp2s0f0v0 */
 
-struct env {
-        char *root;
-        struct sriov_ctx *ctx;
-};
-
 static int setup(void **state)
 {
-        struct env *e = calloc(1, sizeof(*e));
-        if (!e || !(e->root = fx_tmpdir("vfio")) || fx_tree_standard(e->root) < 0 ||
-            sriov_ctx_new(&e->ctx) < 0 || sriov_ctx_set_sysfs_root(e->ctx, e->root) < 0)
-                return -1;
+        struct env *e = env_open("vfio");
         /* the kernel's write-only files, as plain files */
-        if (fx_write(e->root, "bus/pci/devices/" VF "/driver_override", "(null)\n") < 0 ||
+        if (!e || fx_write(e->root, "bus/pci/devices/" VF "/driver_override", "(null)\n") < 0 ||
             fx_write(e->root, "bus/pci/drivers/igbvf/unbind", "%s", "") < 0 ||
             fx_write(e->root, "bus/pci/drivers_probe", "%s", "") < 0 ||
             fx_mkdir_p(e->root, "bus/pci/drivers/vfio-pci") < 0 ||
-            fx_write(e->root, "bus/pci/drivers/vfio-pci/unbind", "%s", "") < 0)
+            fx_write(e->root, "bus/pci/drivers/vfio-pci/unbind", "%s", "") < 0) {
+                env_close(e);
                 return -1;
+        }
         *state = e;
         return 0;
 }
 
-static int teardown(void **state)
-{
-        struct env *e = *state;
-        sriov_ctx_free(e->ctx);
-        fx_rm_rf(e->root);
-        free(e->root);
-        free(e);
-        return 0;
-}
+#define teardown env_teardown
 
 static char *read_attr(struct env *e, const char *path)
 {
