@@ -78,32 +78,6 @@ static int parse_number(const char *s, uint64_t max, uint64_t *ret)
         return 0;
 }
 
-/* Splits at blanks after cutting a '#' comment; words point into line. */
-static int split_words(char *line, char ***ret, size_t *ret_n)
-{
-        char *hash = strchr(line, '#');
-        if (hash)
-                *hash = 0;
-        char **words = NULL;
-        size_t n = 0, cap = 0;
-        char *save = NULL;
-        for (char *w = strtok_r(line, " \t\r\v\f", &save); w; w = strtok_r(NULL, " \t\r\v\f", &save)) {
-                if (n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        char **nw = realloc(words, cap * sizeof(char *));
-                        if (!nw) {
-                                free(words);
-                                return -ENOMEM;
-                        }
-                        words = nw;
-                }
-                words[n++] = w;
-        }
-        *ret = words;
-        *ret_n = n;
-        return 0;
-}
-
 struct parser {
         struct sriov_ctx *ctx;
         struct sriov_desired *d;

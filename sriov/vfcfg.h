@@ -11,6 +11,10 @@
 #define VFINFO_LIST_MAX 65535
 
 int vf_mac_parse(const char *s, uint8_t ret[6]);
+/* The words of a line of an apply or desired-state file: split at blanks
+ * after cutting a '#' comment; they point into line (which is changed);
+ * *ret is malloc'd (a free of it frees the vector only). */
+int split_words(char *line, char ***ret, size_t *ret_n);
 /* The attribute words after "DEVICE vf N" (device and vf only name the VF
  * in messages). */
 int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char *const *words, size_t n,

@@ -303,8 +303,7 @@ static int cmp_key(const void *a, const void *b)
         return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Splits a line into words at blanks, after cutting a '#' comment. */
-static int split_words(char *line, char ***ret, size_t *ret_n)
+int split_words(char *line, char ***ret, size_t *ret_n)
 {
         char *hash = strchr(line, '#');
         if (hash)

@@ -461,3 +461,22 @@ pf_netdev_settled() {
 }
 # nsim_vfs_are ID COUNT : netdevsim device ID has COUNT VFs now
 nsim_vfs_are() { [ "$(cat "$(nsim_sys "$1")/sriov_numvfs" 2>/dev/null)" = "$2" ]; }
+
+# check_nsim_recreated NUM_VFS : netdevsim1 is created, gets NUM_VFS VFs with
+# the desired settings (UDEVCFG_NSIM), is deleted and re-created, and both
+# come back by themselves (the monitor or the udev rules put them back).
+# Sets NSDEV to its netdev.
+check_nsim_recreated() {
+	local nvfs=$1
+	check "netdevsim1 created" nsim_new 1
+	check "$nvfs VFs made" wait_for 60 nsim_vfs_are 1 "$nvfs"
+	udevd_settle || true
+	NSDEV=$(nsim_netdev 1)
+	check "every VF's settings ($NSDEV)" vfs_wait_norm "$NSDEV" UDEVCFG_NSIM 60
+	check "netdevsim1 deleted" nsim_del 1
+	check "netdevsim1 re-created" nsim_new 1
+	check "$nvfs VFs made again" wait_for 60 nsim_vfs_are 1 "$nvfs"
+	udevd_settle || true
+	NSDEV=$(nsim_netdev 1)
+	check "every VF's settings come back ($NSDEV)" vfs_wait_norm "$NSDEV" UDEVCFG_NSIM 60
+}
