@@ -480,3 +480,8 @@ check_nsim_recreated() {
 	NSDEV=$(nsim_netdev 1)
 	check "every VF's settings come back ($NSDEV)" vfs_wait_norm "$NSDEV" UDEVCFG_NSIM 60
 }
+
+# vf_line PFDEV N : the PF's "vf N" line of `ip -d link show`, unindented
+vf_line() { ip -d link show "$1" | grep -E "^ +vf $2 " | sed 's/^ *//'; }
+# xml_value FILE XPATH : the string value of an XPath expression ("" if none)
+xml_value() { xmllint --xpath "string($2)" "$1" 2>/dev/null || true; }

@@ -15,8 +15,6 @@ W=/tmp/t-attach
 rm -rf "$W" "$SRIOV_STATE_DIR"
 mkdir -p "$W"
 
-# vf_line PFDEV N : the PF's "vf N" line of ip -d link show
-vf_line() { ip -d link show "$1" | grep -E "^ +vf $2 " | sed 's/^ *//'; }
 # domain NAME UUID INTERFACES... : a domain XML in $W/NAME.xml
 domain() {
 	local name=$1 uuid=$2
@@ -27,14 +25,12 @@ domain() {
 		echo "</devices></domain>"
 	} >"$W/$name.xml"
 }
-# xml_attr FILE XPATH : an attribute's value
-xml_attr() { xmllint --xpath "string($2)" "$1" 2>/dev/null; }
 validates() { virt-xml-validate "$1" "${2:-domain}"; }
 hostdev_addr() { # FILE [N=1] : "DDDD:BB:SS.F" of the Nth hostdev interface
 	local f=$1 n=${2:-1} p
 	p="(//interface[@type='hostdev'])[$n]/source/address"
-	printf '%04x:%02x:%02x.%x\n' "$(xml_attr "$f" "$p/@domain")" "$(xml_attr "$f" "$p/@bus")" \
-		"$(xml_attr "$f" "$p/@slot")" "$(xml_attr "$f" "$p/@function")"
+	printf '%04x:%02x:%02x.%x\n' "$(xml_value "$f" "$p/@domain")" "$(xml_value "$f" "$p/@bus")" \
+		"$(xml_value "$f" "$p/@slot")" "$(xml_value "$f" "$p/@function")"
 }
 n_allocations() { sriovctl allocations --json | jq '.allocations | length'; }
 
@@ -59,10 +55,10 @@ check "attach g1" sriovctl attach --domain "$W/g1.xml" -o "$W/g1.out.xml"
 check "g1's output validates" validates "$W/g1.out.xml"
 addr=$(hostdev_addr "$W/g1.out.xml")
 check_eq "the hostdev is VF 0 of $pf (its real address)" "$(vf_addr "$pf" 0)" "$addr"
-check_eq "managed='yes'" yes "$(xml_attr "$W/g1.out.xml" "//interface[@type='hostdev']/@managed")"
-check_eq "the MAC is kept" 52:54:00:6a:00:01 "$(xml_attr "$W/g1.out.xml" "//interface[@type='hostdev']/mac/@address")"
-check_eq "the VLAN is kept" 33 "$(xml_attr "$W/g1.out.xml" "//interface[@type='hostdev']/vlan/tag/@id")"
-check_eq "the bridge interface is left as it was" br0 "$(xml_attr "$W/g1.out.xml" "//interface[@type='bridge']/source/@bridge")"
+check_eq "managed='yes'" yes "$(xml_value "$W/g1.out.xml" "//interface[@type='hostdev']/@managed")"
+check_eq "the MAC is kept" 52:54:00:6a:00:01 "$(xml_value "$W/g1.out.xml" "//interface[@type='hostdev']/mac/@address")"
+check_eq "the VLAN is kept" 33 "$(xml_value "$W/g1.out.xml" "//interface[@type='hostdev']/vlan/tag/@id")"
+check_eq "the bridge interface is left as it was" br0 "$(xml_value "$W/g1.out.xml" "//interface[@type='bridge']/source/@bridge")"
 check_eq "$addr is on vfio-pci" vfio-pci "$(pci_driver "$addr")"
 group=$(basename "$(readlink "/sys/bus/pci/devices/$addr/iommu_group")")
 check "/dev/vfio/$group exists" test -c "/dev/vfio/$group"
@@ -85,8 +81,8 @@ domain g2 11111111-0000-4000-8000-000000000002 \
 	"<interface type='direct'><mac address='52:54:00:6a:00:02'/><source dev='$pfdev' mode='passthrough'/></interface>"
 check "attach g2 --keep-direct" sriovctl attach --keep-direct --domain "$W/g2.xml" -o "$W/g2.out.xml"
 check "g2's output validates" validates "$W/g2.out.xml"
-vfdev=$(xml_attr "$W/g2.out.xml" "//interface[@type='direct']/source/@dev")
-check_eq "mode passthrough" passthrough "$(xml_attr "$W/g2.out.xml" "//interface[@type='direct']/source/@mode")"
+vfdev=$(xml_value "$W/g2.out.xml" "//interface[@type='direct']/source/@dev")
+check_eq "mode passthrough" passthrough "$(xml_value "$W/g2.out.xml" "//interface[@type='direct']/source/@mode")"
 check_eq "the source is VF 0's netdev" "$(pci_netdev "$(vf_addr "$pf" 0)")" "$vfdev"
 check_eq "$vfdev carries the guest's MAC (igbvf rebound to take the admin MAC)" 52:54:00:6a:00:02 "$(cat "/sys/class/net/$vfdev/address")"
 check "libvirt's step: a passthru macvtap on $vfdev" ip link add link "$vfdev" name g2tap type macvtap mode passthru
@@ -160,7 +156,7 @@ check_match "vf 0: default portgroup VLAN 42" "vf 0 +link/ether 52:54:00:6a:00:5
 check_match "vf 1: portgroup red's VLAN 43" "vf 1 +link/ether 52:54:00:6a:00:52 .*vlan 43," "$(vf_line "$pfdev" 1)"
 check_match "vf 5: the passthrough pool's first device, network VLAN 50" "vf 5 +link/ether 52:54:00:6a:00:53 .*vlan 50," "$(vf_line "$pfdev" 5)"
 check_eq "the pool interface is direct on the VF netdev" "$(pci_netdev "$(vf_addr "$pf" 5)")" \
-	"$(xml_attr "$W/g5.out.xml" "//interface[@type='direct']/source/@dev")"
+	"$(xml_value "$W/g5.out.xml" "//interface[@type='direct']/source/@dev")"
 check_fails "a network not given is refused" sriovctl attach --domain "$W/g5.xml" --network "$W/net-hd.xml"
 check "detach g5" sriovctl detach g5
 for i in 0 1 5; do check_eq "ip -d link show: vf $i as before" "${before[i]}" "$(vf_line "$pfdev" "$i")"; done
@@ -180,9 +176,9 @@ check "g6's output validates" validates "$W/g6.out.xml"
 i=0
 for mode in vepa bridge private passthru; do
 	i=$((i + 1))
-	tgt=$(xml_attr "$W/g6.out.xml" "(//interface)[$i]/target/@dev")
+	tgt=$(xml_value "$W/g6.out.xml" "(//interface)[$i]/target/@dev")
 	check_eq "interface #$i is type ethernet, managed='no'" "ethernet no" \
-		"$(xml_attr "$W/g6.out.xml" "(//interface)[$i]/@type") $(xml_attr "$W/g6.out.xml" "(//interface)[$i]/target/@managed")"
+		"$(xml_value "$W/g6.out.xml" "(//interface)[$i]/@type") $(xml_value "$W/g6.out.xml" "(//interface)[$i]/target/@managed")"
 	check_match "ip -d link show $tgt: macvtap mode $mode, up" "UP.*macvtap +mode $mode" "$(ip -d link show "$tgt" | tr '\n' ' ')"
 	check_eq "$tgt has the guest's MAC" "52:54:00:6a:00:6$i" "$(cat "/sys/class/net/$tgt/address")"
 	check "/dev/tap$(cat "/sys/class/net/$tgt/ifindex") exists" test -c "/dev/tap$(cat "/sys/class/net/$tgt/ifindex")"
@@ -205,7 +201,7 @@ domain f8 22222222-0000-4000-8000-000000000008 "<interface type='direct'><source
 check_fails "an 8th guest gets no VF" sriovctl attach --domain "$W/f8.xml"
 check_match "... and is told so" "no free VF on PF $pf \($pfdev\): 7 VFs enabled, 7 in use" "$CHECK_OUTPUT"
 check "with --fallback macvtap it gets a passthru macvtap on $pfdev" sriovctl attach --fallback macvtap --domain "$W/f8.xml" -o "$W/f8.out.xml"
-check_match "ip -d link show: a passthru macvtap on $pfdev" "macvtap +mode passthru" "$(ip -d link show "$(xml_attr "$W/f8.out.xml" "//interface/target/@dev")")"
+check_match "ip -d link show: a passthru macvtap on $pfdev" "macvtap +mode passthru" "$(ip -d link show "$(xml_value "$W/f8.out.xml" "//interface/target/@dev")")"
 for i in 1 2 3 4 5 6 7 8; do sriovctl detach "f$i" 2>/dev/null || fail "detach f$i"; done
 check_eq "no allocations left" 0 "$(n_allocations)"
 

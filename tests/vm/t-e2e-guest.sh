@@ -62,16 +62,12 @@ for f in "$QEMU" "$INNER_KERNEL" "$INNER_INITRD"; do
 done
 
 # ------------------------------------------------------------------ helpers
-# xpath FILE EXPR : string value of an XPath expression (empty if none)
-xpath() { xmllint --xpath "string($2)" "$1" 2>/dev/null || true; }
 
 # vf_json PFDEV INDEX : the VF's entry of `ip -j -d link show` without counters
 vf_json() {
 	ip -j -d link show "$1" | jq -c --argjson i "$2" \
 		'.[0].vfinfo_list[] | select(.vf == $i) | del(.stats)'
 }
-# vf_line PFDEV INDEX : the VF's line of `ip -d link show`
-vf_line() { ip -d link show "$1" | grep -E "^ +vf $2 " | sed 's/^ *//'; }
 # vf_index PF_ADDR VF_ADDR : the VF's index on its PF (none: empty)
 vf_index() {
 	local l
@@ -161,10 +157,10 @@ attach() {
 hostdev_of() {
 	local x="//devices/interface[@type='hostdev'][mac/@address='$2']/source/address"
 	local d b s f
-	d=$(xpath "$1" "$x/@domain")
-	b=$(xpath "$1" "$x/@bus")
-	s=$(xpath "$1" "$x/@slot")
-	f=$(xpath "$1" "$x/@function")
+	d=$(xml_value "$1" "$x/@domain")
+	b=$(xml_value "$1" "$x/@bus")
+	s=$(xml_value "$1" "$x/@slot")
+	f=$(xml_value "$1" "$x/@function")
 	[ -n "$d" ] && [ -n "$b" ] && [ -n "$s" ] && [ -n "$f" ] || return 0
 	printf '%04x:%02x:%02x.%x\n' "$((d))" "$((b))" "$((s))" "$((f))"
 }
@@ -173,9 +169,9 @@ hostdev_of() {
 # sets VF, VFI (its index on PF0)
 check_hostdev() {
 	local out=$1 mac=$2 i="//devices/interface[mac/@address='$2']"
-	check_eq "the interface with MAC $mac is now type='hostdev'" hostdev "$(xpath "$out" "$i/@type")"
-	check_eq "... managed='yes'" yes "$(xpath "$out" "$i/@managed")"
-	check_eq "... keeps <vlan><tag id='$VLAN'/>" "$VLAN" "$(xpath "$out" "$i/vlan/tag/@id")"
+	check_eq "the interface with MAC $mac is now type='hostdev'" hostdev "$(xml_value "$out" "$i/@type")"
+	check_eq "... managed='yes'" yes "$(xml_value "$out" "$i/@managed")"
+	check_eq "... keeps <vlan><tag id='$VLAN'/>" "$VLAN" "$(xml_value "$out" "$i/vlan/tag/@id")"
 	VF=$(hostdev_of "$out" "$mac")
 	VFI=$(vf_index "$PF0" "$VF")
 	if [ -z "$VF" ] || [ -z "$VFI" ]; then
@@ -242,10 +238,10 @@ done
 # the examples name the rig's usual PF0 netdev; follow it if it differs
 sed "s/dev='eth0'/dev='$PF0DEV'/" "$REPO/examples/e2e-guest.xml" >"$E2E/g1.xml"
 sed "s/dev='eth0'/dev='$PF0DEV'/" "$REPO/examples/e2e-guest2.xml" >"$E2E/g2.xml"
-MAC1=$(xpath "$E2E/g1.xml" "//interface[@type='direct']/mac/@address")
-MAC2=$(xpath "$E2E/g2.xml" "//interface[@type='direct'][source/@mode='passthrough']/mac/@address")
-MAC3=$(xpath "$E2E/g2.xml" "//interface[@type='direct'][source/@mode='bridge']/mac/@address")
-MVT_LOWER=$(xpath "$E2E/g2.xml" "//interface[@type='direct'][source/@mode='bridge']/source/@dev")
+MAC1=$(xml_value "$E2E/g1.xml" "//interface[@type='direct']/mac/@address")
+MAC2=$(xml_value "$E2E/g2.xml" "//interface[@type='direct'][source/@mode='passthrough']/mac/@address")
+MAC3=$(xml_value "$E2E/g2.xml" "//interface[@type='direct'][source/@mode='bridge']/mac/@address")
+MVT_LOWER=$(xml_value "$E2E/g2.xml" "//interface[@type='direct'][source/@mode='bridge']/source/@dev")
 note "guest 1: $MAC1 passthrough; guest 2: $MAC2 passthrough, $MAC3 bridge on $MVT_LOWER"
 
 # ------------------------------------------------------------------ guest 1
@@ -292,9 +288,9 @@ if attach g2 "$E2E/g2.xml" && check_hostdev "$E2E/g2.out.xml" "$MAC2"; then
 	fi
 	out=$E2E/g2.out.xml
 	i="//devices/interface[mac/@address='$MAC3']"
-	check_eq "the bridge interface ($MAC3) is now type='ethernet'" ethernet "$(xpath "$out" "$i/@type")"
-	check_eq "... with <target managed='no'>" no "$(xpath "$out" "$i/target/@managed")"
-	MVT=$(xpath "$out" "$i/target/@dev")
+	check_eq "the bridge interface ($MAC3) is now type='ethernet'" ethernet "$(xml_value "$out" "$i/@type")"
+	check_eq "... with <target managed='no'>" no "$(xml_value "$out" "$i/target/@managed")"
+	MVT=$(xml_value "$out" "$i/target/@dev")
 	if [ -n "$MVT" ] && [ -e "/sys/class/net/$MVT" ]; then
 		ok "the written <target dev='$MVT'> exists"
 		TAP=/dev/tap$(<"/sys/class/net/$MVT/ifindex")
