@@ -485,3 +485,15 @@ check_nsim_recreated() {
 vf_line() { ip -d link show "$1" | grep -E "^ +vf $2 " | sed 's/^ *//'; }
 # xml_value FILE XPATH : the string value of an XPath expression ("" if none)
 xml_value() { xmllint --xpath "string($2)" "$1" 2>/dev/null || true; }
+
+# check_igb_reloaded : igb is unloaded and loaded again with the PF $PF up;
+# its 7 VFs (igb makes none by itself) and their desired settings
+# (UDEVCFG_IGB) must come back by themselves. Sets PFDEV.
+check_igb_reloaded() {
+	check "modprobe -r igb" modprobe -r igb
+	check "igb PFs gone" wait_for 60 test ! -e "/sys/bus/pci/devices/$PF/net"
+	check "modprobe igb" modprobe igb
+	PFDEV=$(pf_netdev_settled "$PF") && ip link set "$PFDEV" up
+	check "the VF count comes back (igb made none)" wait_for 60 _vfs_are "$PF" 7
+	check "every VF's settings come back" vfs_wait_norm "$PFDEV" UDEVCFG_IGB 60
+}

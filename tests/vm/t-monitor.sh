@@ -42,12 +42,7 @@ passes_of() { grep -cE " $1 \(.*\) (pass done|already as desired)" "$LOG" || tru
 
 section "igb driver reloaded with 7 VFs configured"
 P0=$(passes_of "$PF")
-check "modprobe -r igb" modprobe -r igb
-check "igb PFs gone" wait_for 60 test ! -e "/sys/bus/pci/devices/$PF/net"
-check "modprobe igb" modprobe igb
-PFDEV=$(pf_netdev_settled "$PF") && ip link set "$PFDEV" up
-check "the VF count comes back (igb made none)" wait_for 60 _vfs_are "$PF" 7
-check "every VF's settings come back" vfs_wait_norm "$PFDEV" UDEVCFG_IGB 60
+check_igb_reloaded
 udevd_settle || true
 rig_sleep 1.5
 P1=$(passes_of "$PF")

@@ -45,12 +45,7 @@ check "7 VFs made through the rules" wait_for 60 _vfs_are "$PF" 7
 check "every VF's settings (ip -d link show)" vfs_wait_norm "$PFDEV" UDEVCFG_IGB 60
 
 section "igb driver reloaded with 7 VFs configured"
-check "modprobe -r igb" modprobe -r igb
-check "igb PFs gone" wait_for 60 test ! -e "/sys/bus/pci/devices/$PF/net"
-check "modprobe igb" modprobe igb
-PFDEV=$(pf_netdev_settled "$PF") && ip link set "$PFDEV" up
-check "the VF count comes back (igb made none)" wait_for 60 _vfs_are "$PF" 7
-check "every VF's settings come back" vfs_wait_norm "$PFDEV" UDEVCFG_IGB 60
+check_igb_reloaded
 
 section "sriov_numvfs to 0 and back"
 udevd_settle || true
