@@ -65,6 +65,22 @@ int emit(int r, char *text)
         return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+int parse_timeout(const struct options *o, const char *cmd, unsigned fallback, unsigned *ret)
+{
+        *ret = fallback;
+        if (!o->timeout)
+                return 0;
+        char *end;
+        errno = 0;
+        unsigned long t = strtoul(o->timeout, &end, 10);
+        if (errno || *end || !o->timeout[0] || o->timeout[0] == '-' || t > 3600000) {
+                fprintf(stderr, "sriovctl: %s: --timeout '%s': milliseconds, 0-3600000\n", cmd, o->timeout);
+                return -EINVAL;
+        }
+        *ret = (unsigned)t;
+        return 0;
+}
+
 int config_exit_code(int r)
 {
         switch (-r) {

@@ -66,6 +66,9 @@ int config_fail(struct sriov_ctx *ctx, int r, const char *what);
 /* "vf N" (or "vf all" / "self" where allowed) at args[0..1]; returns the
  * number of words used, 0 if malformed. */
 int parse_vf_words(char **args, int nargs, bool allow_all, bool allow_self, long *ret);
+/* --timeout in milliseconds (0-3600000), `fallback` when not given; a bad
+ * value is printed as "sriovctl: CMD: --timeout ..." and gives -EINVAL. */
+int parse_timeout(const struct options *o, const char *cmd, unsigned fallback, unsigned *ret);
 
 /* The commands: args are the words after the command's name. */
 typedef int command_fn(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs);

@@ -49,22 +49,6 @@ static int read_text(const char *path, char **ret, size_t *ret_len)
         return 0;
 }
 
-static int parse_timeout(const struct options *o, const char *cmd, unsigned *ret)
-{
-        *ret = 0;
-        if (!o->timeout)
-                return 0;
-        char *end;
-        errno = 0;
-        unsigned long t = strtoul(o->timeout, &end, 10);
-        if (errno || *end || !o->timeout[0] || o->timeout[0] == '-' || t > 3600000) {
-                fprintf(stderr, "sriovctl: %s: --timeout '%s': milliseconds, 0-3600000\n", cmd, o->timeout);
-                return -EINVAL;
-        }
-        *ret = (unsigned)t;
-        return 0;
-}
-
 static int load_domain(struct sriov_ctx *ctx, const char *cmd, const char *file, struct sriov_xml_domain **ret)
 {
         char *xml;
@@ -157,7 +141,7 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                 return (void)args, usage_error("%s", usage);
         struct sriov_attach_options ao = {.keep_direct = o->keep_direct, .fallback_macvtap = o->fallback_macvtap,
                                           .no_vfio = o->no_vfio};
-        if (parse_timeout(o, "attach", &ao.timeout_ms) < 0)
+        if (parse_timeout(o, "attach", 0, &ao.timeout_ms) < 0)
                 return EXIT_BADINPUT;
         struct sriov_xml_domain *d = NULL;
         struct sriov_xml_network *nets[MAX_NETWORKS] = {0};
@@ -227,7 +211,7 @@ int cmd_detach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
         if ((nargs == 1) == (o->domain != NULL) || nargs > 1)
                 return usage_error("%s", usage);
         unsigned timeout;
-        if (parse_timeout(o, "detach", &timeout) < 0)
+        if (parse_timeout(o, "detach", 0, &timeout) < 0)
                 return EXIT_BADINPUT;
         const char *domain = nargs ? args[0] : NULL;
         struct sriov_xml_domain *d = NULL;

@@ -131,22 +131,15 @@ int cmd_port_profile(struct sriov_ctx *ctx, const struct options *o, char **args
                         fprintf(stderr, "sriovctl: port-profile: --%s\n", sriov_ctx_error(ctx));
                         return EXIT_BADINPUT;
                 }
-        unsigned long timeout = 10000;
-        if (o->timeout) {
-                char *end;
-                errno = 0;
-                timeout = strtoul(o->timeout, &end, 10);
-                if (errno || *end || !o->timeout[0] || o->timeout[0] == '-' || timeout > 3600000) {
-                        fprintf(stderr, "sriovctl: port-profile: --timeout '%s': milliseconds, 0-3600000\n", o->timeout);
-                        return EXIT_BADINPUT;
-                }
-        }
+        unsigned timeout;
+        if (parse_timeout(o, "port-profile", 10000, &timeout) < 0)
+                return EXIT_BADINPUT;
         if ((r = sriov_port_validate(ctx, &p)) < 0) {
                 fprintf(stderr, "sriovctl: port-profile: %s\n", sriov_ctx_error(ctx));
                 return EXIT_BADINPUT;
         }
         struct sriov_port st = {0};
-        r = sriov_port_set(ctx, device, (int)vf, &p, (unsigned)timeout, &st);
+        r = sriov_port_set(ctx, device, (int)vf, &p, timeout, &st);
         if (r < 0)
                 return config_fail(ctx, r, "port-profile");
         print_notices(ctx);

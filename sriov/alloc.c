@@ -351,28 +351,15 @@ static void pci_netdev(struct sriov_ctx *ctx, const char *addr, char buf[static 
         ctx_clear_error(ctx);
 }
 
+/* The bound driver, NULL when none (or it cannot be read: not in use). */
 static char *pci_driver(struct sriov_ctx *ctx, const char *addr)
 {
-        char p[64];
-        snprintf(p, sizeof(p), "bus/pci/devices/%s/driver", addr);
         char *d = NULL;
-        if (sysfs_link_name(ctx, p, &d) < 0)
+        if (pci_current_driver(ctx, addr, &d) < 0)
                 ctx_clear_error(ctx);
         return d;
 }
 
-/* Upper devices of a netdev (macvtap, bridge, bond...), "" if none. */
-static void netdev_uppers(struct sriov_ctx *ctx, const char *ifname, char *buf, size_t size)
-{
-        char p[64];
-        snprintf(p, sizeof(p), "class/net/%s", ifname);
-        _cleanup_strv_free_ char **names = NULL;
-        buf[0] = 0;
-        if (sysfs_list(ctx, p, "upper_", &names) == 0)
-                for (char **n = names; *n; n++)
-                        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", buf[0] ? ", " : "", *n + 6);
-        ctx_clear_error(ctx);
-}
 
 /* The PCI address of the VF N of a PCI PF; -ENOENT if it has no such VF. */
 static int vf_addr(struct sriov_ctx *ctx, const char *pf_devdir, unsigned vf, char buf[static SRIOV_PCI_ADDR_MAX])
@@ -453,15 +440,6 @@ static int netdev_pci(struct sriov_ctx *ctx, const char *ifname, char buf[static
                 return -ENOENT;
         pci_addr_format(&a, buf);
         return 0;
-}
-
-static bool netdev_exists(struct sriov_ctx *ctx, const char *ifname)
-{
-        char p[64];
-        if (!ifname || !*ifname || strlen(ifname) >= SRIOV_IFNAME_MAX || strchr(ifname, '/'))
-                return false;
-        snprintf(p, sizeof(p), "class/net/%s", ifname);
-        return sysfs_exists(ctx, p);
 }
 
 static bool netdev_is_pf(struct sriov_ctx *ctx, const char *ifname)
@@ -670,7 +648,7 @@ static int plan_direct(struct sriov_ctx *ctx, const struct sriov_xml_domain *d, 
                        const struct sriov_attach_options *o, struct want *w)
 {
         const char *dev = f->source_dev;
-        if (!dev || !netdev_exists(ctx, dev))
+        if (!dev || !sysfs_netdev_exists(ctx, dev))
                 return ctx_fail(ctx, -ENODEV, "%s: <source dev='%s'>: no such network device", w->what,
                                 dev ? dev : "");
         char addr[SRIOV_PCI_ADDR_MAX];
@@ -768,7 +746,7 @@ static int plan_network(struct sriov_ctx *ctx, const struct sriov_xml_domain *d,
                 for (char **dv = net->devs; *dv; dv++) {
                         char addr[SRIOV_PCI_ADDR_MAX];
                         struct vf_ref v;
-                        if (!netdev_exists(ctx, *dv)) {
+                        if (!sysfs_netdev_exists(ctx, *dv)) {
                                 ctx_notice(ctx, "network '%s': <interface dev='%s'>: no such device, skipped",
                                            net->name, *dv);
                                 continue;
@@ -884,7 +862,7 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
                         struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
                         first_error(&first, sriov_port_set(ctx, a->lower, SRIOV_PORT_SELF, &p, PORT_TIMEOUT_MS, NULL));
                 }
-                if (a->netdev && netdev_exists(ctx, a->netdev)) {
+                if (a->netdev && sysfs_netdev_exists(ctx, a->netdev)) {
                         r = sriov_macvtap_delete(ctx, a->netdev);
                         first_error(&first, r == -ENODEV ? 0 : r);
                 }
@@ -970,11 +948,14 @@ static void vf_busy(struct sriov_ctx *ctx, const struct store *s, const char *pf
                 snprintf(why, size, "bound to vfio-pci outside sriovctl");
                 return;
         }
-        char nd[SRIOV_IFNAME_MAX], up[128];
+        char nd[SRIOV_IFNAME_MAX], dir[64];
         pci_netdev(ctx, addr, nd);
         if (nd[0]) {
-                netdev_uppers(ctx, nd, up, sizeof(up));
-                if (up[0])
+                _cleanup_free_ char *up = NULL;
+                snprintf(dir, sizeof(dir), "class/net/%s", nd);
+                if (sysfs_upper_names(ctx, dir, &up) < 0)
+                        snprintf(why, size, "its netdev %s could not be checked: out of memory", nd);
+                else if (up[0])
                         snprintf(why, size, "its netdev %s has upper devices (%.100s)", nd, up);
                 else if ((h = holder_of_netdev(s, nd)))
                         snprintf(why, size, "its netdev %s is held by domain '%s'", nd, h->a.domain_name);
@@ -1037,10 +1018,12 @@ static int pick(struct sriov_ctx *ctx, struct attach_run *run, const struct want
                 const struct cand *c = &w->cands[k];
                 if (!c->pf) {
                         /* a whole netdev of a passthrough pool */
-                        char up[128];
-                        netdev_uppers(ctx, c->dev, up, sizeof(up));
-                        const struct rec *h = holder_of_netdev(&run->store, c->dev);
-                        if (up[0] || h)
+                        char dir[64];
+                        _cleanup_free_ char *up = NULL;
+                        snprintf(dir, sizeof(dir), "class/net/%s", c->dev);
+                        if (sysfs_upper_names(ctx, dir, &up) < 0)
+                                return -ENOMEM;
+                        if (up[0] || holder_of_netdev(&run->store, c->dev))
                                 continue;
                         *ret = (struct cand){.vf = 0};
                         snprintf(ret->dev, sizeof(ret->dev), "%s", c->dev);
@@ -1077,7 +1060,7 @@ static void pick_macvtap_name(struct sriov_ctx *ctx, const struct store *s, char
 {
         for (unsigned n = 0;; n++) {
                 snprintf(buf, SRIOV_IFNAME_MAX, "macvtap%u", n);
-                if (!netdev_exists(ctx, buf) && !holder_of_netdev(s, buf))
+                if (!sysfs_netdev_exists(ctx, buf) && !holder_of_netdev(s, buf))
                         return;
         }
 }

@@ -126,6 +126,13 @@ int sysfs_realpath(struct sriov_ctx *ctx, const char *path, char **ret);
 /* Sorted entry names of a directory (without . and ..), filtered by prefix. */
 int sysfs_list(struct sriov_ctx *ctx, const char *dir, const char *prefix, char ***ret);
 bool sysfs_exists(struct sriov_ctx *ctx, const char *path);
+/* Whether a network interface of that name exists (class/net/NAME); false
+ * for anything that is not an interface name. */
+bool sysfs_netdev_exists(struct sriov_ctx *ctx, const char *ifname);
+/* The upper devices of the netdev whose sysfs directory is `netdir`
+ * (its upper_* links: macvtaps, VLANs, bridges, bonds) as "a, b";
+ * "" when there are none or they cannot be listed. *ret is malloc'd. */
+int sysfs_upper_names(struct sriov_ctx *ctx, const char *netdir, char **ret);
 int sysfs_write(struct sriov_ctx *ctx, const char *path, const char *value);
 
 /* ---- PCI addresses ------------------------------------------------------ */
@@ -136,6 +143,9 @@ void pci_addr_format(const struct sriov_pci_addr *a, char buf[static SRIOV_PCI_A
 
 /* ---- devices, for the allocation layer (vfio.c, macvtap.c) -------------- */
 
+/* The name of the driver bound to a PCI function, malloc'd; NULL (*ret)
+ * when none is bound. */
+int pci_current_driver(struct sriov_ctx *ctx, const char *addr, char **ret);
 /* Unbinds a PCI function from its driver and binds the same driver again
  * (a VF driver takes a new admin MAC only then). */
 int pci_rebind(struct sriov_ctx *ctx, const char *addr, unsigned timeout_ms);

@@ -227,19 +227,12 @@ static int check_ifname(struct sriov_ctx *ctx, const char *what, const char *nam
         return 0;
 }
 
-static bool ifname_taken(struct sriov_ctx *ctx, const char *name)
-{
-        char p[64];
-        snprintf(p, sizeof(p), "class/net/%s", name);
-        return sysfs_exists(ctx, p);
-}
-
 /* The lowest macvtapN that is not taken. */
 static int pick_name(struct sriov_ctx *ctx, unsigned *start, char buf[static IFNAMSIZ])
 {
         for (unsigned n = *start; n < 100000; n++) {
                 snprintf(buf, IFNAMSIZ, "macvtap%u", n);
-                if (!ifname_taken(ctx, buf)) {
+                if (!sysfs_netdev_exists(ctx, buf)) {
                         *start = n + 1;
                         return 0;
                 }
@@ -418,7 +411,7 @@ int sriov_macvtap_create(struct sriov_ctx *ctx, const char *lower, enum sriov_ma
                 sriov_format_mac(mac, m);
                 return ctx_fail(ctx, -EINVAL, "macvtap on %s: MAC %s is not a unicast address", lower, m);
         }
-        if (!ifname_taken(ctx, lower))
+        if (!sysfs_netdev_exists(ctx, lower))
                 return ctx_fail(ctx, -ENODEV, "no network interface %s (%s/class/net/%s does not exist)",
                                 lower, ctx->sysfs_root, lower);
         struct link_info low;

@@ -365,20 +365,11 @@ static void vf_label(int vf, char *buf, size_t size)
                 snprintf(buf, size, "vf %d", vf);
 }
 
-static bool device_is_netdev(struct sriov_ctx *ctx, const char *device)
-{
-        char p[64];
-        if (!*device || strlen(device) >= SRIOV_IFNAME_MAX || strchr(device, '/'))
-                return false;
-        snprintf(p, sizeof(p), "class/net/%s", device);
-        return sysfs_exists(ctx, p);
-}
-
 static int open_target(struct sriov_ctx *ctx, const char *device, int vf, struct port_target *ret)
 {
         struct port_target t = {0};
         int r = pf_ref_resolve(ctx, device, &t.ref);
-        if (r == -ENODEV && vf == SRIOV_PORT_SELF && device_is_netdev(ctx, device)) {
+        if (r == -ENODEV && vf == SRIOV_PORT_SELF && sysfs_netdev_exists(ctx, device)) {
                 /* a device's own port needs no SR-IOV: a macvtap's lower
                  * device, or the VLAN device 802.1Qbg tells lldpad about */
                 ctx_clear_error(ctx);

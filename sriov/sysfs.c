@@ -30,6 +30,35 @@ bool sysfs_exists(struct sriov_ctx *ctx, const char *path)
         return root >= 0 && faccessat(root, path, F_OK, 0) == 0;
 }
 
+bool sysfs_netdev_exists(struct sriov_ctx *ctx, const char *ifname)
+{
+        char p[64];
+        if (!ifname || !*ifname || strlen(ifname) >= SRIOV_IFNAME_MAX || strchr(ifname, '/'))
+                return false;
+        snprintf(p, sizeof(p), "class/net/%s", ifname);
+        return sysfs_exists(ctx, p);
+}
+
+int sysfs_upper_names(struct sriov_ctx *ctx, const char *netdir, char **ret)
+{
+        _cleanup_strv_free_ char **ups = NULL;
+        if (sysfs_list(ctx, netdir, "upper_", &ups) < 0) {
+                ctx_clear_error(ctx); /* no such netdev now: nothing above it */
+                ups = NULL;
+        }
+        _cleanup_free_ char *list = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&list, &len);
+        if (!f)
+                return -ENOMEM;
+        for (char **u = ups; u && *u; u++)
+                fprintf(f, "%s%s", u == ups ? "" : ", ", *u + strlen("upper_"));
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(list);
+        return 0;
+}
+
 int sysfs_read_all(struct sriov_ctx *ctx, const char *path, char **ret)
 {
         int root = sysfs_root_fd(ctx);

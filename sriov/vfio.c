@@ -33,8 +33,7 @@ static int resolve_addr(struct sriov_ctx *ctx, const char *address, char buf[sta
         return 0;
 }
 
-/* The bound driver's name, or NULL (*ret) when none is bound. */
-static int current_driver(struct sriov_ctx *ctx, const char *addr, char **ret)
+int pci_current_driver(struct sriov_ctx *ctx, const char *addr, char **ret)
 {
         char p[64];
         snprintf(p, sizeof(p), "bus/pci/devices/%s/driver", addr);
@@ -100,7 +99,7 @@ static int check_group(struct sriov_ctx *ctx, const char *addr, int64_t group)
                 if (strcmp(*d, addr) == 0)
                         continue;
                 _cleanup_free_ char *drv = NULL;
-                if ((r = current_driver(ctx, *d, &drv)) < 0) {
+                if ((r = pci_current_driver(ctx, *d, &drv)) < 0) {
                         fclose(f);
                         return r;
                 }
@@ -133,18 +132,11 @@ static int check_netdev_uppers(struct sriov_ctx *ctx, const char *addr)
         for (char **n = nets; *n; n++) {
                 char q[96];
                 snprintf(q, sizeof(q), "bus/pci/devices/%s/net/%s", addr, *n);
-                _cleanup_strv_free_ char **ups = NULL;
-                if (sysfs_list(ctx, q, "upper_", &ups) < 0 || !ups[0])
-                        continue;
                 _cleanup_free_ char *list = NULL;
-                size_t len = 0;
-                FILE *f = open_memstream(&list, &len);
-                if (!f)
-                        return -ENOMEM;
-                for (char **u = ups; *u; u++)
-                        fprintf(f, "%s%s", u == ups ? "" : ", ", *u + strlen("upper_"));
-                if (fclose(f) != 0)
-                        return -ENOMEM;
+                if ((r = sysfs_upper_names(ctx, q, &list)) < 0)
+                        return r;
+                if (!*list)
+                        continue;
                 return ctx_fail(ctx, -EBUSY,
                                 "%s: its network interface %s has upper devices (%s); unbinding its driver "
                                 "would remove them: delete them first",
@@ -159,7 +151,7 @@ static int wait_driver(struct sriov_ctx *ctx, const char *addr, const char *driv
 {
         for (;;) {
                 char *d = NULL;
-                int r = current_driver(ctx, addr, &d);
+                int r = pci_current_driver(ctx, addr, &d);
                 if (r < 0)
                         return r;
                 if (d && (!driver || strcmp(d, driver) == 0)) {
@@ -202,7 +194,7 @@ static int give_back(struct sriov_ctx *ctx, const char *addr, const char *driver
                      char **ret_driver)
 {
         _cleanup_free_ char *cur = NULL;
-        int r = current_driver(ctx, addr, &cur);
+        int r = pci_current_driver(ctx, addr, &cur);
         if (r < 0)
                 return r;
         if (cur && strcmp(cur, VFIO_DRIVER) != 0 && (!driver || strcmp(cur, driver) == 0)) {
@@ -260,7 +252,7 @@ static void undo_bind(struct sriov_ctx *ctx, const char *addr, const char *prev,
         }
         (void)set_override(ctx, addr, "\n");
         _cleanup_free_ char *cur = NULL;
-        if (current_driver(ctx, addr, &cur) == 0 && cur && strcmp(cur, VFIO_DRIVER) == 0)
+        if (pci_current_driver(ctx, addr, &cur) == 0 && cur && strcmp(cur, VFIO_DRIVER) == 0)
                 (void)unbind_from(ctx, addr, cur);
 }
 
@@ -285,7 +277,7 @@ int sriov_vfio_bind(struct sriov_ctx *ctx, const char *address, unsigned timeout
         snprintf(b.address, sizeof(b.address), "%s", addr);
         snprintf(b.group_path, sizeof(b.group_path), "/dev/vfio/%lld", (long long)group);
         _cleanup_free_ char *prev = NULL;
-        if ((r = current_driver(ctx, addr, &prev)) < 0)
+        if ((r = pci_current_driver(ctx, addr, &prev)) < 0)
                 return r;
         if (prev && strlen(prev) >= sizeof(b.previous_driver))
                 return ctx_fail(ctx, -ENAMETOOLONG, "%s: driver name '%s' is too long", addr, prev);
@@ -366,7 +358,7 @@ int sriov_vfio_unbind(struct sriov_ctx *ctx, const char *address, const char *dr
 int pci_rebind(struct sriov_ctx *ctx, const char *addr, unsigned timeout_ms)
 {
         _cleanup_free_ char *cur = NULL;
-        int r = current_driver(ctx, addr, &cur);
+        int r = pci_current_driver(ctx, addr, &cur);
         if (r < 0)
                 return r;
         if (!cur)
