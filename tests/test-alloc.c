@@ -15,7 +15,6 @@ static int setup(void **state)
         return (*state = env_open("alloc")) ? 0 : -1;
 }
 
-#define teardown env_teardown
 
 static struct sriov_xml_domain *domain(struct env *e, const char *ifaces)
 {
@@ -213,12 +212,12 @@ static void test_bad_store(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(test_refused_before_anything, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_not_ours_left_untouched, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_failure_leaves_nothing, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_records, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_pending_rolled_back, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_bad_store, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_refused_before_anything, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_not_ours_left_untouched, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_failure_leaves_nothing, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_records, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_pending_rolled_back, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_bad_store, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,6 @@ static int setup(void **state)
         return (*state = env_open("desired")) ? 0 : -1;
 }
 
-#define teardown env_teardown
 
 static struct sriov_desired *parse_ok(struct env *e, const char *text)
 {
@@ -350,12 +349,12 @@ static void test_reconcile_pf_level(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(test_parse, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_load_dir, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_find, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_uevent_target, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_reconcile_pf_level, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_parse, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_refusals, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_load_dir, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_find, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_uevent_target, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_reconcile_pf_level, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

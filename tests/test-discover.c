@@ -9,56 +9,13 @@
 #include <inttypes.h>
 #include <limits.h>
 
-#include "fixture.h"
+#include "fxenv.h"
 #include "internal.h"
 
 #define PF_DIR "devices/pci0000:00/0000:00:03.0/0000:02:00.0"
 
-struct env {
-        char *root;
-        struct sriov_ctx *ctx;
-        struct sriov_inventory *inv;
-};
-
-static int env_new(void **state, int (*build)(const char *root))
-{
-        struct env *e = calloc(1, sizeof(*e));
-        if (!e)
-                return -1;
-        *state = e;
-        e->root = fx_tmpdir("discover");
-        if (!e->root || (build && build(e->root) < 0) || sriov_ctx_new(&e->ctx) < 0 ||
-            sriov_ctx_set_sysfs_root(e->ctx, e->root) < 0)
-                return -1;
-        return 0;
-}
-
-static int setup_standard(void **state) { return env_new(state, fx_tree_standard); }
-static int setup_empty(void **state) { return env_new(state, NULL); }
-
-static int teardown(void **state)
-{
-        struct env *e = *state;
-        if (!e)
-                return 0;
-        sriov_inventory_free(e->inv);
-        sriov_ctx_free(e->ctx);
-        int r = fx_rm_rf(e->root);
-        free(e->root);
-        free(e);
-        return r;
-}
-
-/* (Re)scans into e->inv. */
-static struct sriov_inventory *scan(struct env *e)
-{
-        sriov_inventory_free(e->inv);
-        e->inv = NULL;
-        int r = sriov_inventory_scan(e->ctx, &e->inv);
-        if (r < 0)
-                fail_msg("scan of %s: %s (%s)", e->root, strerror(-r), sriov_ctx_error(e->ctx));
-        return e->inv;
-}
+static int setup_standard(void **state) { return (*state = env_open("discover")) ? 0 : -1; }
+static int setup_empty(void **state) { return (*state = env_open_tree("discover", NULL)) ? 0 : -1; }
 
 static struct sriov_pf *pf_by_addr(struct sriov_inventory *inv, const char *addr)
 {
@@ -82,7 +39,7 @@ static const struct sriov_netdev *lower(const struct sriov_inventory *inv, const
 static void standard_pf(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         assert_int_equal(inv->n_pfs, 2);
         struct sriov_pf *pf = pf_by_addr(inv, "0000:02:00.0");
         print_strv("warning", pf->warnings);
@@ -120,7 +77,7 @@ static void standard_pf(void **state)
 static void standard_vfs(void **state)
 {
         struct env *e = *state;
-        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         static const char *const addrs[] = {"0000:02:10.0", "0000:02:10.2", "0000:02:10.4", "0000:02:10.6",
                                             "0000:02:11.0", "0000:02:11.2", "0000:02:11.4"};
         assert_int_equal(pf->n_vfs, 7);
@@ -157,7 +114,7 @@ static void many_vfs_sorted(void **state)
                                                                   .stride = 2, .vf_device = 0x1565,
                                                                   .vf_iommu_group = FX_NONE}),
                          0);
-        struct sriov_pf *p = pf_by_addr(scan(e), "0000:05:00.0");
+        struct sriov_pf *p = pf_by_addr(env_scan(e), "0000:05:00.0");
         assert_int_equal(p->n_vfs, 12);
         for (unsigned i = 0; i < 12; i++)
                 assert_int_equal(p->vfs[i].index, i);
@@ -175,7 +132,7 @@ static void many_vfs_sorted(void **state)
 static void macvtap_lowers(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         const struct sriov_netdev *l = lower(inv, "eno1");
         assert_non_null(l);
         assert_string_equal(l->kind, "physical");
@@ -195,7 +152,7 @@ static void macvtap_lowers(void **state)
         /* macvlan/macvtap devices are not lower devices either */
         assert_int_equal(fx_netdev(e->root, NULL, "macvtap0", "macvtap", 1), 0);
         assert_int_equal(fx_netdev(e->root, NULL, "dummy0", "dummy", 1), 0);
-        inv = scan(e);
+        inv = env_scan(e);
         assert_null(lower(inv, "macvtap0"));
         assert_non_null(lower(inv, "dummy0"));
         assert_string_equal(lower(inv, "dummy0")->kind, "dummy");
@@ -204,7 +161,7 @@ static void macvtap_lowers(void **state)
 static void netdevsim_pf(void **state)
 {
         struct env *e = *state;
-        struct sriov_pf *pf = pf_by_addr(scan(e), "netdevsim1");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "netdevsim1");
         assert_string_equal(pf->bus, "netdevsim");
         assert_false(pf->has_ids);
         assert_false(pf->has_cap);
@@ -225,7 +182,7 @@ static void netdevsim_pf(void **state)
 static void empty_tree(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         assert_int_equal(inv->n_pfs, 0);
         assert_int_equal(inv->n_lowers, 0);
         /* a root that does not exist */
@@ -271,7 +228,7 @@ static void broken_values(void **state)
                 snprintf(path, sizeof(path), PF_DIR "/%s", attrs[a].file);
                 for (size_t b = 0; b < ELEMENTSOF(bad); b++) {
                         assert_int_equal(fx_write(e->root, path, "%s", bad[b].value), 0);
-                        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+                        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
                         int64_t v = *(int64_t *)((char *)pf + attrs[a].field);
                         if (v != SRIOV_ABSENT)
                                 fail_msg("%s = '%s' gave %" PRId64 ", not absent", attrs[a].file,
@@ -291,15 +248,15 @@ static void broken_values(void **state)
         /* values in range but at the limits are kept */
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_totalvfs", "65535\n"), 0);
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_vf_device", "0x10CA\n"), 0);
-        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_int_equal(pf->totalvfs, 65535);
         assert_int_equal(pf->vf_device, 0x10ca);
         /* hex vf_device with digits a decimal parser would stop at */
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_vf_device", "1889\n"), 0);
-        assert_int_equal(pf_by_addr(scan(e), "0000:02:00.0")->vf_device, 0x1889);
+        assert_int_equal(pf_by_addr(env_scan(e), "0000:02:00.0")->vf_device, 0x1889);
         /* autoprobe is 0 or 1 */
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_drivers_autoprobe", "2\n"), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_int_equal(pf->drivers_autoprobe, SRIOV_ABSENT);
         assert_warning(pf->warnings, "sriov_drivers_autoprobe", "'2'", NULL);
 }
@@ -310,7 +267,7 @@ static void broken_other_attrs(void **state)
         assert_int_equal(fx_write(e->root, PF_DIR "/numa_node", "node0\n"), 0);
         assert_int_equal(fx_write(e->root, PF_DIR "/current_link_width", "-4\n"), 0);
         assert_int_equal(fx_write(e->root, PF_DIR "/vendor", "0xfffff\n"), 0);
-        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_int_equal(pf->numa_node, SRIOV_ABSENT);
         assert_warning(pf->warnings, "numa_node", "'node0'", NULL);
         assert_int_equal(pf->link_width, SRIOV_ABSENT);
@@ -321,7 +278,7 @@ static void broken_other_attrs(void **state)
         assert_int_equal(pf->vendor_id, 0x8086);
         /* -1 is what the kernel writes for "no NUMA affinity": kept, no warning */
         assert_int_equal(fx_write(e->root, PF_DIR "/numa_node", "-1\n"), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_int_equal(pf->numa_node, -1);
         assert_null(strv_find3(pf->warnings, "numa_node", NULL, NULL));
         /* an attribute too long to be a value */
@@ -329,7 +286,7 @@ static void broken_other_attrs(void **state)
         memset(big, '1', sizeof(big) - 1);
         big[sizeof(big) - 1] = 0;
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_numvfs", "%s", big), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_int_equal(pf->numvfs, SRIOV_ABSENT);
         assert_warning(pf->warnings, "sriov_numvfs", NULL, NULL);
 }
@@ -354,7 +311,7 @@ static void hostile_tree(void **state)
         assert_int_equal(fx_netdev(r, NULL, "weird", NULL, 1), 0);
         assert_int_equal(fx_write(r, "devices/virtual/net/weird/type", "ether\n"), 0);
         assert_int_equal(fx_symlink_raw(r, "devices/netdevsim1/net/eni1np1/device", "../../../../../../.."), 0);
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         struct sriov_pf *pf = pf_by_addr(inv, "0000:02:00.0");
         print_strv("warning", pf->warnings);
         print_strv("inventory warning", inv->warnings);
@@ -376,7 +333,7 @@ static void routing_mismatch(void **state)
 {
         struct env *e = *state;
         assert_int_equal(fx_symlink_raw(e->root, PF_DIR "/virtfn3", "../0000:02:13.0"), 0);
-        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_string_equal(pf->vfs[3].address, "0000:02:13.0");
         assert_string_equal(pf->vfs[3].expected, "0000:02:10.6");
         assert_warning(pf->warnings, "VF 3 is 0000:02:13.0 (virtfn3)",
@@ -384,13 +341,13 @@ static void routing_mismatch(void **state)
         assert_int_equal(strv_count(pf->warnings), 1);
         /* a link that is not to a PCI function at all */
         assert_int_equal(fx_symlink_raw(e->root, PF_DIR "/virtfn3", "../garbage"), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_string_equal(pf->vfs[3].address, "");
         assert_warning(pf->warnings, "virtfn3", "not a link to a PCI function", NULL);
         /* sysfs and config space disagree on the offset */
         assert_int_equal(fx_symlink_raw(e->root, PF_DIR "/virtfn3", "../0000:02:10.6"), 0);
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_offset", "384\n"), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_warning(pf->warnings, "sysfs sriov_offset is 384", "First VF Offset 128", NULL);
         /* without config space, sysfs's offset and stride give the expectation */
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_offset", "128\n"), 0);
@@ -398,7 +355,7 @@ static void routing_mismatch(void **state)
         snprintf(cfg, sizeof(cfg), "%s/" PF_DIR "/config", e->root);
         assert_int_equal(unlink(cfg), 0);
         assert_int_equal(fx_symlink_raw(e->root, PF_DIR "/virtfn6", "../0000:02:1f.0"), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_false(pf->has_cap);
         assert_warning(pf->warnings, "VF 6 is 0000:02:1f.0",
                        "First VF Offset 128 + 6 * VF Stride 2 gives 0000:02:11.4", NULL);
@@ -432,7 +389,7 @@ static void bridge_subordinate(void **state)
         struct env *e = *state;
         /* ARI on, offset 200 stride 8: VFs 0..6 on bus 02, VF 7 at 03:00.0 */
         bridge_tree(e, 0x0019, 200, 8);
-        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_string_equal(pf->vfs[7].address, "0000:03:00.0");
         assert_string_equal(pf->vfs[7].expected, "0000:03:00.0");
         assert_warning(pf->warnings, "only 7 of 8 VFs fit below bridge 0000:00:03.0 (subordinate bus 02)",
@@ -446,7 +403,7 @@ static void bridge_ari_off(void **state)
         struct env *e = *state;
         /* the 82576 without ARI: offset 384 puts every VF on bus 03 */
         bridge_tree(e, 0x0009, 384, 2);
-        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_string_equal(pf->vfs[0].expected, "0000:03:10.0");
         assert_warning(pf->warnings, "only 0 of 8 VFs fit below bridge 0000:00:03.0 (subordinate bus 02)",
                        "put VF 0 on bus 03", NULL);
@@ -458,12 +415,12 @@ static void bridge_fits(void **state)
 {
         struct env *e = *state;
         bridge_tree(e, 0x0019, 128, 2);
-        struct sriov_pf *pf = pf_by_addr(scan(e), "0000:02:00.0");
+        struct sriov_pf *pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         print_strv("warning", pf->warnings);
         assert_int_equal(strv_count(pf->warnings), 0);
         /* sysfs disagreeing with config space is said, config space wins */
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_stride", "4\n"), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_warning(pf->warnings, "sysfs sriov_stride is 4", "VF Stride 2", NULL);
         assert_string_equal(pf->vfs[1].expected, "0000:02:10.2");
         /* without config space, an offset that runs past bus ff */
@@ -471,7 +428,7 @@ static void bridge_fits(void **state)
         snprintf(cfg, sizeof(cfg), "%s/" PF_DIR "/config", e->root);
         assert_int_equal(unlink(cfg), 0);
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_offset", "65530\n"), 0);
-        pf = pf_by_addr(scan(e), "0000:02:00.0");
+        pf = pf_by_addr(env_scan(e), "0000:02:00.0");
         assert_false(pf->has_cap);
         assert_warning(pf->warnings, "VF 0", "First VF Offset 65530", "runs past bus ff");
         assert_string_equal(pf->vfs[0].expected, "");
@@ -483,7 +440,7 @@ static void bridge_fits(void **state)
 static void find(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         struct sriov_pf *pf = NULL;
         static const struct {
                 const char *query, *addr;
@@ -600,7 +557,7 @@ static void e810_tree(void **state)
         snprintf(link, sizeof(link), "%s/bus/pci/devices/0000:a2:00.0", root);
         assert_int_equal(lstat(link, &st), 0);
         if (S_ISLNK(st.st_mode)) {
-                check_e810(scan(e));
+                check_e810(env_scan(e));
                 return;
         }
         /* The unpacked copy stores each symlink as a regular file holding
@@ -611,7 +568,7 @@ static void e810_tree(void **state)
         print_message("note: %s is a regular file, not a symlink: the E810 tree's links are flattened; "
                       "discovery is checked on the tree rebuilt from the .ttar\n",
                       link);
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         assert_int_equal(inv->n_pfs, 0);
 }
 
@@ -670,7 +627,7 @@ static void e810_ttar(void **state)
         char root[PATH_MAX];
         snprintf(root, sizeof(root), "%s/fixtures/sys", e->root);
         assert_int_equal(sriov_ctx_set_sysfs_root(e->ctx, root), 0);
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         check_e810(inv);
         struct sriov_pf *pf = NULL;
         assert_int_equal(sriov_inventory_find(e->ctx, inv, "enp162s0f0np0", &pf), 0);
@@ -681,22 +638,22 @@ static void e810_ttar(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(standard_pf, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(standard_vfs, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(many_vfs_sorted, setup_empty, teardown),
-                cmocka_unit_test_setup_teardown(macvtap_lowers, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(netdevsim_pf, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(empty_tree, setup_empty, teardown),
-                cmocka_unit_test_setup_teardown(broken_values, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(broken_other_attrs, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(hostile_tree, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(routing_mismatch, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(bridge_subordinate, setup_empty, teardown),
-                cmocka_unit_test_setup_teardown(bridge_ari_off, setup_empty, teardown),
-                cmocka_unit_test_setup_teardown(bridge_fits, setup_empty, teardown),
-                cmocka_unit_test_setup_teardown(find, setup_standard, teardown),
-                cmocka_unit_test_setup_teardown(e810_tree, setup_empty, teardown),
-                cmocka_unit_test_setup_teardown(e810_ttar, setup_empty, teardown),
+                cmocka_unit_test_setup_teardown(standard_pf, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(standard_vfs, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(many_vfs_sorted, setup_empty, env_teardown),
+                cmocka_unit_test_setup_teardown(macvtap_lowers, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(netdevsim_pf, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(empty_tree, setup_empty, env_teardown),
+                cmocka_unit_test_setup_teardown(broken_values, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(broken_other_attrs, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(hostile_tree, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(routing_mismatch, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(bridge_subordinate, setup_empty, env_teardown),
+                cmocka_unit_test_setup_teardown(bridge_ari_off, setup_empty, env_teardown),
+                cmocka_unit_test_setup_teardown(bridge_fits, setup_empty, env_teardown),
+                cmocka_unit_test_setup_teardown(find, setup_standard, env_teardown),
+                cmocka_unit_test_setup_teardown(e810_tree, setup_empty, env_teardown),
+                cmocka_unit_test_setup_teardown(e810_ttar, setup_empty, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,56 +9,14 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
-#include "fixture.h"
+#include "fxenv.h"
 #include "internal.h"
 
 #define PF_DIR "devices/pci0000:00/0000:00:03.0/0000:02:00.0"
 
-struct env {
-        char *root;
-        struct sriov_ctx *ctx;
-        struct sriov_inventory *inv;
-};
-
-static int setup_tag(void **state, const char *tag)
-{
-        struct env *e = calloc(1, sizeof(*e));
-        if (!e)
-                return -1;
-        *state = e;
-        e->root = fx_tmpdir(tag);
-        if (!e->root || fx_tree_standard(e->root) < 0 || sriov_ctx_new(&e->ctx) < 0 ||
-            sriov_ctx_set_sysfs_root(e->ctx, e->root) < 0)
-                return -1;
-        return 0;
-}
-
-static int setup(void **state) { return setup_tag(state, "output"); }
+static int setup(void **state) { return (*state = env_open("output")) ? 0 : -1; }
 /* a root whose path needs escaping in JSON and XML */
-static int setup_odd(void **state) { return setup_tag(state, "o&d<d>\"q'"); }
-
-static int teardown(void **state)
-{
-        struct env *e = *state;
-        if (!e)
-                return 0;
-        sriov_inventory_free(e->inv);
-        sriov_ctx_free(e->ctx);
-        int r = fx_rm_rf(e->root);
-        free(e->root);
-        free(e);
-        return r;
-}
-
-static struct sriov_inventory *scan(struct env *e)
-{
-        sriov_inventory_free(e->inv);
-        e->inv = NULL;
-        int r = sriov_inventory_scan(e->ctx, &e->inv);
-        if (r < 0)
-                fail_msg("scan: %s (%s)", strerror(-r), sriov_ctx_error(e->ctx));
-        return e->inv;
-}
+static int setup_odd(void **state) { return (*state = env_open("o&d<d>\"q'")) ? 0 : -1; }
 
 /* Gives a VF of the PF link settings, as sriov_pf_read_vf_links would. */
 static void give_link(struct sriov_inventory *inv)
@@ -210,7 +168,7 @@ static void check_igb_pf(json_object *pf)
 static void json_list(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         char *text = NULL;
         assert_int_equal(sriov_render_json(inv, NULL, &text), 0);
         json_object *root = parse_json(text);
@@ -263,7 +221,7 @@ static void json_list(void **state)
 static void json_show(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         give_link(inv);
         char *text = NULL;
         assert_int_equal(sriov_render_json(inv, &inv->pfs[0], &text), 0);
@@ -295,7 +253,7 @@ static void json_broken_values(void **state)
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_totalvfs", "-1\n"), 0);
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_stride", "18446744073709551616\n"), 0);
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_vf_device", "\n"), 0);
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         char *text = NULL;
         assert_int_equal(sriov_render_json(inv, NULL, &text), 0);
         json_object *root = parse_json(text);
@@ -350,7 +308,7 @@ static void expect_xpath(xmlDocPtr doc, const char *expr, const char *want)
 static void xml_list(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         give_link(inv);
         char *text = NULL;
         assert_int_equal(sriov_render_xml(inv, NULL, &text), 0);
@@ -405,7 +363,7 @@ static void escaping(void **state)
 {
         struct env *e = *state;
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_numvfs", "<7>&\"\n"), 0);
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         const char *w = strv_find3(inv->pfs[0].warnings, "sriov_numvfs", NULL, NULL);
         assert_non_null(w);
         assert_contains(w, e->root);
@@ -444,7 +402,7 @@ static void binary_values(void **state)
         };
         for (size_t i = 0; i < ELEMENTSOF(values); i++) {
                 assert_int_equal(fx_write(e->root, PF_DIR "/sriov_totalvfs", "%s", values[i]), 0);
-                struct sriov_inventory *inv = scan(e);
+                struct sriov_inventory *inv = env_scan(e);
                 assert_int_equal(inv->pfs[0].totalvfs, SRIOV_ABSENT);
                 assert_warning(inv->pfs[0].warnings, "sriov_totalvfs", NULL, NULL);
                 if (i == 0) /* the value is quoted with its bytes escaped */
@@ -479,7 +437,7 @@ static void odd_interface_names(void **state)
         assert_int_equal(fx_netdev(e->root, NULL, "t\xe2\x82", NULL, 1), 0);
         assert_int_equal(fx_netdev(e->root, NULL, "c\x01", NULL, 1), 0);
         assert_int_equal(fx_netdev(e->root, NULL, "\xc3\xbc" "0", NULL, 1), 0); /* "ü0" */
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         assert_int_equal(inv->n_lowers, 6);
         char *text = NULL;
         assert_int_equal(sriov_render_xml(inv, NULL, &text), 0);
@@ -548,7 +506,7 @@ static void check_aligned(const char *text)
 static void table(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         char *text = NULL;
         assert_int_equal(sriov_render_table(inv, &text), 0);
         print_message("%s", text);
@@ -561,7 +519,7 @@ static void table(void **state)
         /* long and absent values still line up */
         assert_int_equal(fx_write(e->root, PF_DIR "/sriov_totalvfs", "x\n"), 0);
         assert_int_equal(fx_netdev(e->root, NULL, "a-very-long-name0", "dummy", 1), 0);
-        inv = scan(e);
+        inv = env_scan(e);
         assert_int_equal(sriov_render_table(inv, &text), 0);
         check_aligned(text);
         free(text);
@@ -575,7 +533,7 @@ static void table(void **state)
 static void detail(void **state)
 {
         struct env *e = *state;
-        struct sriov_inventory *inv = scan(e);
+        struct sriov_inventory *inv = env_scan(e);
         give_link(inv);
         char *text = NULL;
         assert_int_equal(sriov_render_pf_detail(&inv->pfs[0], &text), 0);
@@ -593,15 +551,15 @@ static void detail(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(json_list, setup, teardown),
-                cmocka_unit_test_setup_teardown(json_show, setup, teardown),
-                cmocka_unit_test_setup_teardown(json_broken_values, setup, teardown),
-                cmocka_unit_test_setup_teardown(xml_list, setup, teardown),
-                cmocka_unit_test_setup_teardown(escaping, setup_odd, teardown),
-                cmocka_unit_test_setup_teardown(binary_values, setup, teardown),
-                cmocka_unit_test_setup_teardown(odd_interface_names, setup, teardown),
-                cmocka_unit_test_setup_teardown(table, setup, teardown),
-                cmocka_unit_test_setup_teardown(detail, setup, teardown),
+                cmocka_unit_test_setup_teardown(json_list, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(json_show, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(json_broken_values, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(xml_list, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(escaping, setup_odd, env_teardown),
+                cmocka_unit_test_setup_teardown(binary_values, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(odd_interface_names, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(table, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(detail, setup, env_teardown),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         xmlCleanupParser();

@@ -30,7 +30,6 @@ static int setup(void **state)
         return 0;
 }
 
-#define teardown env_teardown
 
 static char *read_attr(struct env *e, const char *path)
 {
@@ -168,13 +167,13 @@ static void unbind_refusals(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(no_device, setup, teardown),
-                cmocka_unit_test_setup_teardown(no_iommu_group, setup, teardown),
-                cmocka_unit_test_setup_teardown(vfio_not_loaded, setup, teardown),
-                cmocka_unit_test_setup_teardown(shared_group, setup, teardown),
-                cmocka_unit_test_setup_teardown(netdev_upper, setup, teardown),
-                cmocka_unit_test_setup_teardown(writes_then_rollback, setup, teardown),
-                cmocka_unit_test_setup_teardown(unbind_refusals, setup, teardown),
+                cmocka_unit_test_setup_teardown(no_device, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(no_iommu_group, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(vfio_not_loaded, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(shared_group, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(netdev_upper, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(writes_then_rollback, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(unbind_refusals, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
