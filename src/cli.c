@@ -28,6 +28,8 @@ int exit_code_for(int r)
         case ERANGE:
         case EFBIG:
                 return EXIT_BADINPUT;
+        case EADDRINUSE:
+                return EXIT_HELD;
         default:
                 return EXIT_FAIL;
         }
@@ -89,6 +91,8 @@ int config_exit_code(int r)
         case ERANGE:
         case EBADMSG:
                 return EXIT_BADINPUT;
+        case EADDRINUSE:
+                return EXIT_HELD;
         default:
                 return EXIT_FAIL;
         }

@@ -19,6 +19,7 @@ enum {
         EXIT_NODEV = 3,     /* no such device, or not an SR-IOV PF */
         EXIT_BADINPUT = 4,  /* unreadable or malformed input: dump file, sysfs root,
                              * a value breaking a rule, an apply file, a VF out of range */
+        EXIT_HELD = 5,      /* refused: a guest holds the VF (an allocation; -EADDRINUSE) */
 };
 
 enum output_format { OUT_TABLE, OUT_JSON, OUT_XML };

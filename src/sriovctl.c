@@ -72,7 +72,8 @@ static const char usage_text[] =
         "\n"
         "Exit codes: 0 success, 1 system failure or the kernel/driver refused, 2 usage\n"
         "error, 3 no such device or not an SR-IOV PF, 4 unreadable or malformed input\n"
-        "(dump file, sysfs root, apply file, a value breaking a rule, VF out of range).\n";
+        "(dump file, sysfs root, apply file, a value breaking a rule, VF out of range),\n"
+        "5 refused because a guest holds the VF (an allocation in the store).\n";
 
 
 static const struct {

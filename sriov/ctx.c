@@ -42,6 +42,14 @@ struct sriov_ctx *sriov_ctx_free(struct sriov_ctx *ctx)
         return NULL;
 }
 
+void ctx_drop_transports(struct sriov_ctx *ctx)
+{
+        pcicfg_free(ctx->pcicfg);
+        ctx->pcicfg = NULL;
+        sriov_nl_free(ctx->nl);
+        ctx->nl = NULL;
+}
+
 int sriov_ctx_set_sysfs_root(struct sriov_ctx *ctx, const char *dir)
 {
         ctx_clear_error(ctx);

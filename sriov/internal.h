@@ -100,6 +100,9 @@ int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
 void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 void ctx_clear_error(struct sriov_ctx *ctx);
+/* Closes the netlink socket and libpci's access (opened again on next use):
+ * a forked child must not share the parent's socket. */
+void ctx_drop_transports(struct sriov_ctx *ctx);
 /* Adds a notice unless an identical one was already added. */
 void ctx_notice(struct sriov_ctx *ctx, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "state.h"
 #include "vfcfg.h"
@@ -14,6 +15,15 @@
 
 #define POLL_MS 20
 #define PORT_TIMEOUT_MS 10000
+/* an attach holds the store for a while (32 queued ones under TCG) */
+#define LOCK_TIMEOUT_MS 120000
+#define VFIO_TIMEOUT_MS 5000
+
+/* The VFs guests hold on the PF of this pass, read under its locks. */
+struct held {
+        struct held_vf *v;
+        size_t n;
+};
 
 void sriov_reconcile_result_done(struct sriov_reconcile_result *r)
 {
@@ -125,7 +135,37 @@ static int write_attr(struct sriov_ctx *ctx, const char *devdir, const char *nam
         return sysfs_write(ctx, path, v);
 }
 
-static int set_autoprobe(struct sriov_ctx *ctx, const char *devdir, const char *name, int want, char ***actions)
+/* Refuses a PF-level change (r: the error) naming every VF a guest holds
+ * on the PF: changing the VF count destroys the VFs, so a running guest
+ * would lose its NIC, and the store would point at VFs that are gone. */
+static int refuse_held(struct sriov_ctx *ctx, const struct held *h, unsigned from_vf, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+static int refuse_held(struct sriov_ctx *ctx, const struct held *h, unsigned from_vf, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        _cleanup_free_ char *what = strdup_vprintf(fmt, ap);
+        va_end(ap);
+        char list[1024] = "";
+        size_t len = 0;
+        unsigned n = 0;
+        for (size_t i = 0; i < h->n; i++) {
+                if (h->v[i].vf < from_vf)
+                        continue;
+                char one[256];
+                held_vf_describe(&h->v[i], one, sizeof(one));
+                if (len < sizeof(list))
+                        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", n ? "; " : "", one);
+                n++;
+        }
+        return ctx_fail(ctx, -EADDRINUSE, "%s refused: %s: %s (detach %s first, or change the desired state)",
+                        what ? what : "change", n == 1 ? "a guest holds a VF it would remove" :
+                                                         "guests hold VFs it would remove",
+                        list, n == 1 ? "it" : "them");
+}
+
+static int set_autoprobe(struct sriov_ctx *ctx, const char *devdir, const char *name, int want, const struct held *h,
+                         char ***actions)
 {
         uint64_t cur;
         int r = read_attr(ctx, devdir, "sriov_drivers_autoprobe", 1, &cur);
@@ -133,6 +173,9 @@ static int set_autoprobe(struct sriov_ctx *ctx, const char *devdir, const char *
                 return r;
         if ((int)cur == want)
                 return 0;
+        if (h->n)
+                /* it decides the drivers of re-created VFs, which the guests' VFs are not to become */
+                return refuse_held(ctx, h, 0, "%s: autoprobe %s -> %s", name, cur ? "on" : "off", want ? "on" : "off");
         if ((r = write_attr(ctx, devdir, "sriov_drivers_autoprobe", (uint64_t)want)) < 0) {
                 ctx_error_prefix(ctx, "%s: autoprobe %s", name, want ? "on" : "off");
                 return r;
@@ -157,7 +200,8 @@ static void netdevsim_max_vfs(struct sriov_ctx *ctx, const char *name, int64_t w
         ctx_clear_error(ctx);
 }
 
-static int set_numvfs(struct sriov_ctx *ctx, const char *devdir, const char *name, int64_t want, char ***actions)
+static int set_numvfs(struct sriov_ctx *ctx, const char *devdir, const char *name, int64_t want, const struct held *h,
+                      char ***actions)
 {
         uint64_t cur, total;
         int r = read_attr(ctx, devdir, "sriov_numvfs", UINT32_MAX, &cur);
@@ -173,6 +217,8 @@ static int set_numvfs(struct sriov_ctx *ctx, const char *devdir, const char *nam
                 return ctx_fail(ctx, -ERANGE, "%s: numvfs %" PRId64 " is above the PF's sriov_totalvfs %" PRIu64, name,
                                 want, total);
         ctx_clear_error(ctx);
+        if (h->n && h->v[h->n - 1].vf >= (uint64_t)want)
+                return refuse_held(ctx, h, (unsigned)want, "%s: numvfs %" PRIu64 " -> %" PRId64, name, cur, want);
         netdevsim_max_vfs(ctx, name, want);
         r = write_attr(ctx, devdir, "sriov_numvfs", (uint64_t)want);
         bool via_zero = false;
@@ -180,6 +226,10 @@ static int set_numvfs(struct sriov_ctx *ctx, const char *devdir, const char *nam
                 /* the PCI core (and most drivers) change a non-zero count only
                  * through 0: the VFs are destroyed and made again */
                 ctx_clear_error(ctx);
+                if (h->n)
+                        return refuse_held(ctx, h, 0, "%s: numvfs %" PRIu64 " -> 0 -> %" PRId64 " (%s changes a "
+                                                      "non-zero VF count only through 0)",
+                                           name, cur, want, name);
                 if ((r = write_attr(ctx, devdir, "sriov_numvfs", 0)) == 0)
                         r = write_attr(ctx, devdir, "sriov_numvfs", (uint64_t)want);
                 via_zero = true;
@@ -223,15 +273,6 @@ static void config_overlay(struct sriov_vf_config *dst, const struct sriov_vf_co
         if (dst->set & SRIOV_VF_RATE)
                 dst->set = (dst->set & ~(uint32_t)SRIOV_VF_RATE) | SRIOV_VF_MIN_RATE | SRIOV_VF_MAX_RATE;
         dst->set |= s;
-}
-
-static bool have_allocations(struct sriov_ctx *ctx)
-{
-        _cleanup_free_ char *path = NULL;
-        struct stat st;
-        if (asprintf(&path, "%s/allocations.json", state_dir(ctx)) < 0)
-                return true; /* cannot tell: ask */
-        return stat(path, &st) == 0;
 }
 
 static const uint32_t describe_order[] = {
@@ -380,14 +421,70 @@ static int apply_batch(struct sriov_ctx *ctx, const char *ifname, struct sriov_v
         return r;
 }
 
+/* A held VF that the allocation bound to vfio-pci and that is now on
+ * another driver was re-created (numvfs 0 -> N, a driver reload) and
+ * probed by its default driver: it goes back to vfio-pci, as it was given
+ * to the guest. After its settings: igbvf takes the admin MAC set through
+ * the PF only when it binds, and vfio-pci does not care. */
+static int rebind_vfio(struct sriov_ctx *ctx, const char *devdir, const struct held *h, int only_vf,
+                       struct sriov_reconcile_result *res)
+{
+        for (size_t i = 0; i < h->n; i++) {
+                const struct held_vf *v = &h->v[i];
+                if (!v->vfio || v->pending || (only_vf >= 0 && v->vf != (unsigned)only_vf))
+                        continue;
+                _cleanup_free_ char *link = NULL, *addr = NULL, *drv = NULL;
+                if (asprintf(&link, "%s/virtfn%u", devdir, v->vf) < 0)
+                        return -ENOMEM;
+                if (sysfs_link_name(ctx, link, &addr) < 0) {
+                        ctx_clear_error(ctx);
+                        continue; /* not there (yet): its add event comes */
+                }
+                if (v->vf_address[0] && strcmp(addr, v->vf_address) != 0) {
+                        int r = strv_pushf(&res->pending, "vf %u: at %s now, not at %s where domain '%s' got it: "
+                                                          "left on its driver",
+                                           v->vf, addr, v->vf_address, v->domain_name);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                int r = pci_current_driver(ctx, addr, &drv);
+                if (r < 0)
+                        return r;
+                if (drv && strcmp(drv, "vfio-pci") == 0)
+                        continue;
+                struct sriov_vfio_binding b;
+                if ((r = sriov_vfio_bind(ctx, addr, VFIO_TIMEOUT_MS, &b)) < 0) {
+                        ctx_error_prefix(ctx, "vf %u (%s) of domain '%s': back to vfio-pci", v->vf, addr,
+                                         v->domain_name);
+                        return r;
+                }
+                if ((r = strv_pushf(&res->actions, "vf %u: %s -> vfio-pci (%s, as domain '%s' was given it)", v->vf,
+                                    drv ? drv : "no driver", b.group_path, v->domain_name)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static const struct held_vf *held_find(const struct held *h, unsigned vf)
+{
+        for (size_t i = 0; i < h->n; i++)
+                if (h->v[i].vf == vf)
+                        return &h->v[i];
+        return NULL;
+}
+
 static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, const char *name, const char *ifname,
-                   const struct sriov_reconcile_options *o, struct sriov_reconcile_result *res)
+                   const struct held *h, const struct sriov_reconcile_options *o, struct sriov_reconcile_result *res)
 {
         /* the VFs this pass looks at: desired ones, and allocated ones */
         int64_t need = 0;
         for (size_t i = 0; i < dpf->n_vfs; i++)
                 if (o->only_vf < 0 || dpf->vfs[i].vf == (unsigned)o->only_vf)
                         need = (int64_t)dpf->vfs[i].vf + 1 > need ? (int64_t)dpf->vfs[i].vf + 1 : need;
+        for (size_t i = 0; i < h->n; i++)
+                if (o->only_vf < 0 || h->v[i].vf == (unsigned)o->only_vf)
+                        need = (int64_t)h->v[i].vf + 1 > need ? (int64_t)h->v[i].vf + 1 : need;
         if (dpf->numvfs != SRIOV_ABSENT && need > dpf->numvfs)
                 need = dpf->numvfs;
         _cleanup_(vfinfo_reply_done) struct vfinfo_reply cur = {0};
@@ -399,7 +496,6 @@ static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, co
         if (!wants)
                 return -ENOMEM;
         size_t n_wants = 0;
-        bool allocs = have_allocations(ctx);
         size_t di = 0;
         for (int64_t vf = 0; vf < have; vf++) {
                 if (o->only_vf >= 0 && vf != o->only_vf)
@@ -411,16 +507,19 @@ static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, co
                 struct vf_want w = {.vf = (unsigned)vf, .desired = dv, .config = {.vlan_proto = SRIOV_ETH_P_8021Q}};
                 if (dv)
                         w.config = dv->config;
-                if (allocs) {
-                        struct sriov_vf_config a;
-                        r = sriov_allocation_vf_config(ctx, name, (unsigned)vf, &a);
-                        if (r == 0) {
-                                /* a guest holds this VF: its settings win */
-                                config_overlay(&w.config, &a);
-                                w.allocated = true;
-                        } else if (r != -ENOENT)
-                                return r;
-                        ctx_clear_error(ctx);
+                const struct held_vf *hv = held_find(h, (unsigned)vf);
+                if (hv && (hv->pending || !hv->has_config)) {
+                        /* an attach in flight (or killed: attach and detach
+                         * roll it back), or a macvtap on the VF's netdev:
+                         * whatever is set now is the guest's */
+                        ctx_notice(ctx, "%s vf %u: left as it is: %s", ifname, (unsigned)vf,
+                                   hv->pending ? "an attach of it has not finished" : "a guest's macvtap is on it");
+                        continue;
+                }
+                if (hv) {
+                        /* a guest holds this VF: its settings win */
+                        config_overlay(&w.config, &hv->config);
+                        w.allocated = true;
                 }
                 if (w.desired || w.allocated)
                         wants[n_wants++] = w;
@@ -484,8 +583,8 @@ static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, co
         /* 802.1Qbh port profiles, one request each (the driver answers per VF) */
         for (size_t i = 0; i < n_wants; i++) {
                 const struct sriov_desired_vf *dv = wants[i].desired;
-                if (!dv || !dv->has_port)
-                        continue;
+                if (!dv || !dv->has_port || wants[i].allocated)
+                        continue; /* a guest's VF keeps the port its attach set */
                 struct sriov_port st = {0};
                 r = sriov_port_get(ctx, ifname, (int)dv->vf, &st);
                 if (r == 0 && port_matches(&dv->port, &st))
@@ -504,11 +603,79 @@ static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, co
         return 0;
 }
 
+static void held_done(struct held *h)
+{
+        held_vfs_free(h->v, h->n);
+        *h = (struct held){0};
+}
+
+/* The PF's lock, then the store's (shared): attaches, detaches and
+ * set/apply/restore wait for this pass and it waits for them, so what it
+ * reads of the store stays true until it ends. */
+static int lock_pass(struct sriov_ctx *ctx, const char *pf, int *ret_pf_lock, bool *ret_store_held)
+{
+        int fd;
+        int r = state_lock_pf(ctx, pf, LOCK_TIMEOUT_MS, &fd);
+        if (r < 0)
+                return r;
+        r = state_hold_shared(ctx, LOCK_TIMEOUT_MS);
+        if (r < 0 && r != -EALREADY) {
+                state_unlock(fd);
+                return r;
+        }
+        *ret_store_held = r == 0; /* -EALREADY: the caller holds it */
+        *ret_pf_lock = fd;
+        return 0;
+}
+
+static int reconcile_locked(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, const char *devdir,
+                            const struct held *h, const struct sriov_reconcile_options *o,
+                            struct sriov_reconcile_result *res)
+{
+        int r = 0;
+        if (o->only_vf < 0 && !o->settings_only) {
+                /* autoprobe first: it decides whether the VFs made next get a driver */
+                if (dpf->autoprobe >= 0 && (r = set_autoprobe(ctx, devdir, res->pf, dpf->autoprobe, h, &res->actions)) < 0)
+                        return r;
+                _cleanup_free_ char *drv = NULL;
+                if (asprintf(&drv, "%s/driver", devdir) < 0)
+                        return -ENOMEM;
+                if (dpf->numvfs == SRIOV_ABSENT)
+                        ;
+                else if (!sysfs_exists(ctx, drv))
+                        /* the PF's driver makes the VFs (sriov_configure): a PF
+                         * announced before its driver bound gets them on bind */
+                        r = strv_pushf(&res->pending, "numvfs %" PRId64 ": no driver bound to it yet", dpf->numvfs);
+                else
+                        r = set_numvfs(ctx, devdir, res->pf, dpf->numvfs, h, &res->actions);
+                if (r < 0)
+                        return r;
+        }
+        if (dpf->n_vfs == 0 && h->n == 0) {
+                (void)first_netdev(ctx, devdir, &res->ifname);
+                return 0;
+        }
+        /* VF settings go through the PF's netdev, which may not be
+         * registered yet (netdevsim's device comes before its port) */
+        int64_t deadline = monotonic_ms() + o->wait_ms;
+        while ((r = first_netdev(ctx, devdir, &res->ifname)) == -ENOENT && monotonic_ms() < deadline)
+                sleep_ms(POLL_MS);
+        if (r == -ENOENT)
+                r = strv_pushf(&res->pending, "no netdev yet: its VF settings wait for it");
+        else if (r == 0 && (r = set_vfs(ctx, dpf, res->pf, res->ifname, h, o, res)) == 0)
+                r = rebind_vfio(ctx, devdir, h, o->only_vf, res);
+        if (r < 0 && res->actions[0])
+                ctx_error_prefix(ctx, "%s (after %s)", res->pf, res->actions[0]);
+        return r;
+}
+
 int sriov_reconcile_pf(struct sriov_ctx *ctx, const struct sriov_desired *d, const char *device,
                        const struct sriov_reconcile_options *o, struct sriov_reconcile_result *ret)
 {
         ctx_clear_error(ctx);
         static const struct sriov_reconcile_options defaults = {.only_vf = -1};
+        /* a PF no desired entry names: only its guests' VFs are looked at */
+        static const struct sriov_desired_pf undesired = {.numvfs = SRIOV_ABSENT, .autoprobe = -1};
         if (!o)
                 o = &defaults;
         _cleanup_free_ char *devdir = NULL;
@@ -521,53 +688,38 @@ int sriov_reconcile_pf(struct sriov_ctx *ctx, const struct sriov_desired *d, con
                 return -ENOMEM;
         const struct sriov_desired_pf *dpf;
         r = sriov_desired_find(ctx, d, devdir, &dpf);
-        if (r == -ENOENT) {
-                (void)first_netdev(ctx, devdir, &res.ifname);
-                *ret = res;
-                res = (struct sriov_reconcile_result){0};
-                return 0;
-        }
-        if (r < 0)
+        if (r < 0 && r != -ENOENT)
                 return r;
-        res.desired = true;
+        res.desired = r == 0;
+        if (!res.desired) {
+                dpf = &undesired;
+                ctx_clear_error(ctx);
+        }
+        _cleanup_(held_done) struct held h = {0};
+        if (!res.desired) {
+                /* not ours unless a guest holds one of its VFs */
+                if ((r = alloc_held_vfs(ctx, res.pf, &h.v, &h.n)) < 0)
+                        return r;
+                if (!h.n) {
+                        (void)first_netdev(ctx, devdir, &res.ifname);
+                        *ret = res;
+                        res = (struct sriov_reconcile_result){0};
+                        return 0;
+                }
+                held_done(&h);
+        }
         if (!(res.actions = calloc(1, sizeof(char *))) || !(res.pending = calloc(1, sizeof(char *))))
                 return -ENOMEM;
-        if (o->only_vf < 0 && !o->settings_only) {
-                /* autoprobe first: it decides whether the VFs made next get a driver */
-                if (dpf->autoprobe >= 0 && (r = set_autoprobe(ctx, devdir, res.pf, dpf->autoprobe, &res.actions)) < 0)
-                        return r;
-                _cleanup_free_ char *drv = NULL;
-                if (asprintf(&drv, "%s/driver", devdir) < 0)
-                        return -ENOMEM;
-                if (dpf->numvfs == SRIOV_ABSENT)
-                        ;
-                else if (!sysfs_exists(ctx, drv))
-                        /* the PF's driver makes the VFs (sriov_configure): a PF
-                         * announced before its driver bound gets them on bind */
-                        r = strv_pushf(&res.pending, "numvfs %" PRId64 ": no driver bound to it yet", dpf->numvfs);
-                else
-                        r = set_numvfs(ctx, devdir, res.pf, dpf->numvfs, &res.actions);
-                if (r < 0)
-                        return r;
-        }
-        bool vf_work = dpf->n_vfs > 0 || have_allocations(ctx);
-        if (vf_work) {
-                /* VF settings go through the PF's netdev, which may not be
-                 * registered yet (netdevsim's device comes before its port) */
-                int64_t deadline = monotonic_ms() + o->wait_ms;
-                while ((r = first_netdev(ctx, devdir, &res.ifname)) == -ENOENT && monotonic_ms() < deadline)
-                        sleep_ms(POLL_MS);
-                if (r == -ENOENT)
-                        r = strv_pushf(&res.pending, "no netdev yet: its VF settings wait for it");
-                else if (r == 0)
-                        r = set_vfs(ctx, dpf, res.pf, res.ifname, o, &res);
-                if (r < 0) {
-                        if (res.actions[0])
-                                ctx_error_prefix(ctx, "%s (after %s)", res.pf, res.actions[0]);
-                        return r;
-                }
-        } else
-                (void)first_netdev(ctx, devdir, &res.ifname);
+        _cleanup_state_unlock_ int pf_lock = -1;
+        bool store_held = false;
+        if ((r = lock_pass(ctx, res.pf, &pf_lock, &store_held)) < 0)
+                return r;
+        if ((r = alloc_held_vfs(ctx, res.pf, &h.v, &h.n)) == 0)
+                r = reconcile_locked(ctx, dpf, devdir, &h, o, &res);
+        if (store_held)
+                state_release(ctx);
+        if (r < 0)
+                return r;
         *ret = res;
         res = (struct sriov_reconcile_result){0};
         return 0;

@@ -3,7 +3,8 @@
  * /run/sriov), each replaced by write + fsync + rename + fsync of the
  * directory, so that a reader (or a later run after a kill) sees either the
  * old or the new document, never a torn one. Writers hold an exclusive flock
- * on STATE/lock. */
+ * on STATE/lock; a reconcile pass holds it shared (passes on different PFs
+ * run side by side, none beside an attach) plus its PF's STATE/pf-locks/PF. */
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
@@ -68,30 +69,30 @@ static int mkdir_p(struct sriov_ctx *ctx, const char *path)
         return 0;
 }
 
-int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
+/* flock(op) on STATE/relpath, waiting at most timeout_ms (polling, so a
+ * signal's default action still ends the process while it waits). */
+static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigned timeout_ms, int *ret_fd)
 {
-        if (ctx->state_held_fd >= 0) {
-                /* held for a longer operation (state_hold): a second open()
-                 * and flock() would wait for ourselves; a dup shares the
-                 * lock, and closing it leaves the lock held */
-                int fd = fcntl(ctx->state_held_fd, F_DUPFD_CLOEXEC, 0);
-                if (fd < 0)
-                        return ctx_fail(ctx, -errno, "state lock: %s", strerror(errno));
-                *ret_fd = fd;
-                return 0;
-        }
         const char *dir = state_dir(ctx);
         int r = mkdir_p(ctx, dir);
         if (r < 0)
                 return r;
         _cleanup_free_ char *path = NULL;
-        if (asprintf(&path, "%s/lock", dir) < 0)
+        if (asprintf(&path, "%s/%s", dir, relpath) < 0)
                 return -ENOMEM;
+        char *slash = strrchr(path, '/');
+        if (slash > path + strlen(dir)) {
+                *slash = 0;
+                r = mkdir_p(ctx, path);
+                *slash = '/';
+                if (r < 0)
+                        return r;
+        }
         _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0)
                 return ctx_fail(ctx, -errno, "state lock %s: %s", path, strerror(errno));
         for (unsigned waited = 0;; waited += 10) {
-                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                if (flock(fd, op | LOCK_NB) == 0)
                         break;
                 if (errno != EWOULDBLOCK && errno != EINTR)
                         return ctx_fail(ctx, -errno, "state lock %s: %s", path, strerror(errno));
@@ -107,13 +108,30 @@ int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
                 }
                 sleep_ms(10);
         }
-        /* who holds it, for the message of a process that waits in vain */
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-        if (ftruncate(fd, 0) == 0)
-                (void)!pwrite(fd, buf, (size_t)n, 0);
+        if (op == LOCK_EX) {
+                /* who holds it, for the message of a process that waits in vain */
+                char buf[32];
+                int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+                if (ftruncate(fd, 0) == 0)
+                        (void)!pwrite(fd, buf, (size_t)n, 0);
+        }
         *ret_fd = TAKE_FD(fd);
         return 0;
+}
+
+int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
+{
+        if (ctx->state_held_fd >= 0) {
+                /* held for a longer operation (state_hold): a second open()
+                 * and flock() would wait for ourselves; a dup shares the
+                 * lock, and closing it leaves the lock held */
+                int fd = fcntl(ctx->state_held_fd, F_DUPFD_CLOEXEC, 0);
+                if (fd < 0)
+                        return ctx_fail(ctx, -errno, "state lock: %s", strerror(errno));
+                *ret_fd = fd;
+                return 0;
+        }
+        return lock_file(ctx, "lock", LOCK_EX, timeout_ms, ret_fd);
 }
 
 void state_unlock(int fd)
@@ -124,22 +142,34 @@ void state_unlock(int fd)
                 close(fd);
 }
 
-int state_hold(struct sriov_ctx *ctx, unsigned timeout_ms)
+static int hold(struct sriov_ctx *ctx, int op, unsigned timeout_ms)
 {
         if (ctx->state_held_fd >= 0)
                 return -EALREADY;
         int fd;
-        int r = state_lock(ctx, timeout_ms, &fd);
+        int r = lock_file(ctx, "lock", op, timeout_ms, &fd);
         if (r < 0)
                 return r;
         ctx->state_held_fd = fd;
         return 0;
 }
 
+int state_hold(struct sriov_ctx *ctx, unsigned timeout_ms) { return hold(ctx, LOCK_EX, timeout_ms); }
+
+int state_hold_shared(struct sriov_ctx *ctx, unsigned timeout_ms) { return hold(ctx, LOCK_SH, timeout_ms); }
+
 void state_release(struct sriov_ctx *ctx)
 {
         state_unlock(ctx->state_held_fd);
         ctx->state_held_fd = -1;
+}
+
+int state_lock_pf(struct sriov_ctx *ctx, const char *pf, unsigned timeout_ms, int *ret_fd)
+{
+        char name[128], rel[160];
+        state_name(pf, name, sizeof(name));
+        snprintf(rel, sizeof(rel), "pf-locks/%s", name);
+        return lock_file(ctx, rel, LOCK_EX, timeout_ms, ret_fd);
 }
 
 static int full_path(struct sriov_ctx *ctx, const char *relpath, char **ret)

@@ -32,7 +32,17 @@ static inline void state_unlockp(int *fd)
  * attach): state_lock() calls within it share the lock instead of waiting
  * for it. -EALREADY if already held. */
 int state_hold(struct sriov_ctx *ctx, unsigned timeout_ms);
+/* The same, shared: what a reconcile pass holds. Passes (on different PFs)
+ * run side by side; attach, detach, set, apply and restore, which take it
+ * exclusively, wait for them and they for those. Whatever the pass calls
+ * shares it (state_lock() dups it), so the pass must be the only writer of
+ * what it writes: its PF's files, under state_lock_pf(). */
+int state_hold_shared(struct sriov_ctx *ctx, unsigned timeout_ms);
 void state_release(struct sriov_ctx *ctx);
+/* An exclusive lock of one PF (STATE/pf-locks/PF) that reconcile passes of
+ * that PF queue on. Taken before state_hold_shared(), never while waiting
+ * for anything else, so it cannot deadlock with the store's lock. */
+int state_lock_pf(struct sriov_ctx *ctx, const char *pf, unsigned timeout_ms, int *ret_fd);
 
 /* Reads STATE/relpath. -ENOENT if it does not exist (no message); -EBADMSG
  * with a message naming the file if it is not a JSON object. */

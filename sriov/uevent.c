@@ -2,10 +2,13 @@
 /* uevents: which PF a device event concerns, and the long-running monitor
  * that brings each PF touched by a burst of events to its desired state
  * (one reconcile pass per PF per burst). */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libudev.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "internal.h"
 
@@ -17,6 +20,7 @@
 #define MAX_ERROR_RETRIES 3
 #define MONITOR_PORT_TIMEOUT_MS 2000 /* one PF's slow switch must not stall the others */
 #define UDEV_RCVBUF (64 << 20)       /* 256 VFs make ~1500 events in a second */
+#define STOP_GRACE_MS 5000           /* workers still running after SIGTERM this long get SIGKILL */
 
 /* ---- which PF -------------------------------------------------------------------- */
 
@@ -102,6 +106,16 @@ struct due_pf {
         unsigned errors;
         bool queued;
         bool full;          /* the PF appeared or bound: its VF count too */
+        pid_t worker;       /* its pass runs in this child; 0: none runs */
+        int result_fd;      /* the worker's report */
+        bool worker_full;   /* the running pass sets the VF count too */
+};
+
+/* How a pass ended, as its worker reports it. */
+enum pass_outcome { PASS_DONE, PASS_PENDING, PASS_ERROR, PASS_GONE, PASS_REFUSED };
+struct pass_report {
+        enum pass_outcome outcome;
+        int64_t end_ms;
 };
 
 struct monitor {
@@ -156,7 +170,7 @@ static int queue_pf(struct monitor *m, char *devpath, bool full, int64_t now)
                 }
                 m->pfs = np;
                 p = &m->pfs[m->n_pfs++];
-                *p = (struct due_pf){.devpath = devpath};
+                *p = (struct due_pf){.devpath = devpath, .result_fd = -1};
         }
         if (!p->queued || p->retry_until) {
                 /* a new burst (events end a retry: they bring what was missing) */
@@ -202,40 +216,43 @@ static void log_notices(struct monitor *m, const char *pf, size_t *seen)
         *seen = 0;
 }
 
-static void run_pass(struct monitor *m, struct due_pf *p, size_t *notices_seen)
+/* One pass, logged; in the worker. */
+static struct pass_report run_pass(struct monitor *m, const struct due_pf *p, bool full)
 {
         int64_t start = monotonic_ms();
+        size_t notices_seen = 0;
         const char *name = short_name(p->devpath);
         struct sriov_reconcile_options ro = {
-                .only_vf = -1, .settings_only = !p->full, .port_timeout_ms = MONITOR_PORT_TIMEOUT_MS};
+                .only_vf = -1, .settings_only = !full, .port_timeout_ms = MONITOR_PORT_TIMEOUT_MS};
         struct sriov_reconcile_result res = {0};
         int r = sriov_reconcile_pf(m->ctx, m->desired, p->devpath, &ro, &res);
-        int64_t end = monotonic_ms();
-        log_notices(m, name, notices_seen);
-        p->queued = false;
-        if (r == 0 || r == -ENODEV)
-                p->full = false;
+        struct pass_report rep = {.end_ms = monotonic_ms()};
+        log_notices(m, name, &notices_seen);
         if (r == -ENODEV) {
                 logf_(m, SRIOV_MONITOR_INFO, name, "gone: %s", sriov_ctx_error(m->ctx));
-                return;
+                rep.outcome = PASS_GONE;
+                return rep;
+        }
+        if (r == -EADDRINUSE) {
+                /* not a passing failure: it stays until a guest lets go */
+                logf_(m, SRIOV_MONITOR_ERROR, name, "%s (not retried: waiting for its next event)",
+                      sriov_ctx_error(m->ctx));
+                rep.outcome = PASS_REFUSED;
+                return rep;
         }
         if (r < 0) {
-                p->errors++;
-                bool again = p->errors < MAX_ERROR_RETRIES;
+                bool again = p->errors + 1 < MAX_ERROR_RETRIES;
                 logf_(m, SRIOV_MONITOR_ERROR, name, "%s%s", sriov_ctx_error(m->ctx),
                       again ? " (trying again)" : " (giving up until its next event)");
-                if (again) {
-                        p->queued = true;
-                        p->retry_until = p->retry_until ? p->retry_until : end + m->retry_ms;
-                        p->due_ms = end + (int64_t)RETRY_FIRST_MS * (1 << p->errors);
-                }
-                return;
+                rep.outcome = PASS_ERROR;
+                return rep;
         }
         const char *who = res.ifname ? res.ifname : "no netdev";
-        if (!res.desired) {
+        if (!res.desired && !(res.actions && res.actions[0]) && !(res.pending && res.pending[0])) {
                 logf_(m, SRIOV_MONITOR_INFO, name, "(%s) not in the desired state: left alone", who);
                 sriov_reconcile_result_done(&res);
-                return;
+                rep.outcome = PASS_DONE;
+                return rep;
         }
         size_t n_actions = strv_length(res.actions);
         for (char **a = res.actions; a && *a; a++)
@@ -247,11 +264,40 @@ static void run_pass(struct monitor *m, struct due_pf *p, size_t *notices_seen)
                       "(%s) pass done: %zu change%s (%u VF%s in one batch) after %u event%s, %" PRId64
                       " ms after the first, the pass took %" PRId64 " ms",
                       who, n_actions, n_actions == 1 ? "" : "s", res.vfs_set, res.vfs_set == 1 ? "" : "s", p->events,
-                      p->events == 1 ? "" : "s", end - p->first_ms, end - start);
+                      p->events == 1 ? "" : "s", rep.end_ms - p->first_ms, rep.end_ms - start);
         else
                 logf_(m, SRIOV_MONITOR_INFO, name, "(%s) already as desired: nothing changed (%u event%s)", who,
                       p->events, p->events == 1 ? "" : "s");
-        if (res.pending && res.pending[0]) {
+        rep.outcome = res.pending && res.pending[0] ? PASS_PENDING : PASS_DONE;
+        sriov_reconcile_result_done(&res);
+        return rep;
+}
+
+/* What follows a pass, in the monitor: retries of what failed or is
+ * pending, unless events came meanwhile (they start a new burst). */
+static void pass_finished(struct monitor *m, struct due_pf *p, struct pass_report rep)
+{
+        const char *name = short_name(p->devpath);
+        int64_t end = rep.end_ms;
+        if (rep.outcome == PASS_ERROR)
+                p->full |= p->worker_full; /* the VF count is still to be set (a refused one waits
+                                            * for the PF to appear or bind again) */
+        if (p->queued)
+                return;
+        switch (rep.outcome) {
+        case PASS_DONE:
+        case PASS_GONE:
+        case PASS_REFUSED:
+                p->retry_until = 0;
+                return;
+        case PASS_ERROR:
+                if (++p->errors < MAX_ERROR_RETRIES) {
+                        p->queued = true;
+                        p->retry_until = p->retry_until ? p->retry_until : end + m->retry_ms;
+                        p->due_ms = end + (int64_t)RETRY_FIRST_MS * (1 << p->errors);
+                }
+                return;
+        case PASS_PENDING:
                 if (!p->retry_until)
                         p->retry_until = end + m->retry_ms;
                 if (end < p->retry_until) {
@@ -260,13 +306,100 @@ static void run_pass(struct monitor *m, struct due_pf *p, size_t *notices_seen)
                         p->queued = true;
                         p->due_ms = end + (step < RETRY_MAX_STEP_MS ? step : RETRY_MAX_STEP_MS);
                 } else {
-                        logf_(m, SRIOV_MONITOR_ERROR, name, "(%s) still pending after %u s: waiting for its next event",
-                              who, m->retry_ms / 1000);
+                        logf_(m, SRIOV_MONITOR_ERROR, name, "still pending after %u s: waiting for its next event",
+                              m->retry_ms / 1000);
                         p->retry_until = 0;
                 }
-        } else
-                p->retry_until = 0;
-        sriov_reconcile_result_done(&res);
+                return;
+        }
+}
+
+/* Each pass runs in a child of its own, one per PF at a time: a PF whose
+ * driver takes seconds to change its VF count (i40e, ixgbe) does not hold
+ * up the others, and SIGTERM ends a pass that waits for a lock. The
+ * passes of different PFs lock different PFs and share the store's lock
+ * (reconcile.c). */
+static int start_worker(struct monitor *m, struct due_pf *p)
+{
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return ctx_fail(m->ctx, -errno, "pipe: %s", strerror(errno));
+        bool full = p->full;
+        /* nothing buffered twice; the child opens its own netlink socket */
+        fflush(NULL);
+        ctx_drop_transports(m->ctx);
+        pid_t pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(fds[0]);
+                close(fds[1]);
+                return ctx_fail(m->ctx, r, "fork: %s", strerror(-r));
+        }
+        if (pid == 0) {
+                sigset_t none;
+                sigemptyset(&none);
+                signal(SIGTERM, SIG_DFL);
+                signal(SIGINT, SIG_DFL);
+                sigprocmask(SIG_SETMASK, &none, NULL);
+                close(fds[0]);
+                struct pass_report rep = run_pass(m, p, full);
+                fflush(NULL);
+                _exit(write(fds[1], &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : 1);
+        }
+        close(fds[1]);
+        p->worker = pid;
+        p->result_fd = fds[0];
+        p->worker_full = full;
+        p->queued = false;
+        p->full = false;
+        return 0;
+}
+
+/* The worker's report (it has written it, or died). */
+static void reap_worker(struct monitor *m, struct due_pf *p)
+{
+        struct pass_report rep = {.outcome = PASS_ERROR};
+        ssize_t n;
+        do
+                n = read(p->result_fd, &rep, sizeof(rep));
+        while (n < 0 && errno == EINTR);
+        close(p->result_fd);
+        int status = 0;
+        while (waitpid(p->worker, &status, 0) < 0 && errno == EINTR)
+                ;
+        p->worker = 0;
+        p->result_fd = -1;
+        if (n != (ssize_t)sizeof(rep)) {
+                rep = (struct pass_report){.outcome = PASS_ERROR, .end_ms = monotonic_ms()};
+                if (WIFSIGNALED(status))
+                        logf_(m, SRIOV_MONITOR_ERROR, short_name(p->devpath), "the pass was killed by signal %d",
+                              WTERMSIG(status));
+                else
+                        logf_(m, SRIOV_MONITOR_ERROR, short_name(p->devpath), "the pass ended without a report");
+        }
+        pass_finished(m, p, rep);
+}
+
+/* SIGTERM to every worker, SIGKILL to those still there after the grace. */
+static void stop_workers(struct monitor *m)
+{
+        for (size_t i = 0; i < m->n_pfs; i++)
+                if (m->pfs[i].worker > 0)
+                        kill(m->pfs[i].worker, SIGTERM);
+        int64_t deadline = monotonic_ms() + STOP_GRACE_MS;
+        for (size_t i = 0; i < m->n_pfs; i++) {
+                struct due_pf *p = &m->pfs[i];
+                if (p->worker <= 0)
+                        continue;
+                int status;
+                while (waitpid(p->worker, &status, WNOHANG) == 0) {
+                        if (monotonic_ms() >= deadline)
+                                kill(p->worker, SIGKILL);
+                        sleep_ms(10);
+                }
+                close(p->result_fd);
+                p->worker = 0;
+        }
 }
 
 /* Every SR-IOV PF present now (start-up, or events were lost). */
@@ -302,6 +435,7 @@ static int queue_all(struct monitor *m, int64_t now)
 
 static void monitor_done(struct monitor *m)
 {
+        stop_workers(m);
         for (size_t i = 0; i < m->n_pfs; i++)
                 free(m->pfs[i].devpath);
         free(m->pfs);
@@ -373,7 +507,6 @@ int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options 
         if ((r = udev_monitor_enable_receiving(mon)) < 0)
                 return ctx_fail(ctx, r, "udev monitor: %s", strerror(-r));
         int fd = udev_monitor_get_fd(mon);
-        size_t notices_seen = 0;
         if ((r = reload(&m)) < 0)
                 goto out;
         logf_(&m, SRIOV_MONITOR_INFO, NULL, "monitoring pci and net uevents; desired state: %zu PF%s from %s",
@@ -383,11 +516,24 @@ int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options 
         for (;;) {
                 int64_t now = monotonic_ms(), next = -1;
                 for (size_t i = 0; i < m.n_pfs; i++)
-                        if (m.pfs[i].queued && (next < 0 || m.pfs[i].due_ms < next))
+                        if (m.pfs[i].queued && !m.pfs[i].worker && (next < 0 || m.pfs[i].due_ms < next))
                                 next = m.pfs[i].due_ms;
                 int timeout = next < 0 ? -1 : next <= now ? 0 : (int)(next - now);
-                struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = o->stop_fd, .events = POLLIN}};
-                int n = poll(pfd, o->stop_fd >= 0 ? 2 : 1, timeout);
+                _cleanup_free_ struct pollfd *pfd = calloc(m.n_pfs + 2, sizeof(*pfd));
+                _cleanup_free_ size_t *pf_of = calloc(m.n_pfs + 2, sizeof(*pf_of));
+                if (!pfd || !pf_of) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                pfd[0] = (struct pollfd){.fd = fd, .events = POLLIN};
+                pfd[1] = (struct pollfd){.fd = o->stop_fd, .events = POLLIN};
+                nfds_t nfd = 2;
+                for (size_t i = 0; i < m.n_pfs; i++)
+                        if (m.pfs[i].worker) {
+                                pf_of[nfd] = i;
+                                pfd[nfd++] = (struct pollfd){.fd = m.pfs[i].result_fd, .events = POLLIN};
+                        }
+                int n = poll(pfd, nfd, timeout);
                 if (n < 0 && errno != EINTR) {
                         r = ctx_fail(ctx, -errno, "poll: %s", strerror(errno));
                         goto out;
@@ -397,6 +543,9 @@ int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options 
                         r = 0;
                         goto out;
                 }
+                for (nfds_t k = 2; n > 0 && k < nfd; k++)
+                        if (pfd[k].revents)
+                                reap_worker(&m, &m.pfs[pf_of[k]]);
                 if (n > 0 && pfd[0].revents) {
                         bool lost = false;
                         if ((r = handle_events(&m, mon, &lost)) < 0)
@@ -408,19 +557,20 @@ int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options 
                                         goto out;
                         }
                 }
-                /* the passes that are due, one per PF; events that arrive
-                 * meanwhile wait in the socket */
+                /* the passes that are due, one worker per PF; events for a
+                 * PF whose pass runs queue its next one */
                 now = monotonic_ms();
                 bool reloaded = false;
                 for (size_t i = 0; i < m.n_pfs; i++) {
-                        if (!m.pfs[i].queued || m.pfs[i].due_ms > now)
+                        if (!m.pfs[i].queued || m.pfs[i].worker || m.pfs[i].due_ms > now)
                                 continue;
                         if (!reloaded) {
                                 if ((r = reload(&m)) < 0)
                                         goto out;
                                 reloaded = true;
                         }
-                        run_pass(&m, &m.pfs[i], &notices_seen);
+                        if ((r = start_worker(&m, &m.pfs[i])) < 0)
+                                goto out;
                 }
         }
 out:

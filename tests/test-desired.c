@@ -346,6 +346,77 @@ static void test_reconcile_pf_level(void **state)
         sriov_desired_free(d);
 }
 
+/* Two guests hold VFs 3 and 4 of 0000:02:00.0 (7 VFs), a third one's
+ * attach of VF 1 never finished: what a record in STATE/allocations.json
+ * says, as attach writes it. */
+static void write_allocations(struct env *e)
+{
+        assert_int_equal(fx_mkdir_p(e->root, "state"), 0);
+        assert_int_equal(
+                fx_write(e->root, "state/allocations.json",
+                         "{\"allocations\":["
+                         "{\"domain\":\"g3\",\"uuid\":\"c7a5fdbd-edaf-9455-926a-d65c16db1803\",\"interface\":0,"
+                         "\"kind\":\"hostdev\",\"mac\":\"52:54:00:00:00:03\",\"pf\":\"0000:02:00.0\",\"vf\":3,"
+                         "\"vf_address\":\"0000:02:10.6\",\"pf_ifname\":\"enp2s0f0\",\"vfio_driver\":\"igbvf\","
+                         "\"config\":\"mac 52:54:00:00:00:03\"},"
+                         "{\"domain\":\"g4\",\"interface\":1,\"kind\":\"vf-direct\",\"mac\":\"52:54:00:00:00:04\","
+                         "\"pf\":\"0000:02:00.0\",\"vf\":4,\"pf_ifname\":\"enp2s0f0\"},"
+                         "{\"domain\":\"g1\",\"interface\":0,\"kind\":\"hostdev\",\"mac\":\"52:54:00:00:00:01\","
+                         "\"pf\":\"0000:02:00.0\",\"vf\":1,\"pf_ifname\":\"enp2s0f0\",\"pending\":true}]}\n"),
+                0);
+}
+
+static void test_reconcile_guests_first(void **state)
+{
+        struct env *e = *state;
+        write_allocations(e);
+        struct sriov_reconcile_result res;
+        struct sriov_reconcile_options o = {.only_vf = -1};
+        /* lower than a held VF: refused before anything changes, naming
+         * the PF, each VF and its guest */
+        struct sriov_desired *d = parse_ok(e, "pf 0000:02:00.0 numvfs 3\n");
+        assert_int_equal(sriov_reconcile_pf(e->ctx, d, "enp2s0f0", &o, &res), -EADDRINUSE);
+        const char *msg = sriov_ctx_error(e->ctx);
+        assert_contains(msg, "0000:02:00.0: numvfs 7 -> 3 refused: guests hold VFs it would remove");
+        assert_contains(msg, "VF 3 (0000:02:10.6) of domain 'g3' (uuid c7a5fdbd-edaf-9455-926a-d65c16db1803)");
+        assert_contains(msg, "VF 4 of domain 'g4' (interface #2, vf-direct)");
+        assert_null(strstr(msg, "'g1'")); /* VF 1 stays */
+        char *s = attr(e, PF_DIR "/sriov_numvfs");
+        assert_string_equal(s, "7");
+        free(s);
+        sriov_desired_free(d);
+        /* 0 removes every VF, the pending one too */
+        d = parse_ok(e, "pf 0000:02:00.0 numvfs 0\n");
+        assert_int_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx), "VF 1 of domain 'g1' (interface #1, hostdev, attach unfinished)");
+        sriov_desired_free(d);
+        /* autoprobe decides the drivers of re-created VFs: refused too */
+        assert_int_equal(fx_write(e->root, PF_DIR "/sriov_drivers_autoprobe", "1\n"), 0);
+        d = parse_ok(e, "pf 0000:02:00.0 autoprobe off\n");
+        assert_int_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx), "0000:02:00.0: autoprobe on -> off refused");
+        s = attr(e, PF_DIR "/sriov_drivers_autoprobe");
+        assert_string_equal(s, "1");
+        free(s);
+        sriov_desired_free(d);
+        /* down to the highest held VF + 1 is allowed (the fixture takes the
+         * write; the VF settings that follow need the kernel: not here) */
+        d = parse_ok(e, "pf 0000:02:00.0 numvfs 5\n");
+        assert_int_not_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -EADDRINUSE);
+        s = attr(e, PF_DIR "/sriov_numvfs");
+        assert_string_equal(s, "5");
+        free(s);
+        sriov_desired_free(d);
+        /* a change event (settings only) never touches the count */
+        d = parse_ok(e, "pf 0000:02:00.0 numvfs 2\n");
+        o.settings_only = true;
+        assert_int_not_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -EADDRINUSE);
+        s = attr(e, PF_DIR "/sriov_numvfs");
+        assert_string_equal(s, "5");
+        free(s);
+        sriov_desired_free(d);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -355,6 +426,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_find, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_uevent_target, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_reconcile_pf_level, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_reconcile_guests_first, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
