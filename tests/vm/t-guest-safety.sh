@@ -105,6 +105,28 @@ kill -TERM "$MON"
 check "SIGTERM stops it within 5 s" wait_for 5 eval "! kill -0 $MON"
 wait "$MON" || true
 
+section "SIGTERM while a pass waits for the store's lock"
+exec {LOCKFD}>"$SRIOV_STATE_DIR/lock"
+check "the store's lock held (as by a long attach)" flock -x -n "$LOCKFD"
+LOG2=$W/monitor2.log
+sriovctl monitor >"$LOG2" 2>&1 &
+MON=$!
+check "the monitor started" wait_for 30 grep -q "monitoring pci and net uevents" "$LOG2"
+_worker_waits() { pgrep -P "$MON" >/dev/null; }
+check "its first pass (a worker) waits for the lock" wait_for 10 _worker_waits
+rig_sleep 1
+check "still waiting" _worker_waits
+T0=${EPOCHREALTIME/./}
+kill -TERM "$MON"
+check "SIGTERM stops monitor and worker within 5 s (the unit's TimeoutStopSec is 10 s)" wait_for 5 eval "! kill -0 $MON"
+note "stopped after $(((${EPOCHREALTIME/./} - T0) / 1000)) ms"
+RC=0
+wait "$MON" || RC=$?
+check_eq "exit status 0" 0 "$RC"
+check_eq "no worker left" "" "$(pgrep -f 'sriovctl monitor' || true)"
+exec {LOCKFD}>&-
+check_eq "nothing changed" "$SNAP" "$(snapshot)"
+
 section "detached guests let go"
 for i in 3 4; do check "detach g$i" sriovctl detach "g$i"; done
 udev_event add
