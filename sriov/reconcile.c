@@ -5,7 +5,6 @@
  * (sriov_vf_apply: one RTM_SETLINK per PF, verified), then port profiles. */
 #include <inttypes.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
 #include "internal.h"
@@ -135,9 +134,10 @@ static int write_attr(struct sriov_ctx *ctx, const char *devdir, const char *nam
         return sysfs_write(ctx, path, v);
 }
 
-/* Refuses a PF-level change (r: the error) naming every VF a guest holds
- * on the PF: changing the VF count destroys the VFs, so a running guest
- * would lose its NIC, and the store would point at VFs that are gone. */
+/* Refuses a PF-level change (-EADDRINUSE), naming every held VF from
+ * from_vf on and its guest: changing the VF count destroys VFs, so a
+ * running guest would lose its NIC and the store would point at VFs that
+ * are gone. */
 static int refuse_held(struct sriov_ctx *ctx, const struct held *h, unsigned from_vf, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 static int refuse_held(struct sriov_ctx *ctx, const struct held *h, unsigned from_vf, const char *fmt, ...)
