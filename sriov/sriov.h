@@ -805,8 +805,18 @@ void sriov_reconcile_result_done(struct sriov_reconcile_result *r);
  * the driver answers EBUSY; a PF whose count matches is not touched), then
  * every VF's attributes in one sriov_vf_apply() batch, then port profiles
  * (o NULL: the whole PF, no waiting).
- * A VF allocated to a guest gets its allocation's settings over the desired
- * ones. A PF no desired entry describes: 0, r->desired false. */
+ * A VF a guest holds (an allocation in the store, sriov_attach()) outranks
+ * the desired state: a VF count or autoprobe change that would remove or
+ * re-create a held VF (below the highest held VF + 1, or through 0 while
+ * any VF is held) is refused before anything changes, -EADDRINUSE with a
+ * message naming the PF, each VF and its guest; a held VF gets its
+ * allocation's settings over the desired ones, one whose attach did not
+ * finish (or a guest's macvtap on it) is left as it is, and one the
+ * allocation bound to vfio-pci is bound to it again after its re-creation.
+ * The pass holds the PF's lock and the store's lock (shared) throughout,
+ * so it never interleaves with sriov_attach()/sriov_detach() or VF
+ * changes; passes on other PFs run beside it. A PF no desired entry
+ * describes: only its guests' VFs are looked at (0, r->desired false). */
 int sriov_reconcile_pf(struct sriov_ctx *ctx, const struct sriov_desired *d, const char *device,
                        const struct sriov_reconcile_options *o, struct sriov_reconcile_result *ret);
 
@@ -824,8 +834,14 @@ int sriov_uevent_target(struct sriov_ctx *ctx, const char *devpath, char **ret_p
  * one (at most max_delay_ms after the first), then each PF touched gets one
  * sriov_reconcile_pf() pass with no waiting; what was pending is retried
  * with a growing delay for up to retry_ms. The desired state is re-read
- * before each round (a bad one keeps the last good one, logged). Returns 0
- * when stop_fd becomes readable (a signalfd for SIGTERM/SIGINT). */
+ * before each round (a bad one keeps the last good one, logged). Each pass
+ * runs in a child process (fork), at most one per PF at a time, so a PF
+ * whose VF count takes seconds to change does not delay the others; log
+ * is called from those children too (each line whole, stdout flushed). A
+ * refused pass (-EADDRINUSE: a guest holds a VF) is not retried until the
+ * PF's next event. Returns 0 when stop_fd becomes readable (a signalfd for
+ * SIGTERM/SIGINT), after sending running passes SIGTERM (SIGKILL after
+ * 5 s) and reaping them. */
 enum sriov_monitor_level { SRIOV_MONITOR_INFO, SRIOV_MONITOR_CHANGE, SRIOV_MONITOR_ERROR };
 struct sriov_monitor_options {
         const char *config_dir; /* NULL: SRIOV_CONFIG_DIR_DEFAULT */
