@@ -1233,19 +1233,32 @@ static int write_vport(xmlNode *parent, const struct sriov_xml_vport *v)
         return 0;
 }
 
-static void drop(struct sriov_ctx *ctx, const char *what, xmlNode *n, const char *name, const char *why)
+/* Removes n's first <name> child; false when it has none. */
+static bool drop_one(xmlNode *n, const char *name)
 {
-        xmlNode *c = n->children;
-        while (c) {
-                xmlNode *next = c->next;
+        for (xmlNode *c = n->children; c; c = c->next)
                 if (is_elem(c, name)) {
-                        if (why)
-                                ctx_notice(ctx, "%s: dropped <%s>: %s", what, name, why);
                         xmlUnlinkNode(c);
                         xmlFreeNode(c);
+                        return true;
                 }
-                c = next;
-        }
+        return false;
+}
+
+/* Removes n's <name> children silently: what the rewrite writes anew. */
+static void drop(xmlNode *n, const char *name)
+{
+        while (drop_one(n, name))
+                ;
+}
+
+/* Removes n's <name> children, with a note saying why for each one. Two
+ * functions rather than a nullable `why`: gcc 12 -O2 threads the NULL
+ * into the format (-Wformat-overflow). */
+static void drop_noted(struct sriov_ctx *ctx, const char *what, xmlNode *n, const char *name, const char *why)
+{
+        while (drop_one(n, name))
+                ctx_notice(ctx, "%s: dropped <%s>: %s", what, name, why);
 }
 
 static bool hostdev_driver(const char *name)
@@ -1311,8 +1324,8 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                         xmlAddChild(n, mac);
         }
 
-        drop(ctx, what, n, "source", NULL);
-        drop(ctx, what, n, "target", NULL);
+        drop(n, "source");
+        drop(n, "target");
         xmlNode *src = xmlNewNode(NULL, BAD_CAST "source");
         if (!src)
                 return -ENOMEM;
@@ -1321,12 +1334,12 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                 static const char *const not_hostdev[] = {"model", "backend", "script", "downscript",
                                                           "bandwidth", "filterref", "tune", "coalesce"};
                 for (size_t k = 0; k < ELEMENTSOF(not_hostdev); k++)
-                        drop(ctx, what, n, not_hostdev[k], "a hostdev interface does not take it");
+                        drop_noted(ctx, what, n, not_hostdev[k], "a hostdev interface does not take it");
                 xmlNode *drv = child(n, "driver");
                 if (drv) {
                         _cleanup_xmlfree_ xmlChar *dn = xmlGetProp(drv, BAD_CAST "name");
                         if (!hostdev_driver((const char *)dn))
-                                drop(ctx, what, n, "driver", "a hostdev interface's driver is vfio, kvm or xen");
+                                drop_noted(ctx, what, n, "driver", "a hostdev interface's driver is vfio, kvm or xen");
                 }
                 if (xmlHasProp(n, BAD_CAST "trustGuestRxFilters")) {
                         xmlUnsetProp(n, BAD_CAST "trustGuestRxFilters");
@@ -1347,7 +1360,7 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                 if (drv) {
                         _cleanup_xmlfree_ xmlChar *dn = xmlGetProp(drv, BAD_CAST "name");
                         if (hostdev_driver((const char *)dn))
-                                drop(ctx, what, n, "driver", "vfio, kvm and xen are hostdev drivers");
+                                drop_noted(ctx, what, n, "driver", "vfio, kvm and xen are hostdev drivers");
                 }
                 xmlUnsetProp(n, BAD_CAST "managed");
                 if (rw->as == SRIOV_XML_AS_DIRECT_VF) {
@@ -1373,14 +1386,16 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                         if (child(n, "virtualport"))
                                 ctx_notice(ctx, "%s: <virtualport> was associated on %s by sriovctl; an "
                                                 "ethernet interface does not carry it", what, rw->dev);
-                        drop(ctx, what, n, "virtualport", NULL);
+                        drop(n, "virtualport");
                 }
         }
 
         bool vlan_ok = rw->as == SRIOV_XML_AS_HOSTDEV;
-        if (rw->vlan || !vlan_ok)
-                drop(ctx, what, n, "vlan",
-                     vlan_ok ? NULL : "libvirt cannot tag a direct interface; tag the VF or lower device instead");
+        if (!vlan_ok)
+                drop_noted(ctx, what, n, "vlan",
+                           "libvirt cannot tag a direct interface; tag the VF or lower device instead");
+        else if (rw->vlan)
+                drop(n, "vlan");
         if (rw->vlan && rw->vlan->present) {
                 if (!vlan_ok)
                         ctx_notice(ctx, "%s: dropped <vlan>: libvirt cannot tag a direct interface; tag the VF "
@@ -1389,7 +1404,7 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                         return -ENOMEM;
         }
         if (rw->vport && rw->as != SRIOV_XML_AS_MACVTAP) {
-                drop(ctx, what, n, "virtualport", NULL);
+                drop(n, "virtualport");
                 if (rw->vport->present && write_vport(n, rw->vport) < 0)
                         return -ENOMEM;
         }

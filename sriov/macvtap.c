@@ -546,7 +546,7 @@ int sriov_macvtap_delete(struct sriov_ctx *ctx, const char *name)
 
 int netdev_vlan_id(struct sriov_ctx *ctx, const char *ifname, uint16_t *ret)
 {
-        struct link_info li;
+        struct link_info li = {0}; /* gcc -O2 cannot see that link_query sets it on success */
         int r = link_query(ctx, ifname, &li);
         if (r == -ENODEV)
                 return ctx_fail(ctx, r, "no network device %s", ifname);

@@ -255,7 +255,7 @@ static void do_name(void *a)
 char *pcicfg_name(struct sriov_ctx *ctx, enum pci_name_kind what, uint16_t vendor,
                   uint16_t device, uint32_t class_code)
 {
-        struct pcicfg *p;
+        struct pcicfg *p = NULL; /* gcc -O2 cannot see that pcicfg_get sets it on success */
         if (pcicfg_get(ctx, &p) < 0)
                 return NULL;
         char buf[256];
