@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What every sriovctl command shares: error messages and exit codes. */
+/* What every sriovctl command shares: error messages and exit statuses. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,44 +9,86 @@
 
 #include "cli.h"
 
+const char *current_command = "";
+
+const struct exit_status_doc exit_status_docs[6] = {
+        {EXIT_OK, "success (warnings may have been printed to stderr)"},
+        {EXIT_FAIL, "the operation failed: the system, the kernel or the driver refused (netlink, permissions, "
+                    "memory, a refused VF setting or port profile request, a value read back differently, a "
+                    "port profile answer other than success, a timeout, no free VF, a state directory that cannot be "
+                    "used)"},
+        {EXIT_USAGE, "usage error, named: unknown command or option, a missing or extra argument or option value, "
+                     "an option the command does not take, a bad value of an option that steers sriovctl "
+                     "(--timeout, --fallback)"},
+        {EXIT_NODEV, "not found: no such device or not an SR-IOV physical function (or no netdev to configure "
+                     "VFs through), no such network among --network, a domain that holds nothing"},
+        {EXIT_BADINPUT, "bad input file or value: an unreadable or malformed file (FILE:LINE: apply file, domain "
+                        "or network XML, config file, dump, sysfs root, state file), a value breaking a rule "
+                        "(the words of set, a VF index, port profile fields, XML values)"},
+        {EXIT_INUSE, "refused: a guest (or pod) holds the VF (see `sriovctl allocations`)"},
+};
+
 int usage_error(const char *fmt, const char *arg)
 {
         fprintf(stderr, "sriovctl: ");
+        if (current_command[0])
+                fprintf(stderr, "%s: ", current_command);
         fprintf(stderr, fmt, arg);
-        fprintf(stderr, "\nTry 'sriovctl --help'.\n");
+        fprintf(stderr, "\nTry 'sriovctl %s%s--help'.\n", current_command, current_command[0] ? " " : "");
         return EXIT_USAGE;
 }
 
-int exit_code_for(int r)
+int exit_status(int r, bool reading_input)
 {
-        switch (-r) {
-        case ENODEV:
-        case ENOTSUP:
-                return EXIT_NODEV;
-        case EBADMSG:
-        case ENODATA:
-        case ELOOP:
-        case ERANGE:
-        case EFBIG:
-                return EXIT_BADINPUT;
-        case EADDRINUSE:
-                return EXIT_HELD;
-        default:
-                return EXIT_FAIL;
-        }
+        /* The one table. Errnos not in it: 4 while reading input (what
+         * the input's parser refused), else 1 (what the system refused,
+         * whatever its errno: EOPNOTSUPP from a driver is not "no device"). */
+        static const struct {
+                int error, input, operation;
+        } table[] = {
+                {ENOMEM, EXIT_FAIL, EXIT_FAIL},
+                {EIO, EXIT_BADINPUT, EXIT_FAIL},        /* a read error / a value read back differently */
+                {ENODEV, EXIT_NODEV, EXIT_NODEV},       /* no such device, not an SR-IOV PF */
+                {ENOENT, EXIT_BADINPUT, EXIT_NODEV},    /* no such file / no such network or allocation */
+                {EINVAL, EXIT_BADINPUT, EXIT_FAIL},     /* a value breaking a rule / the driver's EINVAL */
+                {ERANGE, EXIT_BADINPUT, EXIT_BADINPUT}, /* a VF index or value out of range */
+                {EBADMSG, EXIT_BADINPUT, EXIT_BADINPUT}, /* malformed: dump file, state file */
+                {ENODATA, EXIT_BADINPUT, EXIT_BADINPUT},
+                {ELOOP, EXIT_BADINPUT, EXIT_BADINPUT},
+                {EFBIG, EXIT_BADINPUT, EXIT_BADINPUT},
+                {EADDRINUSE, EXIT_INUSE, EXIT_INUSE},   /* an allocation (guest, pod) holds the VF */
+        };
+        if (r >= 0)
+                return EXIT_OK;
+        for (size_t i = 0; i < ELEMENTS(table); i++)
+                if (table[i].error == -r)
+                        return reading_input ? table[i].input : table[i].operation;
+        return reading_input ? EXIT_BADINPUT : EXIT_FAIL;
+}
+
+static int report(struct sriov_ctx *ctx, int r, const char *what, bool reading_input)
+{
+        const char *msg = sriov_ctx_error(ctx);
+        print_notices(ctx);
+        fprintf(stderr, "sriovctl: %s: %s\n", what, *msg ? msg : strerror(-r));
+        return exit_status(r, reading_input);
 }
 
 int fail(struct sriov_ctx *ctx, int r, const char *what)
 {
-        const char *msg = sriov_ctx_error(ctx);
-        fprintf(stderr, "sriovctl: %s: %s\n", what, *msg ? msg : strerror(-r));
-        return exit_code_for(r);
+        return report(ctx, r, what, false);
+}
+
+int input_fail(struct sriov_ctx *ctx, int r, const char *what)
+{
+        return report(ctx, r, what, true);
 }
 
 void print_notices(struct sriov_ctx *ctx)
 {
         for (char *const *n = sriov_ctx_notices(ctx); *n; n++)
                 fprintf(stderr, "note: %s\n", *n);
+        sriov_ctx_clear_notices(ctx); /* printed once, also when an error follows */
 }
 
 void print_warnings(char **warnings)
@@ -67,46 +110,22 @@ int emit(int r, char *text)
         return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
-int parse_timeout(const struct options *o, const char *cmd, unsigned fallback, unsigned *ret)
+int parse_timeout(const struct options *o, unsigned fallback, unsigned *ret)
 {
         *ret = fallback;
         if (!o->timeout)
-                return 0;
+                return EXIT_OK;
         char *end;
         errno = 0;
         unsigned long t = strtoul(o->timeout, &end, 10);
-        if (errno || *end || !o->timeout[0] || o->timeout[0] == '-' || t > 3600000) {
-                fprintf(stderr, "sriovctl: %s: --timeout '%s': milliseconds, 0-3600000\n", cmd, o->timeout);
-                return -EINVAL;
-        }
+        if (errno || *end || !o->timeout[0] || o->timeout[0] == '-' || t > 3600000)
+                return usage_error("--timeout '%s': milliseconds, 0-3600000", o->timeout);
         *ret = (unsigned)t;
-        return 0;
+        return EXIT_OK;
 }
 
-int config_exit_code(int r)
-{
-        switch (-r) {
-        case ENODEV:
-                return EXIT_NODEV;
-        case ERANGE:
-        case EBADMSG:
-                return EXIT_BADINPUT;
-        case EADDRINUSE:
-                return EXIT_HELD;
-        default:
-                return EXIT_FAIL;
-        }
-}
-
-int config_fail(struct sriov_ctx *ctx, int r, const char *what)
-{
-        const char *msg = sriov_ctx_error(ctx);
-        print_notices(ctx);
-        fprintf(stderr, "sriovctl: %s: %s\n", what, *msg ? msg : strerror(-r));
-        return config_exit_code(r);
-}
-
-int parse_vf_words(char **args, int nargs, bool allow_all, bool allow_self, long *ret)
+int parse_vf_words(const char *cmd, const char *device, char **args, int nargs, bool allow_all,
+                   bool allow_self, long *ret)
 {
         if (nargs >= 1 && allow_self && strcmp(args[0], "self") == 0) {
                 *ret = SRIOV_PORT_SELF;
@@ -121,8 +140,12 @@ int parse_vf_words(char **args, int nargs, bool allow_all, bool allow_self, long
         char *end;
         errno = 0;
         long v = strtol(args[1], &end, 10);
-        if (errno || *end || !args[1][0] || args[1][0] == '-' || v > 0x7ffffffe)
-                return 0;
+        if (errno || *end || !args[1][0] || args[1][0] == '-' || args[1][0] == '+' || v > INT_MAX - 1) {
+                /* the words of `set` say the same (vfparse.c) */
+                fprintf(stderr, "sriovctl: %s: %s vf '%s': a VF number must be a decimal number 0-%d%s\n", cmd,
+                        device, args[1], INT_MAX - 1, allow_all ? " or all" : "");
+                return -EINVAL;
+        }
         *ret = v;
         return 2;
 }

@@ -11,16 +11,22 @@
 
 #define ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Exit codes (documented in README.md and `sriovctl --help`). */
+/* Exit statuses, one set for every command (README.md, `sriovctl --help`,
+ * sriovctl(1)); exit_status() maps the library's errors onto them. */
 enum {
         EXIT_OK = 0,
-        EXIT_FAIL = 1,      /* the system refused: netlink, permissions, memory */
-        EXIT_USAGE = 2,     /* bad command line */
-        EXIT_NODEV = 3,     /* no such device, or not an SR-IOV PF */
-        EXIT_BADINPUT = 4,  /* unreadable or malformed input: dump file, sysfs root,
-                             * a value breaking a rule, an apply file, a VF out of range */
-        EXIT_HELD = 5,      /* refused: a guest holds the VF (an allocation; -EADDRINUSE) */
+        EXIT_FAIL = 1,      /* the operation failed: the system, kernel or driver refused */
+        EXIT_USAGE = 2,     /* bad command line, named */
+        EXIT_NODEV = 3,     /* not found: device (or not an SR-IOV PF), network, allocation */
+        EXIT_BADINPUT = 4,  /* bad input file or value: FILE:LINE, the word and the rule */
+        EXIT_INUSE = 5,     /* refused: a guest (or pod) holds the VF */
 };
+/* The table behind `sriovctl --help` and the tests: status and meaning. */
+struct exit_status_doc {
+        int status;
+        const char *meaning;
+};
+extern const struct exit_status_doc exit_status_docs[6];
 
 enum output_format { OUT_TABLE, OUT_JSON, OUT_XML };
 
@@ -52,24 +58,35 @@ struct options {
         const char *action; /* udev-event --action */
 };
 
+/* The command being run ("" before one is known): usage errors point at
+ * its own --help. */
+extern const char *current_command;
+/* Prints "sriovctl: <fmt with arg>" and where to find the usage; returns
+ * EXIT_USAGE. */
 int usage_error(const char *fmt, const char *arg);
-int exit_code_for(int r);
-/* Prints "sriovctl: WHAT: <why the library failed>", returns the exit code. */
+/* The one errno -> exit status table. `reading_input`: the call read or
+ * parsed what the user gave (a file, XML, the words of `set`), where
+ * EINVAL and ENOENT are the input's fault (4); otherwise they are the
+ * kernel's or the driver's answer (1) and a missing thing (3). */
+int exit_status(int r, bool reading_input);
+/* Prints the notices, then "sriovctl: WHAT: <why the library failed>";
+ * returns exit_status(r, false). */
 int fail(struct sriov_ctx *ctx, int r, const char *what);
+/* The same for a failure reading input: exit_status(r, true). */
+int input_fail(struct sriov_ctx *ctx, int r, const char *what);
 void print_notices(struct sriov_ctx *ctx);
 void print_warnings(char **warnings);
 /* Prints text (and a final newline if it has none), frees it. */
 int emit(int r, char *text);
-/* Exit code of the commands that change things: a refusal by the kernel is
- * a system failure whatever its errno (EOPNOTSUPP is not "no device"). */
-int config_exit_code(int r);
-int config_fail(struct sriov_ctx *ctx, int r, const char *what);
-/* "vf N" (or "vf all" / "self" where allowed) at args[0..1]; returns the
- * number of words used, 0 if malformed. */
-int parse_vf_words(char **args, int nargs, bool allow_all, bool allow_self, long *ret);
+/* "vf N" (or "vf all" / "self" where allowed) at args[0..1] after DEVICE
+ * (for messages). Returns the number of words used (1 or 2); 0 when they
+ * are not there (a usage error, not printed); -EINVAL for a malformed VF
+ * index, printed as "sriovctl: CMD: DEVICE vf 'X': ..." (exit 4). */
+int parse_vf_words(const char *cmd, const char *device, char **args, int nargs, bool allow_all,
+                   bool allow_self, long *ret);
 /* --timeout in milliseconds (0-3600000), `fallback` when not given; a bad
- * value is printed as "sriovctl: CMD: --timeout ..." and gives -EINVAL. */
-int parse_timeout(const struct options *o, const char *cmd, unsigned fallback, unsigned *ret);
+ * value is a usage error, printed; returns EXIT_OK or EXIT_USAGE. */
+int parse_timeout(const struct options *o, unsigned fallback, unsigned *ret);
 
 /* The commands: args are the words after the command's name. */
 typedef int command_fn(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs);

@@ -56,15 +56,11 @@ static int load_domain(struct sriov_ctx *ctx, const char *cmd, const char *file,
         int r = read_text(file, &xml, &len);
         if (r < 0) {
                 fprintf(stderr, "sriovctl: %s: --domain %s: %s\n", cmd, file, strerror(-r));
-                return EXIT_BADINPUT;
+                return exit_status(r, true);
         }
         r = sriov_xml_domain_parse(ctx, file, xml, len, ret);
         free(xml);
-        if (r < 0) {
-                fprintf(stderr, "sriovctl: %s: %s\n", cmd, sriov_ctx_error(ctx));
-                return EXIT_BADINPUT;
-        }
-        return EXIT_OK;
+        return r < 0 ? input_fail(ctx, r, cmd) : EXIT_OK;
 }
 
 /* Writes text to path through a temporary file and a rename: a reader
@@ -124,8 +120,9 @@ static void print_allocation(FILE *f, const struct sriov_allocation *a)
                         fprintf(f, ", vlan %u", a->config.vlan);
                 break;
         case SRIOV_ALLOC_MACVTAP:
-                fprintf(f, "%s (%s) on %s, mode %s", a->netdev, a->tap_path, a->lower,
-                        sriov_macvtap_mode_name(a->macvtap_mode));
+                /* a macvtap made by libvirt, or one whose tap is gone, has no /dev/tapN */
+                fprintf(f, "%s%s%s%s on %s, mode %s", a->netdev, a->tap_path[0] ? " (" : "", a->tap_path,
+                        a->tap_path[0] ? ")" : "", a->lower, sriov_macvtap_mode_name(a->macvtap_mode));
                 break;
         }
         fprintf(f, ", MAC %s%s%s\n", mac, a->port_profile ? ", port profile associated" : "",
@@ -134,44 +131,40 @@ static void print_allocation(FILE *f, const struct sriov_allocation *a)
 
 int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
-        static const char usage[] = "usage: sriovctl attach --domain GUEST.xml [--network NET.xml ...] "
-                                    "[-o OUT.xml] [--keep-direct] [--fallback macvtap|none] [--no-vfio] "
-                                    "[--timeout MS]";
-        if (nargs || !o->domain)
-                return (void)args, usage_error("%s", usage);
+        if (nargs)
+                return usage_error("unexpected '%s': the domain is given with --domain GUEST.xml", args[0]);
+        if (!o->domain)
+                return usage_error("%s", "missing --domain GUEST.xml");
         struct sriov_attach_options ao = {.keep_direct = o->keep_direct, .fallback_macvtap = o->fallback_macvtap,
                                           .no_vfio = o->no_vfio};
-        if (parse_timeout(o, "attach", 0, &ao.timeout_ms) < 0)
-                return EXIT_BADINPUT;
+        int rc = parse_timeout(o, 0, &ao.timeout_ms);
+        if (rc != EXIT_OK)
+                return rc;
         struct sriov_xml_domain *d = NULL;
         struct sriov_xml_network *nets[MAX_NETWORKS] = {0};
-        int rc = load_domain(ctx, "attach", o->domain, &d);
+        rc = load_domain(ctx, "attach", o->domain, &d);
         for (size_t i = 0; rc == EXIT_OK && i < o->n_networks; i++) {
                 char *xml;
                 size_t len;
                 int r = read_text(o->networks[i], &xml, &len);
                 if (r < 0) {
                         fprintf(stderr, "sriovctl: attach: --network %s: %s\n", o->networks[i], strerror(-r));
-                        rc = EXIT_BADINPUT;
+                        rc = exit_status(r, true);
                         break;
                 }
                 r = sriov_xml_network_parse(ctx, o->networks[i], xml, len, &nets[i]);
                 free(xml);
-                if (r < 0) {
-                        fprintf(stderr, "sriovctl: attach: %s\n", sriov_ctx_error(ctx));
-                        rc = EXIT_BADINPUT;
-                }
+                if (r < 0)
+                        rc = input_fail(ctx, r, "attach");
         }
         struct sriov_allocation *a = NULL;
         size_t n = 0;
         char *out = NULL;
         if (rc == EXIT_OK) {
                 int r = sriov_attach(ctx, d, nets, o->n_networks, &ao, &a, &n);
-                print_notices(ctx);
                 if (r < 0)
-                        rc = r == -EINVAL || r == -ENOENT ? EXIT_BADINPUT : config_exit_code(r),
-                        fprintf(stderr, "sriovctl: attach: %s\n",
-                                *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
+                        rc = fail(ctx, r, "attach");
+                print_notices(ctx);
         }
         if (rc == EXIT_OK) {
                 int r = sriov_xml_domain_format(ctx, d, &out);
@@ -179,8 +172,8 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                         fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output, strerror(-r));
                 if (r < 0) {
                         /* no half-done attach: give everything back */
-                        if (sriov_detach(ctx, d->name, ao.timeout_ms, NULL) < 0)
-                                fprintf(stderr, "sriovctl: attach: undoing: %s\n", sriov_ctx_error(ctx));
+                        if ((r = sriov_detach(ctx, d->name, ao.timeout_ms, NULL)) < 0)
+                                (void)fail(ctx, r, "attach: undoing");
                         rc = EXIT_FAIL;
                 }
         }
@@ -206,17 +199,19 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
 
 int cmd_detach(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
-        static const char usage[] = "usage: sriovctl detach --domain GUEST.xml | sriovctl detach NAME|UUID "
-                                    "[--timeout MS]";
-        if ((nargs == 1) == (o->domain != NULL) || nargs > 1)
-                return usage_error("%s", usage);
+        if (nargs > 1 || (nargs == 1 && o->domain))
+                return usage_error("unexpected '%s': one domain, by --domain GUEST.xml or NAME|UUID",
+                                   args[nargs - 1]);
+        if (!nargs && !o->domain)
+                return usage_error("%s", "missing the domain: --domain GUEST.xml or NAME|UUID");
         unsigned timeout;
-        if (parse_timeout(o, "detach", 0, &timeout) < 0)
-                return EXIT_BADINPUT;
+        int rc = parse_timeout(o, 0, &timeout);
+        if (rc != EXIT_OK)
+                return rc;
         const char *domain = nargs ? args[0] : NULL;
         struct sriov_xml_domain *d = NULL;
         if (o->domain) {
-                int rc = load_domain(ctx, "detach", o->domain, &d);
+                rc = load_domain(ctx, "detach", o->domain, &d);
                 if (rc != EXIT_OK)
                         return rc;
                 domain = d->name;
@@ -225,14 +220,13 @@ int cmd_detach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
         int r = sriov_detach(ctx, domain, timeout, &freed);
         if (r == -ENOENT && d && d->uuid)
                 r = sriov_detach(ctx, d->uuid, timeout, &freed);
-        print_notices(ctx);
-        int rc = EXIT_OK;
-        if (r < 0) {
-                fprintf(stderr, "sriovctl: detach: %s\n", *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
-                rc = r == -ENOENT ? EXIT_NODEV : config_exit_code(r);
-        } else
+        if (r < 0)
+                rc = fail(ctx, r, "detach");
+        else {
+                print_notices(ctx);
                 fprintf(stderr, "sriovctl: detach: domain '%s': %u allocation%s given back\n", domain, freed,
                         freed == 1 ? "" : "s");
+        }
         sriov_xml_domain_free(d);
         return rc;
 }
@@ -240,20 +234,18 @@ int cmd_detach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
 int cmd_allocations(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
         if (nargs)
-                return usage_error("allocations takes no argument, got '%s'", args[0]);
+                return usage_error("no argument expected, got '%s'", args[0]);
         struct sriov_allocation *a;
         size_t n;
         int r = sriov_allocations(ctx, &a, &n);
-        print_notices(ctx);
         if (r < 0)
                 return fail(ctx, r, "allocations");
+        print_notices(ctx);
         int rc = EXIT_OK;
         if (o->format == OUT_JSON) {
                 char *text = NULL;
                 r = sriov_render_allocations_json(a, n, &text);
                 rc = emit(r, text);
-        } else if (o->format == OUT_XML) {
-                rc = usage_error("%s", "allocations: --xml is not offered (use --json)");
         } else {
                 if (!n)
                         printf("no allocations\n");

@@ -11,7 +11,7 @@
 int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
         if (nargs)
-                return usage_error("list takes no argument, got '%s'", args[0]);
+                return usage_error("no argument expected, got '%s'", args[0]);
         struct sriov_inventory *inv;
         int r = sriov_inventory_scan(ctx, &inv);
         if (r < 0)
@@ -38,35 +38,68 @@ int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         return rc;
 }
 
-static void print_driver_answers(struct sriov_ctx *ctx, const char *driver, const char *state_dir)
+/* What show adds from the state directory, for the table and JSON. */
+struct show_state {
+        struct sriov_show_state s;
+        struct sriov_driver_answer *answers;
+        unsigned *saved;
+};
+
+/* The state directory describes the live host: read it for the live
+ * system, or for any tree when one is named (--state-dir, $SRIOV_STATE_DIR). */
+static void show_state_read(struct sriov_ctx *ctx, const struct options *o, const struct sriov_pf *pf,
+                            struct show_state *st)
 {
-        struct sriov_driver_answer *a;
-        size_t n;
-        if (!driver || sriov_driver_answers(ctx, driver, &a, &n) < 0 || !n)
+        *st = (struct show_state){0};
+        if ((o->sysfs_root || o->pci_dump) && !o->state_dir)
                 return;
-        printf("\nVF settings %s answered before (learned from earlier requests, %s/drivers/%s.json):\n", driver,
-               state_dir, driver);
-        for (size_t i = 0; i < n; i++) {
-                if (a[i].error)
-                        printf("  %-10s refused: %s (%s), value %s\n", a[i].attribute, sriov_errno_name(a[i].error),
-                               strerror(a[i].error), a[i].value);
-                else
-                        printf("  %-10s accepted (value %s)\n", a[i].attribute, a[i].value);
+        st->s.read = true;
+        /* a state dir that cannot be read is not show's business: nothing learned */
+        if (!pf->driver || sriov_driver_answers(ctx, pf->driver, &st->answers, &st->s.n_answers) < 0) {
+                st->answers = NULL;
+                st->s.n_answers = 0;
         }
-        sriov_driver_answers_free(a, n);
+        const char *dev = pf->netdevs && pf->netdevs[0] ? pf->netdevs[0] : pf->address;
+        if (sriov_vf_saved(ctx, dev, &st->saved, &st->s.n_saved) < 0) {
+                free(st->saved);
+                st->saved = NULL;
+                st->s.n_saved = 0;
+        }
+        st->s.answers = st->answers;
+        st->s.saved_vfs = st->saved;
+}
+
+static void show_state_done(struct show_state *st)
+{
+        sriov_driver_answers_free(st->answers, st->s.n_answers);
+        free(st->saved);
+}
+
+static void print_driver_answers(const struct sriov_pf *pf, const struct show_state *st, const char *state_dir)
+{
+        if (!st->s.n_answers)
+                return;
+        printf("\nVF settings %s answered before (learned from earlier requests, %s/drivers/%s.json):\n",
+               pf->driver, state_dir, pf->driver);
+        for (size_t i = 0; i < st->s.n_answers; i++) {
+                const struct sriov_driver_answer *a = &st->answers[i];
+                if (a->error)
+                        printf("  %-10s refused: %s (%s), value %s\n", a->attribute, sriov_errno_name(a->error),
+                               strerror(a->error), a->value);
+                else
+                        printf("  %-10s accepted (value %s)\n", a->attribute, a->value);
+        }
 }
 
 /* VFs with saved originals: what sriovctl changed, also for VFs whose
  * settings the kernel's reply could not carry. */
-static void print_saved(struct sriov_ctx *ctx, const struct sriov_pf *pf)
+static void print_saved(const struct sriov_pf *pf, const struct show_state *st)
 {
-        unsigned *vfs = NULL;
-        size_t n = 0;
-        const char *dev = pf->netdevs && pf->netdevs[0] ? pf->netdevs[0] : pf->address;
-        if (sriov_vf_saved(ctx, dev, &vfs, &n) < 0 || !n) {
-                free(vfs); /* a state dir that cannot be read is not show's business */
+        const unsigned *vfs = st->saved;
+        size_t n = st->s.n_saved;
+        if (!n)
                 return;
-        }
+        const char *dev = pf->netdevs && pf->netdevs[0] ? pf->netdevs[0] : pf->address;
         printf("\nOriginal settings saved before sriovctl changed them (`sriovctl restore %s vf N|all`): vf ", dev);
         size_t unread = 0;
         for (size_t i = 0; i < n; i++) {
@@ -84,13 +117,13 @@ static void print_saved(struct sriov_ctx *ctx, const struct sriov_pf *pf)
                 printf("  %zu of them could not be read now; they were changed by sriovctl and their originals "
                        "are kept\n",
                        unread);
-        free(vfs);
 }
 
 int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
         if (nargs != 1)
-                return usage_error("%s", "usage: sriovctl show DEVICE (PCI address or interface)");
+                return usage_error(nargs ? "one DEVICE only, got also '%s'" : "%s",
+                                   nargs ? args[1] : "missing DEVICE (PCI address or interface)");
         const char *device = args[0];
         struct sriov_inventory *inv;
         int r = sriov_inventory_scan(ctx, &inv);
@@ -106,11 +139,17 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         if (pf->netdevs && pf->netdevs[0] && !o->pci_dump && !o->sysfs_root) {
                 r = sriov_pf_read_vf_links(ctx, pf);
                 if (r < 0)
-                        fprintf(stderr, "warning: VF settings not read: %s\n", sriov_ctx_error(ctx));
+                        fprintf(stderr, "warning: VF settings not read: %s\n",
+                                *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
         }
+        struct show_state st;
+        if (o->format != OUT_XML)
+                show_state_read(ctx, o, pf, &st);
+        else
+                st = (struct show_state){0};
         char *text = NULL;
         if (o->format == OUT_JSON)
-                r = sriov_render_json(inv, pf, &text);
+                r = sriov_render_show_json(pf, &st.s, &text);
         else if (o->format == OUT_XML)
                 r = sriov_render_xml(inv, pf, &text);
         else {
@@ -119,11 +158,12 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         }
         print_notices(ctx);
         int rc = emit(r, text);
-        if (rc == EXIT_OK && o->format == OUT_TABLE && !o->sysfs_root && !o->pci_dump) {
-                print_driver_answers(ctx, pf->driver, o->state_dir ? o->state_dir : "/run/sriov");
-                print_saved(ctx, pf);
-                fflush(stdout);
+        if (rc == EXIT_OK && o->format == OUT_TABLE) {
+                print_driver_answers(pf, &st, o->state_dir ? o->state_dir : "/run/sriov");
+                print_saved(pf, &st);
+                rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
         }
+        show_state_done(&st);
         sriov_inventory_free(inv);
         return rc;
 }

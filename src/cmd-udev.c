@@ -198,7 +198,7 @@ int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, 
         if (r < 0) {
                 report(from_udev, LOG_ERR, "udev-event %s%s%s: %s", action ? action : "", action ? " " : "", target,
                        sriov_ctx_error(ctx));
-                rc = config_exit_code(r);
+                rc = exit_status(r, false);
         } else {
                 const char *who = res.ifname ? res.ifname : "no netdev";
                 for (char *const *n = sriov_ctx_notices(ctx); *n; n++)

@@ -912,7 +912,8 @@ static int recover(struct sriov_ctx *ctx, struct store *s, unsigned timeout_ms)
                 if (r < 0) {
                         ctx_notice(ctx, "rolling back the unfinished attach of domain '%s' (pid %ld) failed: %s; "
                                         "its record is kept for the next try",
-                                   rec->a.domain_name, rec->pid, sriov_ctx_error(ctx));
+                                   rec->a.domain_name, rec->pid,
+                                   *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
                         ctx_clear_error(ctx);
                         i++;
                         continue;
@@ -1407,9 +1408,12 @@ int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov
                  * start a new message: the first failure's is put back */
                 _cleanup_free_ char *why = strdup(sriov_ctx_error(ctx));
                 while (run.store.n > run.first_new) {
-                        if (undo_rec(ctx, &run.store.recs[run.store.n - 1], timeout_ms) < 0)
+                        int u = undo_rec(ctx, &run.store.recs[run.store.n - 1], timeout_ms);
+                        /* not every step leaves a message: then the errno says it */
+                        if (u < 0)
                                 ctx_notice(ctx, "undoing %s interface #%u: %s", d->name,
-                                           run.store.recs[run.store.n - 1].a.iface + 1, sriov_ctx_error(ctx));
+                                           run.store.recs[run.store.n - 1].a.iface + 1,
+                                           *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-u));
                         store_drop(&run.store, run.store.n - 1);
                 }
                 (void)store_save(ctx, &run.store);

@@ -756,9 +756,9 @@ int sriov_inventory_find(struct sriov_ctx *ctx, struct sriov_inventory *inv, con
         if (canon[0] && asprintf(&path, PCI_DEVICES "/%s", canon) >= 0 && sysfs_exists(ctx, path)) {
                 _cleanup_free_ char *physfn = NULL, *pfname = NULL;
                 if (asprintf(&physfn, "%s/physfn", path) >= 0 && sysfs_link_name(ctx, physfn, &pfname) == 0)
-                        return ctx_fail(ctx, -ENOTSUP, "%s is a VF of %s, not an SR-IOV physical function",
+                        return ctx_fail(ctx, -ENODEV, "%s is a VF of %s, not an SR-IOV physical function",
                                         canon, pfname);
-                return ctx_fail(ctx, -ENOTSUP, "%s has no SR-IOV capability (no sriov_totalvfs in %s/%s)",
+                return ctx_fail(ctx, -ENODEV, "%s has no SR-IOV capability (no sriov_totalvfs in %s/%s)",
                                 canon, ctx->sysfs_root, path);
         }
         free(path);
@@ -767,7 +767,7 @@ int sriov_inventory_find(struct sriov_ctx *ctx, struct sriov_inventory *inv, con
         bool ifname = device[0] && !strchr(device, '/') && strcmp(device, ".") != 0 &&
                       strcmp(device, "..") != 0;
         if (!canon[0] && ifname && asprintf(&path, "class/net/%s", device) >= 0 && sysfs_exists(ctx, path))
-                return ctx_fail(ctx, -ENOTSUP, "network interface %s is not on an SR-IOV physical function",
+                return ctx_fail(ctx, -ENODEV, "network interface %s is not on an SR-IOV physical function",
                                 device);
         if (ctx->pci_dump)
                 return ctx_fail(ctx, -ENODEV, "%s: no such device with an SR-IOV capability in %s", device,

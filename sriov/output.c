@@ -558,6 +558,77 @@ int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *
         return finish(f, &buf, sriov_write_json(f, inv, only), ret);
 }
 
+/* o as pretty JSON text in *ret (malloc'd); frees o. */
+static int json_to_string(json_object *o, char **ret)
+{
+        const char *text = o ? json_object_to_json_string_ext(o, JSON_FLAGS) : NULL;
+        char *copy = text ? strdup(text) : NULL;
+        json_object_put(o);
+        if (!copy)
+                return -ENOMEM;
+        *ret = copy;
+        return 0;
+}
+
+/* show --json: the PF plus what the state directory says about it. */
+int sriov_render_show_json(const struct sriov_pf *pf, const struct sriov_show_state *st, char **ret)
+{
+        json_object *o = json_pf(pf);
+        json_object *answers = NULL, *saved = NULL;
+        if (st && st->read) {
+                answers = json_object_new_array();
+                for (size_t i = 0; i < st->n_answers; i++) {
+                        const struct sriov_driver_answer *a = &st->answers[i];
+                        json_object *j = json_object_new_object();
+                        json_object_object_add(j, "attribute", j_str(a->attribute));
+                        json_object_object_add(j, "value", j_str(a->value));
+                        json_object_object_add(j, "accepted", json_object_new_boolean(a->error == 0));
+                        json_object_object_add(j, "error", a->error ? j_str(sriov_errno_name(a->error)) : NULL);
+                        json_object_object_add(j, "errno", a->error ? json_object_new_int(a->error) : NULL);
+                        json_object_object_add(j, "message", a->error ? j_str(strerror(a->error)) : NULL);
+                        json_object_array_add(answers, j);
+                }
+                saved = json_object_new_array();
+                for (size_t i = 0; i < st->n_saved; i++)
+                        json_object_array_add(saved, json_object_new_int64(st->saved_vfs[i]));
+        }
+        json_object_object_add(o, "driver_answers", answers);
+        json_object_object_add(o, "saved_vfs", saved);
+        return json_to_string(o, ret);
+}
+
+int sriov_render_port_json(const char *device, int vf, const struct sriov_port *p, const char *none, char **ret)
+{
+        char uuid[37];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "device", j_str(device));
+        json_object_object_add(o, "vf", vf == SRIOV_PORT_SELF ? json_object_new_string("self") : json_object_new_int(vf));
+        json_object_object_add(o, "reported", json_object_new_boolean(p != NULL));
+        uint32_t has = p ? p->present : 0;
+        json_object_object_add(o, "request", has & SRIOV_PORT_F_REQUEST ? j_str(sriov_port_request_name(p->request)) : NULL);
+        json_object *resp = NULL;
+        if (has & SRIOV_PORT_F_RESPONSE) {
+                resp = json_object_new_object();
+                json_object_object_add(resp, "code", json_object_new_int(p->response));
+                json_object_object_add(resp, "name", j_str(sriov_port_response_name(p->response)));
+                json_object_object_add(resp, "message", j_str(sriov_port_response_message(p->response)));
+        }
+        json_object_object_add(o, "response", resp);
+        json_object_object_add(o, "profile", has & SRIOV_PORT_F_PROFILE ? j_str(p->profile) : NULL);
+        if (has & SRIOV_PORT_F_INSTANCE)
+                sriov_uuid_format(p->instance_uuid, uuid);
+        json_object_object_add(o, "instance", has & SRIOV_PORT_F_INSTANCE ? j_str(uuid) : NULL);
+        if (has & SRIOV_PORT_F_HOST)
+                sriov_uuid_format(p->host_uuid, uuid);
+        json_object_object_add(o, "host", has & SRIOV_PORT_F_HOST ? j_str(uuid) : NULL);
+        json_object_object_add(o, "managerid", has & SRIOV_PORT_F_MANAGERID ? json_object_new_int(p->managerid) : NULL);
+        json_object_object_add(o, "typeid", has & SRIOV_PORT_F_TYPEID ? json_object_new_int64(p->typeid) : NULL);
+        json_object_object_add(o, "typeidversion",
+                               has & SRIOV_PORT_F_TYPEIDVERSION ? json_object_new_int(p->typeidversion) : NULL);
+        json_object_object_add(o, "note", p ? NULL : j_str(none));
+        return json_to_string(o, ret);
+}
+
 /* ---- XML -------------------------------------------------------------- */
 
 static void x_attr(xmlTextWriterPtr w, const char *name, const char *value)

@@ -201,7 +201,9 @@ struct sriov_inventory {
 int sriov_inventory_scan(struct sriov_ctx *ctx, struct sriov_inventory **ret);
 void sriov_inventory_free(struct sriov_inventory *inv);
 /* Finds a PF by PCI address or network interface name. -ENODEV if no such
- * device exists, -ENOTSUP if it exists but is not an SR-IOV PF. */
+ * device exists or it is not an SR-IOV PF (the message says which; the
+ * same errno as everywhere a device is not found, and not EOPNOTSUPP,
+ * which is a driver's refusal). */
 int sriov_inventory_find(struct sriov_ctx *ctx, struct sriov_inventory *inv, const char *device,
                          struct sriov_pf **ret);
 /* Reads every VF's settings of a PF over rtnetlink (RTM_GETLINK on its
@@ -865,6 +867,22 @@ int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *
  * memory does not grow with the size of the whole document. */
 int sriov_write_json(FILE *f, const struct sriov_inventory *inv, const struct sriov_pf *only);
 int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret);
+/* What `show` adds from the state directory (sriov_driver_answers(),
+ * sriov_vf_saved()); read false: not read (a fixture tree or a dump with
+ * the default state directory, which describes the live host). */
+struct sriov_show_state {
+        bool read;
+        const struct sriov_driver_answer *answers;
+        size_t n_answers;
+        const unsigned *saved_vfs;
+        size_t n_saved;
+};
+/* show --json: one PF object as sriov_render_json() renders it, plus
+ * "driver_answers" and "saved_vfs" (null when st is NULL or not read). */
+int sriov_render_show_json(const struct sriov_pf *pf, const struct sriov_show_state *st, char **ret);
+/* port-profile ... status --json: one object; p NULL when the driver
+ * reports nothing for the port, `none` then says so ("note"). */
+int sriov_render_port_json(const char *device, int vf, const struct sriov_port *p, const char *none, char **ret);
 
 /* ---- small formatting helpers ------------------------------------------ */
 void sriov_format_mac(const uint8_t mac[6], char buf[static 18]);

@@ -123,7 +123,7 @@ static void list_ok(void **state)
         result_done(&r);
         r = run("--help", NULL);
         expect_code(r, 0);
-        assert_contains(r.out, "Exit codes");
+        assert_contains(r.out, "Exit status");
         result_done(&r);
 }
 
@@ -268,11 +268,11 @@ static void attach_refusals(void **state)
         snprintf(state_dir, sizeof(state_dir), "%s/state", tmp);
         struct result r = run("attach", "--sysfs-root", tree, NULL);
         expect_code(r, 2);
-        assert_contains(r.err, "usage: sriovctl attach --domain GUEST.xml");
+        assert_contains(r.err, "attach: missing --domain GUEST.xml");
         result_done(&r);
         r = run("list", "--domain", xml, NULL);
         expect_code(r, 2);
-        assert_contains(r.err, "--domain is an option of attach and detach");
+        assert_contains(r.err, "list: --domain is not an option of list (it is one of attach, detach)");
         result_done(&r);
         r = run("attach", "--domain", xml, "--state-dir", state_dir, NULL);
         expect_code(r, 4);
