@@ -50,17 +50,11 @@ static void result_done(struct result *r)
         free(r->err);
 }
 
-/* Runs sriovctl with the arguments (NULL-terminated), capturing output. */
-static struct result run(const char *first, ...)
+/* Runs sriovctl with argv[1..] (NULL-terminated; argv[0] is set here),
+ * capturing output. */
+static struct result run_argv(const char **argv)
 {
-        const char *argv[32] = {"sriovctl"};
-        size_t n = 1;
-        va_list ap;
-        va_start(ap, first);
-        for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-                argv[n++] = a;
-        va_end(ap);
-        argv[n] = NULL;
+        argv[0] = "sriovctl";
         char out[4096], err[4096];
         snprintf(out, sizeof(out), "%s/stdout", tmp);
         snprintf(err, sizeof(err), "%s/stderr", tmp);
@@ -85,6 +79,20 @@ static struct result run(const char *first, ...)
                          WTERMSIG(status), res.err);
         res.code = WEXITSTATUS(status);
         return res;
+}
+
+/* Runs sriovctl with the arguments (NULL-terminated), capturing output. */
+static struct result run(const char *first, ...)
+{
+        const char *argv[32] = {"sriovctl"};
+        size_t n = 1;
+        va_list ap;
+        va_start(ap, first);
+        for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
+                argv[n++] = a;
+        va_end(ap);
+        argv[n] = NULL;
+        return run_argv(argv);
 }
 
 #define expect_code(res, want)                                                                    \
@@ -301,6 +309,330 @@ static void attach_refusals(void **state)
         result_done(&r);
 }
 
+
+/* ---- every command through each exit status it can reach here ----------- */
+
+/* Placeholders in the cases' arguments: @T the fixture tree, @S a fresh
+ * state dir, @B a state dir that cannot be made (under a regular file), @C
+ * a valid config dir, @BC one with a bad line, @BS a state dir with a
+ * malformed allocations.json, @D the bad dump, @F/NAME a file in tmp. */
+static const char *expand(const char *a, char *buf, size_t size)
+{
+        if (strcmp(a, "@T") == 0)
+                return tree;
+        if (strcmp(a, "@D") == 0)
+                return bad_dump;
+        static const char *const dirs[][2] = {{"@S", "walk-state"}, {"@B", "regular-file/x"},
+                                               {"@C", "walk-conf"},  {"@BC", "walk-badconf"},
+                                               {"@BS", "walk-badstate"}};
+        for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+                if (strcmp(a, dirs[i][0]) == 0) {
+                        snprintf(buf, size, "%s/%s", tmp, dirs[i][1]);
+                        return buf;
+                }
+        if (strncmp(a, "@F/", 3) == 0) {
+                snprintf(buf, size, "%s/%s", tmp, a + 3);
+                return buf;
+        }
+        return a;
+}
+
+struct exit_case {
+        int status;
+        const char *says; /* in stderr (stdout for status 0 with no stderr) */
+        const char *args[16];
+};
+
+#define MAC "02:00:00:00:00:01"
+#define UUID "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+static const struct exit_case exit_cases[] = {
+        /* list */
+        {0, "0000:02:00.0", {"list", "--sysfs-root", "@T"}},
+        {2, "list: unknown option '--bogus'", {"list", "--bogus"}},
+        {2, "list: no argument expected, got 'x'", {"list", "x"}},
+        {2, "list: --timeout is not an option of list", {"list", "--timeout", "5"}},
+        {2, "list: option '--json=1' takes no value", {"list", "--json=1"}},
+        {4, "/nonexistent/sriov-root", {"list", "--sysfs-root", "/nonexistent/sriov-root"}},
+        {4, "line 2", {"list", "--pci-dump", "@D"}},
+        /* show */
+        {0, "0000:02:11.4", {"show", "enp2s0f0", "--sysfs-root", "@T"}},
+        {2, "show: missing DEVICE", {"show"}},
+        {2, "show: one DEVICE only, got also 'b'", {"show", "a", "b"}},
+        {2, "show: option '--sysfs-root' needs a value", {"show", "enp2s0f0", "--sysfs-root"}},
+        {3, "nosuch0: no such", {"show", "nosuch0", "--sysfs-root", "@T"}},
+        {3, "is a VF of 0000:02:00.0", {"show", "0000:02:10.2", "--sysfs-root", "@T"}},
+        {4, "line 2", {"show", "02:00.0", "--pci-dump", "@D"}},
+        /* set (0 needs a kernel: tests/vm/t-vfcfg.sh) */
+        {1, "original VF settings cannot be kept safe",
+         {"set", "enp2s0f0", "vf", "0", "mac", MAC, "--sysfs-root", "@T", "--state-dir", "@B"}},
+        {2, "set: missing DEVICE vf N", {"set"}},
+        {2, "set: expected DEVICE vf N", {"set", "enp2s0f0", "mac", MAC}},
+        {2, "set: --json is not an option of set", {"set", "--json", "enp2s0f0", "vf", "0", "mac", MAC}},
+        {3, "nosuch0: no such", {"set", "nosuch0", "vf", "0", "mac", MAC, "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {4, "enp2s0f0 vf '-1': a VF number must be", {"set", "enp2s0f0", "vf", "-1", "mac", MAC, "--sysfs-root", "@T"}},
+        {4, "vlan '5000'", {"set", "enp2s0f0", "vf", "0", "vlan", "5000", "--sysfs-root", "@T"}},
+        /* apply */
+        {0, "", {"apply", "@F/empty.conf", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {1, "original VF settings cannot be kept safe",
+         {"apply", "@F/one.conf", "--sysfs-root", "@T", "--state-dir", "@B"}},
+        {2, "apply: missing FILE", {"apply"}},
+        {2, "apply: one FILE only, got also 'b'", {"apply", "a", "b"}},
+        {3, "nosuch0: no such", {"apply", "@F/nosuch.conf", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {4, "/nonexistent/vfs.conf: No such file", {"apply", "/nonexistent/vfs.conf"}},
+        {4, "bad.conf:2: vlan '5000'", {"apply", "@F/bad.conf", "--sysfs-root", "@T"}},
+        /* restore */
+        {0, "no saved settings", {"restore", "enp2s0f0", "vf", "0", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {1, "state directory", {"restore", "enp2s0f0", "vf", "0", "--sysfs-root", "@T", "--state-dir", "@B"}},
+        {2, "restore: missing DEVICE vf N|all", {"restore"}},
+        {2, "restore: expected DEVICE vf N|all", {"restore", "enp2s0f0"}},
+        {2, "restore: unexpected 'x' after vf N|all", {"restore", "enp2s0f0", "vf", "1", "x"}},
+        {3, "nosuch0: no such", {"restore", "nosuch0", "vf", "0", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {4, "restore: enp2s0f0 vf '-1': a VF number must be", {"restore", "enp2s0f0", "vf", "-1"}},
+        {4, "restore: enp2s0f0 vf 'abc': a VF number must be", {"restore", "enp2s0f0", "vf", "abc"}},
+        /* port-profile (0 and 1 need a driver: tests/vm/t-portprofile.sh) */
+        {2, "port-profile: missing DEVICE", {"port-profile"}},
+        {2, "port-profile: missing the request", {"port-profile", "enp2s0f0", "vf", "0"}},
+        {2, "port-profile: request 'attach'", {"port-profile", "enp2s0f0", "vf", "0", "attach"}},
+        {2, "port-profile: --profile is for requests, not status",
+         {"port-profile", "enp2s0f0", "vf", "0", "status", "--profile", "x"}},
+        {2, "port-profile: --timeout 'abc': milliseconds",
+         {"port-profile", "enp2s0f0", "vf", "0", "associate", "--profile", "x", "--timeout", "abc"}},
+        {2, "port-profile: --domain is not an option of port-profile",
+         {"port-profile", "enp2s0f0", "vf", "0", "status", "--domain", "x"}},
+        {3, "nosuch0: no such", {"port-profile", "nosuch0", "vf", "0", "status", "--sysfs-root", "@T"}},
+        {4, "port-profile: enp2s0f0 vf '-1'", {"port-profile", "enp2s0f0", "vf", "-1", "status"}},
+        {4, "instance '1111-2222': malformed UUID",
+         {"port-profile", "enp2s0f0", "vf", "0", "associate", "--profile", "x", "--instance", "1111-2222"}},
+        {4, "associate needs a port profile name", {"port-profile", "enp2s0f0", "vf", "0", "associate"}},
+        /* attach */
+        {0, "domain 'g' has no interface for sriovctl",
+         {"attach", "--domain", "@F/empty.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {1, "state directory", {"attach", "--domain", "@F/empty.xml", "--sysfs-root", "@T", "--state-dir", "@B"}},
+        {2, "attach: missing --domain GUEST.xml", {"attach"}},
+        {2, "attach: unexpected 'x'", {"attach", "x", "--domain", "@F/empty.xml"}},
+        {2, "attach: --fallback 'bogus': macvtap or none", {"attach", "--domain", "@F/empty.xml", "--fallback", "bogus"}},
+        {2, "attach: --timeout 'abc': milliseconds", {"attach", "--domain", "@F/empty.xml", "--timeout", "abc"}},
+        {2, "attach: --profile is not an option of attach", {"attach", "--domain", "@F/empty.xml", "--profile", "x"}},
+        {3, "<source dev='nosuch0'>: no such network device",
+         {"attach", "--domain", "@F/nodev.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {4, "--domain /nonexistent/g.xml: No such file", {"attach", "--domain", "/nonexistent/g.xml"}},
+        {4, "not well-formed", {"attach", "--domain", "@F/bad.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        /* detach (0 needs an allocation: tests/vm/t-attach.sh) */
+        {1, "state directory", {"detach", "g", "--sysfs-root", "@T", "--state-dir", "@B"}},
+        {2, "detach: missing the domain", {"detach"}},
+        {2, "detach: unexpected 'b'", {"detach", "a", "b"}},
+        {2, "detach: unexpected 'g'", {"detach", "g", "--domain", "@F/empty.xml"}},
+        {3, "domain 'g' holds no allocations", {"detach", "g", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {4, "--domain /nonexistent/g.xml: No such file", {"detach", "--domain", "/nonexistent/g.xml"}},
+        {4, "not well-formed", {"detach", "--domain", "@F/bad.xml", "--state-dir", "@S"}},
+        /* allocations */
+        {0, "no allocations", {"allocations", "--state-dir", "@S"}},
+        {1, "state directory", {"allocations", "--state-dir", "@B"}},
+        {2, "allocations: no argument expected, got 'x'", {"allocations", "x"}},
+        {2, "allocations: --xml is not an option of allocations", {"allocations", "--xml"}},
+        {4, "allocations.json: not a JSON object", {"allocations", "--state-dir", "@BS"}},
+        /* config */
+        {0, "1 file, 1 PF, 0 VFs: valid", {"config", "check", "--config-dir", "@C", "--sysfs-root", "@T"}},
+        {2, "config: usage", {"config"}},
+        {2, "config: usage", {"config", "bogus"}},
+        {4, "config directory /nonexistent/conf", {"config", "check", "--config-dir", "/nonexistent/conf"}},
+        {4, "a.conf:2: vlan '5000'", {"config", "check", "--config-dir", "@BC", "--sysfs-root", "@T"}},
+        /* udev-event */
+        {0, "already as desired",
+         {"udev-event", "enp2s0f0", "--config-dir", "@C", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {2, "udev-event: usage", {"udev-event", "a", "b"}},
+        {2, "udev-event: --json is not an option of udev-event", {"udev-event", "--json", "a"}},
+        {3, "nosuch0: no such", {"udev-event", "nosuch0", "--config-dir", "@C", "--sysfs-root", "@T"}},
+        {4, "a.conf:2: vlan '5000'", {"udev-event", "enp2s0f0", "--config-dir", "@BC", "--sysfs-root", "@T"}},
+        /* monitor: long-running, the rest in tests/vm/t-monitor.sh */
+        {2, "monitor: usage", {"monitor", "x"}},
+        {2, "monitor: --xml is not an option of monitor", {"monitor", "--xml"}},
+        /* no command */
+        {2, "sriovctl: no command given", {NULL}},
+        {2, "sriovctl: unknown command 'frobnicate'", {"frobnicate"}},
+        {2, "sriovctl: list: unknown option '-x'", {"-x", "list"}},
+};
+
+static void exit_status_walk(void **state)
+{
+        (void)state;
+        assert_int_equal(fx_write(tmp, "regular-file", "%s", "not a directory\n"), 0);
+        assert_int_equal(fx_write(tmp, "walk-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
+        assert_int_equal(fx_write(tmp, "walk-badconf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\nvf 0 vlan 5000\n"), 0);
+        assert_int_equal(fx_write(tmp, "walk-badstate/allocations.json", "%s", "{\"allocations\": 3"), 0);
+        assert_int_equal(fx_write(tmp, "empty.conf", "%s", "# nothing\n"), 0);
+        assert_int_equal(fx_write(tmp, "one.conf", "%s", "enp2s0f0 vf 0 mac " MAC "\n"), 0);
+        assert_int_equal(fx_write(tmp, "nosuch.conf", "%s", "nosuch0 vf 0 mac " MAC "\n"), 0);
+        assert_int_equal(fx_write(tmp, "bad.conf", "%s", "enp2s0f0 vf 0 mac " MAC "\nenp2s0f0 vf 1 vlan 5000\n"), 0);
+        assert_int_equal(fx_write(tmp, "empty.xml", "%s", "<domain><name>g</name><devices></devices></domain>"), 0);
+        assert_int_equal(fx_write(tmp, "nodev.xml", "%s",
+                                  "<domain><name>g</name><devices><interface type='direct'>"
+                                  "<source dev='nosuch0' mode='bridge'/></interface></devices></domain>"),
+                         0);
+        assert_int_equal(fx_write(tmp, "bad.xml", "%s", "<domain><name>g</name><devices><interface"), 0);
+        /* which statuses each command reached, for the summary */
+        char seen[16][8] = {{0}};
+        const char *names[16] = {0};
+        size_t n_names = 0;
+        for (size_t i = 0; i < sizeof(exit_cases) / sizeof(exit_cases[0]); i++) {
+                const struct exit_case *c = &exit_cases[i];
+                const char *argv[20] = {0};
+                char bufs[16][4096];
+                size_t n = 1;
+                for (size_t k = 0; c->args[k]; k++, n++)
+                        argv[n] = expand(c->args[k], bufs[k], sizeof(bufs[k]));
+                argv[n] = NULL;
+                struct result r = run_argv(argv);
+                const char *where = c->status == 0 && !r.err[0] ? r.out : r.err;
+                if (r.code != c->status || !strstr(where, c->says))
+                        fail_msg("case %zu: sriovctl %s %s %s ...: exit %d, expected %d with \"%s\"\nstdout: %s\n"
+                                 "stderr: %s",
+                                 i, argv[1] ? argv[1] : "", argv[1] && argv[2] ? argv[2] : "",
+                                 argv[1] && argv[2] && argv[3] ? argv[3] : "", r.code, c->status, c->says, r.out,
+                                 r.err);
+                if (c->status == 2) {
+                        /* named once: one line saying what, one where to look; not getopt's own line */
+                        size_t lines = 0;
+                        for (const char *p = r.err; *p; p++)
+                                lines += *p == '\n';
+                        if (lines != 2 || !strstr(r.err, "Try 'sriovctl "))
+                                fail_msg("case %zu: a usage error is two lines, got:\n%s", i, r.err);
+                        assert_not_contains(r.err, "invalid option");
+                        assert_not_contains(r.err, "unrecognized option");
+                }
+                if (c->status != 0)
+                        assert_not_contains(r.err, ": \n"); /* no empty message after a colon */
+                const char *cmd = c->args[0] && c->args[0][0] != '-' ? c->args[0] : "(none)";
+                size_t k = 0;
+                while (k < n_names && strcmp(names[k], cmd) != 0)
+                        k++;
+                if (k == n_names && n_names < 16)
+                        names[n_names++] = cmd;
+                if (k < 16)
+                        seen[k][c->status] = 1;
+                result_done(&r);
+        }
+        for (size_t k = 0; k < n_names; k++) {
+                char line[64] = "";
+                for (int st = 0; st < 8; st++)
+                        if (seen[k][st])
+                                snprintf(line + strlen(line), sizeof(line) - strlen(line), " %d", st);
+                print_message("exit statuses walked: %-13s%s\n", names[k], line);
+        }
+}
+
+/* `sriovctl COMMAND --help`: that command's synopsis and options only. */
+static void command_help(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *cmd, *has[4], *lacks[3];
+        } cases[] = {
+                {"list", {"Usage: sriovctl list\n", "--json", "--xml"}, {"--domain", "sriovctl show", "--timeout"}},
+                {"show", {"Usage: sriovctl show DEVICE\n", "--json"}, {"--profile", "sriovctl list"}},
+                {"set", {"Usage: sriovctl set DEVICE vf N", "spoofchk on|off"}, {"--json", "sriovctl apply"}},
+                {"apply", {"Usage: sriovctl apply FILE\n"}, {"--json", "sriovctl set"}},
+                {"restore", {"Usage: sriovctl restore DEVICE vf N|all\n"}, {"--json", "sriovctl set"}},
+                {"port-profile", {"Usage: sriovctl port-profile DEVICE", "--managerid N", "--timeout MS", "--json"},
+                 {"--domain", "sriovctl attach"}},
+                {"attach", {"Usage: sriovctl attach --domain GUEST.xml", "--fallback macvtap|none", "-o, --output"},
+                 {"--profile", "--json", "sriovctl detach"}},
+                {"detach", {"Usage: sriovctl detach --domain GUEST.xml", "sriovctl detach NAME|UUID", "--timeout"},
+                 {"--fallback", "sriovctl attach"}},
+                {"allocations", {"Usage: sriovctl allocations", "--json"}, {"--xml", "--domain"}},
+                {"config", {"Usage: sriovctl config show|check"}, {"--json", "sriovctl monitor"}},
+                {"udev-event", {"Usage: sriovctl udev-event", "--action ACTION"}, {"--json", "sriovctl monitor"}},
+                {"monitor", {"Usage: sriovctl monitor\n"}, {"--json", "--action", "sriovctl udev-event"}},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                /* --help anywhere, -h too */
+                struct result r = i % 2 ? run(cases[i].cmd, "--help", NULL) : run("-h", cases[i].cmd, NULL);
+                expect_code(r, 0);
+                assert_string_equal(r.err, "");
+                if (strncmp(r.out, cases[i].has[0], strlen(cases[i].has[0])) != 0)
+                        fail_msg("%s --help does not start with \"%s\":\n%s", cases[i].cmd, cases[i].has[0], r.out);
+                for (size_t k = 1; k < 4 && cases[i].has[k]; k++)
+                        assert_contains(r.out, cases[i].has[k]);
+                for (size_t k = 0; k < 3 && cases[i].lacks[k]; k++)
+                        assert_not_contains(r.out, cases[i].lacks[k]);
+                result_done(&r);
+        }
+        /* the whole usage names every command and the exit statuses */
+        struct result r = run("--help", NULL);
+        expect_code(r, 0);
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char want[64];
+                snprintf(want, sizeof(want), "sriovctl %s", cases[i].cmd);
+                assert_contains(r.out, want);
+        }
+        assert_contains(r.out, "Exit status (the same for every command):");
+        assert_contains(r.out, "  5   refused: a guest (or pod) holds the VF");
+        result_done(&r);
+        /* help for something that is not a command is a usage error */
+        r = run("frobnicate", "--help", NULL);
+        expect_code(r, 2);
+        assert_contains(r.err, "unknown command 'frobnicate'");
+        result_done(&r);
+}
+
+/* show --json has what the table prints after the VFs: driver answers and
+ * saved VFs (from the state directory named with --state-dir). */
+static void show_json_state(void **state)
+{
+        (void)state;
+        char sd[4096];
+        snprintf(sd, sizeof(sd), "%s/show-state", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "show-state/drivers"), 0);
+        assert_int_equal(fx_mkdir_p(tmp, "show-state/vfs"), 0);
+        assert_int_equal(fx_write(sd, "drivers/igb.json", "%s",
+                                  "{\"driver\":\"igb\",\"attributes\":{"
+                                  "\"proto\":{\"value\":\"802.1ad\",\"result\":\"EPROTONOSUPPORT\",\"errno\":93},"
+                                  "\"max-rate\":{\"value\":\"100\",\"result\":\"ok\",\"errno\":0}}}"),
+                         0);
+        assert_int_equal(fx_write(sd, "vfs/0000:02:00.0.json", "%s",
+                                  "{\"pf\":\"0000:02:00.0\",\"vfs\":{\"4\":\"vlan 0\",\"1\":\"mac " MAC "\"}}"),
+                         0);
+        struct result r = run("show", "enp2s0f0", "--json", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 0);
+        json_object *o = json_tokener_parse(r.out), *v, *a;
+        if (!o)
+                fail_msg("not JSON: %s", r.out);
+        assert_true(json_object_object_get_ex(o, "driver_answers", &v));
+        assert_int_equal(json_object_array_length(v), 2);
+        a = json_object_array_get_idx(v, 0);
+        assert_string_equal(json_object_get_string(json_object_object_get(a, "attribute")), "proto");
+        assert_string_equal(json_object_get_string(json_object_object_get(a, "value")), "802.1ad");
+        assert_false(json_object_get_boolean(json_object_object_get(a, "accepted")));
+        assert_string_equal(json_object_get_string(json_object_object_get(a, "error")), "EPROTONOSUPPORT");
+        assert_int_equal(json_object_get_int(json_object_object_get(a, "errno")), 93);
+        a = json_object_array_get_idx(v, 1);
+        assert_string_equal(json_object_get_string(json_object_object_get(a, "attribute")), "max-rate");
+        assert_true(json_object_get_boolean(json_object_object_get(a, "accepted")));
+        assert_true(json_object_object_get_ex(a, "error", &v) && v == NULL);
+        assert_true(json_object_object_get_ex(o, "saved_vfs", &v));
+        assert_int_equal(json_object_array_length(v), 2);
+        assert_int_equal(json_object_get_int(json_object_array_get_idx(v, 0)), 1);
+        assert_int_equal(json_object_get_int(json_object_array_get_idx(v, 1)), 4);
+        json_object_put(o);
+        result_done(&r);
+        /* the table prints the same */
+        r = run("show", "enp2s0f0", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "proto      refused: EPROTONOSUPPORT (Protocol not supported), value 802.1ad");
+        assert_contains(r.out, "`sriovctl restore enp2s0f0 vf N|all`): vf 1,4");
+        result_done(&r);
+        /* a fixture tree without a state dir named: not read, null (the
+         * default state dir describes the live host) */
+        r = run("show", "enp2s0f0", "--json", "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        o = json_tokener_parse(r.out);
+        assert_non_null(o);
+        assert_true(json_object_object_get_ex(o, "driver_answers", &v) && v == NULL);
+        assert_true(json_object_object_get_ex(o, "saved_vfs", &v) && v == NULL);
+        json_object_put(o);
+        result_done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -308,6 +640,8 @@ int main(void)
                 cmocka_unit_test(show_nodev), cmocka_unit_test(bad_input),
                 cmocka_unit_test(usage),     cmocka_unit_test(warnings_on_stderr),
                 cmocka_unit_test(real_dump), cmocka_unit_test(attach_refusals),
+                cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
+                cmocka_unit_test(show_json_state),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

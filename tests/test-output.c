@@ -548,6 +548,60 @@ static void detail(void **state)
         free(text);
 }
 
+static const char *jstr(json_object *o, const char *key)
+{
+        json_object *v;
+        if (!json_object_object_get_ex(o, key, &v))
+                fail_msg("no \"%s\"", key);
+        return v ? json_object_get_string(v) : NULL;
+}
+
+/* port-profile ... status --json: every field present, null when not reported */
+static void json_port(void **state)
+{
+        (void)state;
+        struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST | SRIOV_PORT_F_RESPONSE | SRIOV_PORT_F_PROFILE |
+                                          SRIOV_PORT_F_INSTANCE,
+                               .request = SRIOV_PORT_ASSOCIATE,
+                               .response = 0x100,
+                               .profile = "gold"};
+        assert_int_equal(sriov_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8", p.instance_uuid), 0);
+        char *text;
+        assert_int_equal(sriov_render_port_json("enp2s0", 1, &p, NULL, &text), 0);
+        json_object *o = json_tokener_parse(text), *v;
+        if (!o)
+                fail_msg("not JSON: %s", text);
+        assert_string_equal(jstr(o, "device"), "enp2s0");
+        assert_int_equal(json_object_get_int(json_object_object_get(o, "vf")), 1);
+        assert_true(json_object_get_boolean(json_object_object_get(o, "reported")));
+        assert_string_equal(jstr(o, "request"), "associate");
+        assert_true(json_object_object_get_ex(o, "response", &v) && v);
+        assert_int_equal(json_object_get_int(json_object_object_get(v, "code")), 0x100);
+        assert_string_equal(jstr(v, "name"), "PORT_PROFILE_RESPONSE_SUCCESS");
+        assert_non_null(jstr(v, "message"));
+        assert_string_equal(jstr(o, "profile"), "gold");
+        assert_string_equal(jstr(o, "instance"), "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+        static const char *const nulls[] = {"host", "managerid", "typeid", "typeidversion", "note"};
+        for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+                if (jstr(o, nulls[i]))
+                        fail_msg("\"%s\" should be null: %s", nulls[i], text);
+        json_object_put(o);
+        free(text);
+        /* nothing reported for the PF's own port: the note says why */
+        assert_int_equal(sriov_render_port_json("enp2s0", SRIOV_PORT_SELF, NULL, "enp2s0 self: no port profile state",
+                                                &text),
+                         0);
+        o = json_tokener_parse(text);
+        assert_non_null(o);
+        assert_string_equal(jstr(o, "vf"), "self");
+        assert_false(json_object_get_boolean(json_object_object_get(o, "reported")));
+        assert_null(jstr(o, "request"));
+        assert_null(jstr(o, "response"));
+        assert_string_equal(jstr(o, "note"), "enp2s0 self: no port profile state");
+        json_object_put(o);
+        free(text);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -560,6 +614,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(odd_interface_names, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(table, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(detail, setup, env_teardown),
+                cmocka_unit_test(json_port),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         xmlCleanupParser();
