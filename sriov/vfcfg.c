@@ -1291,9 +1291,9 @@ static void apply_ctx_done(struct apply_ctx *a)
         free(a->run_of);
 }
 
-int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, size_t n)
+/* Each request's values follow the rules, before anything is looked up. */
+static int apply_validate(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, size_t n)
 {
-        ctx_clear_error(ctx);
         char pre[256];
         int r;
         for (size_t i = 0; i < n; i++)
@@ -1302,23 +1302,27 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                                          reqs[i].vf);
                         return r;
                 }
-        if (!n)
-                return 0;
-        _cleanup_(apply_ctx_done) struct apply_ctx a = {0};
-        a.run_of = calloc(n, sizeof(size_t));
-        if (!a.run_of)
+        return 0;
+}
+
+/* One run per PF: each device word resolved once, words naming the same
+ * PF share a run. */
+static int apply_resolve(struct sriov_ctx *ctx, struct apply_ctx *a, const struct sriov_vf_request *reqs, size_t n)
+{
+        int r;
+        a->run_of = calloc(n, sizeof(size_t));
+        if (!a->run_of)
                 return -ENOMEM;
-        /* resolve each device word once; words naming the same PF share a run */
         for (size_t i = 0; i < n; i++) {
                 size_t j = 0;
                 if (i > 0 && strcmp(reqs[i].device, reqs[i - 1].device) == 0) {
-                        a.run_of[i] = a.run_of[i - 1];
+                        a->run_of[i] = a->run_of[i - 1];
                         continue;
                 }
                 for (j = 0; j < i && strcmp(reqs[j].device, reqs[i].device) != 0; j++)
                         ;
                 if (j < i) {
-                        a.run_of[i] = a.run_of[j];
+                        a->run_of[i] = a->run_of[j];
                         continue;
                 }
                 struct pf_run p;
@@ -1327,79 +1331,91 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                         return r;
                 }
                 size_t k;
-                for (k = 0; k < a.n_runs && strcmp(a.runs[k].ref.name, p.ref.name) != 0; k++)
+                for (k = 0; k < a->n_runs && strcmp(a->runs[k].ref.name, p.ref.name) != 0; k++)
                         ;
-                if (k < a.n_runs) {
+                if (k < a->n_runs) {
                         pf_run_done(&p);
                 } else {
-                        struct pf_run *nr = realloc(a.runs, (a.n_runs + 1) * sizeof(*nr));
+                        struct pf_run *nr = realloc(a->runs, (a->n_runs + 1) * sizeof(*nr));
                         if (!nr) {
                                 pf_run_done(&p);
                                 return -ENOMEM;
                         }
-                        a.runs = nr;
-                        a.runs[a.n_runs++] = p;
+                        a->runs = nr;
+                        a->runs[a->n_runs++] = p;
                 }
-                a.run_of[i] = k;
+                a->run_of[i] = k;
         }
-        _cleanup_state_unlock_ int lock = -1;
-        if ((r = lock_state(ctx, &lock)) < 0)
-                return r;
-        for (size_t k = 0; k < a.n_runs; k++)
-                if ((r = pf_run_read(ctx, &a.runs[k])) < 0)
-                        return r;
-        /* every VF exists, is readable and is named once per PF */
+        return 0;
+}
+
+/* Every VF exists, is readable and is named once per PF. */
+static int apply_check_vfs(struct sriov_ctx *ctx, struct apply_ctx *a, const struct sriov_vf_request *reqs,
+                           size_t n)
+{
+        char pre[256];
+        int r;
         _cleanup_free_ size_t *seen_at = NULL;
         for (size_t i = 0; i < n; i++) {
-                struct pf_run *p = &a.runs[a.run_of[i]];
+                struct pf_run *p = &a->runs[a->run_of[i]];
                 if ((r = check_vf(ctx, p, reqs[i].vf)) < 0) {
                         if (reqs[i].origin)
                                 ctx_error_prefix(ctx, "%s", reqs[i].origin);
                         return r;
                 }
         }
-        {
-                /* duplicates through different names of one PF ("enp2s0" and its address) */
-                size_t total = 0;
-                for (size_t k = 0; k < a.n_runs; k++)
-                        total += (size_t)num_vf(&a.runs[k]);
-                size_t *base = calloc(a.n_runs + 1, sizeof(size_t));
-                if (!base)
-                        return -ENOMEM;
-                for (size_t k = 0; k < a.n_runs; k++)
-                        base[k + 1] = base[k] + (size_t)num_vf(&a.runs[k]);
-                seen_at = calloc(total ? total : 1, sizeof(size_t));
-                if (!seen_at) {
-                        free(base);
-                        return -ENOMEM;
-                }
-                for (size_t i = 0; i < n; i++) {
-                        size_t slot = base[a.run_of[i]] + reqs[i].vf;
-                        if (seen_at[slot]) {
-                                const struct sriov_vf_request *first = &reqs[seen_at[slot] - 1];
-                                free(base);
-                                return ctx_fail(ctx, -EINVAL, "%s%s vf %u is already configured at %s (%s): one request per VF",
-                                                origin_prefix(&reqs[i], pre, sizeof(pre)), reqs[i].device, reqs[i].vf,
-                                                first->origin ? first->origin : "an earlier request", first->device);
-                        }
-                        seen_at[slot] = i + 1;
-                }
+        /* duplicates through different names of one PF ("enp2s0" and its address) */
+        size_t total = 0;
+        for (size_t k = 0; k < a->n_runs; k++)
+                total += (size_t)num_vf(&a->runs[k]);
+        size_t *base = calloc(a->n_runs + 1, sizeof(size_t));
+        if (!base)
+                return -ENOMEM;
+        for (size_t k = 0; k < a->n_runs; k++)
+                base[k + 1] = base[k] + (size_t)num_vf(&a->runs[k]);
+        seen_at = calloc(total ? total : 1, sizeof(size_t));
+        if (!seen_at) {
                 free(base);
+                return -ENOMEM;
         }
-        /* what differs from now, per PF in request order */
-        _cleanup_free_ size_t *caps = calloc(a.n_runs, sizeof(size_t));
+        for (size_t i = 0; i < n; i++) {
+                size_t slot = base[a->run_of[i]] + reqs[i].vf;
+                if (seen_at[slot]) {
+                        const struct sriov_vf_request *first = &reqs[seen_at[slot] - 1];
+                        free(base);
+                        return ctx_fail(ctx, -EINVAL, "%s%s vf %u is already configured at %s (%s): one request per VF",
+                                        origin_prefix(&reqs[i], pre, sizeof(pre)), reqs[i].device, reqs[i].vf,
+                                        first->origin ? first->origin : "an earlier request", first->device);
+                }
+                seen_at[slot] = i + 1;
+        }
+        free(base);
+        return 0;
+}
+
+/* What differs from now, per PF in request order. */
+static int apply_plan(struct apply_ctx *a, const struct sriov_vf_request *reqs, size_t n)
+{
+        int r;
+        _cleanup_free_ size_t *caps = calloc(a->n_runs, sizeof(size_t));
         if (!caps)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
-                struct pf_run *p = &a.runs[a.run_of[i]];
+                struct pf_run *p = &a->runs[a->run_of[i]];
                 struct sriov_vf_config plan;
                 vf_plan(&reqs[i].config, &p->cur.vfs[reqs[i].vf], &plan);
-                if (plan.set && (r = add_change(p, &reqs[i], &plan, &caps[a.run_of[i]])) < 0)
+                if (plan.set && (r = add_change(p, &reqs[i], &plan, &caps[a->run_of[i]])) < 0)
                         return r;
         }
-        /* the originals, before the first change */
-        for (size_t k = 0; k < a.n_runs; k++) {
-                struct pf_run *p = &a.runs[k];
+        return 0;
+}
+
+/* The originals, before the first change. */
+static int apply_save_originals(struct sriov_ctx *ctx, struct apply_ctx *a)
+{
+        int r;
+        for (size_t k = 0; k < a->n_runs; k++) {
+                struct pf_run *p = &a->runs[k];
                 if (!p->n_changes)
                         continue;
                 _cleanup_free_ unsigned *vfs = calloc(p->n_changes, sizeof(unsigned));
@@ -1409,25 +1425,39 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                         vfs[i] = p->changes[i].vf;
                 if ((r = save_originals(ctx, p, vfs, p->n_changes)) < 0) {
                         for (size_t j = 0; j < k; j++)
-                                forget_added(ctx, &a.runs[j]);
+                                forget_added(ctx, &a->runs[j]);
                         return r;
                 }
         }
-        /* one RTM_SETLINK per PF (per 64 KiB) */
-        for (size_t k = 0; k < a.n_runs; k++) {
-                struct pf_run *p = &a.runs[k];
+        return 0;
+}
+
+/* One RTM_SETLINK per PF (per 64 KiB). */
+static int apply_send(struct sriov_ctx *ctx, struct apply_ctx *a)
+{
+        int r;
+        for (size_t k = 0; k < a->n_runs; k++) {
+                struct pf_run *p = &a->runs[k];
                 int err;
                 char extack[256];
                 if ((r = send_changes(ctx, p->cur.ifindex, p->changes, p->n_changes, &p->n_sent, &err, extack,
                                       sizeof(extack))) < 0)
                         return r;
                 if (err)
-                        return apply_failed(ctx, a.runs, a.n_runs, k, err, extack);
+                        return apply_failed(ctx, a->runs, a->n_runs, k, err, extack);
         }
-        /* read back every PF once: a value reported differently was ignored */
+        return 0;
+}
+
+/* Reads back every PF once: a value reported differently was ignored, and
+ * every VF of the run is put back. */
+static int apply_verify(struct sriov_ctx *ctx, struct apply_ctx *a)
+{
+        char pre[256];
+        int r;
         struct text t = {0};
-        for (size_t k = 0; k < a.n_runs && !t.s; k++) {
-                struct pf_run *p = &a.runs[k];
+        for (size_t k = 0; k < a->n_runs && !t.s; k++) {
+                struct pf_run *p = &a->runs[k];
                 if (!p->n_changes)
                         continue;
                 struct vfinfo_reply after = {0};
@@ -1466,15 +1496,15 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
         }
         if (t.s) {
                 int undo_err = 0;
-                for (size_t k = 0; k < a.n_runs; k++) {
-                        int e = undo_changes(ctx, &a.runs[k], a.runs[k].n_changes);
+                for (size_t k = 0; k < a->n_runs; k++) {
+                        int e = undo_changes(ctx, &a->runs[k], a->runs[k].n_changes);
                         if (e < 0 && !undo_err)
                                 undo_err = e;
                 }
                 if (!undo_err) {
                         text_add(&t, "; the driver silently ignored the value, every VF of this run was restored");
-                        for (size_t k = 0; k < a.n_runs; k++)
-                                forget_added(ctx, &a.runs[k]);
+                        for (size_t k = 0; k < a->n_runs; k++)
+                                forget_added(ctx, &a->runs[k]);
                 } else
                         text_add(&t, "; restoring failed (%s): `sriovctl restore DEVICE vf all` puts back the saved originals",
                                  sriov_errno_name(undo_err));
@@ -1482,9 +1512,14 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                 text_done(&t);
                 return r;
         }
-        /* what the drivers accepted */
-        for (size_t k = 0; k < a.n_runs; k++) {
-                struct pf_run *p = &a.runs[k];
+        return 0;
+}
+
+/* What the drivers accepted. */
+static void apply_record_answers(struct sriov_ctx *ctx, struct apply_ctx *a)
+{
+        for (size_t k = 0; k < a->n_runs; k++) {
+                struct pf_run *p = &a->runs[k];
                 if (!p->n_changes)
                         continue;
                 struct answers ans;
@@ -1505,6 +1540,30 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                 }
                 answers_close(ctx, &ans);
         }
+}
+
+int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, size_t n)
+{
+        ctx_clear_error(ctx);
+        int r;
+        if ((r = apply_validate(ctx, reqs, n)) < 0)
+                return r;
+        if (!n)
+                return 0;
+        _cleanup_(apply_ctx_done) struct apply_ctx a = {0};
+        if ((r = apply_resolve(ctx, &a, reqs, n)) < 0)
+                return r;
+        _cleanup_state_unlock_ int lock = -1;
+        if ((r = lock_state(ctx, &lock)) < 0)
+                return r;
+        for (size_t k = 0; k < a.n_runs; k++)
+                if ((r = pf_run_read(ctx, &a.runs[k])) < 0)
+                        return r;
+        if ((r = apply_check_vfs(ctx, &a, reqs, n)) < 0 || (r = apply_plan(&a, reqs, n)) < 0 ||
+            (r = apply_save_originals(ctx, &a)) < 0 || (r = apply_send(ctx, &a)) < 0 ||
+            (r = apply_verify(ctx, &a)) < 0)
+                return r;
+        apply_record_answers(ctx, &a);
         return 0;
 }
 
@@ -1551,6 +1610,115 @@ int sriov_vf_saved(struct sriov_ctx *ctx, const char *device, unsigned **ret, si
 
 /* ---- sriov_vf_restore -------------------------------------------------------- */
 
+/* The VFs restore puts back (vf, or all with SRIOV_VF_ALL) and their saved
+ * settings; saved settings of VFs that are gone are dropped from the doc. */
+struct restore_targets {
+        struct sriov_vf_config *wants;
+        unsigned *targets;
+        size_t n, cap;
+        bool doc_changed;
+};
+
+static void restore_targets_done(struct restore_targets *rt)
+{
+        free(rt->wants);
+        free(rt->targets);
+}
+
+static int restore_targets(struct sriov_ctx *ctx, struct pf_run *p, json_object *saved, unsigned vf,
+                           struct restore_targets *rt)
+{
+        int r;
+        _cleanup_strv_free_ char **keys = NULL;
+        {
+                json_object_object_foreach(saved, vfkey, vfval)
+                {
+                        (void)vfval;
+                        if ((r = strv_push(&keys, vfkey)) < 0)
+                                return r;
+                }
+        }
+        for (char **k = keys; k && *k; k++) {
+                char *end;
+                unsigned long v = strtoul(*k, &end, 10);
+                json_object *val = NULL;
+                json_object_object_get_ex(saved, *k, &val);
+                if (*end || !**k || v > INT32_MAX)
+                        return ctx_fail(ctx, -EBADMSG, "state file %s/%s: \"%s\" is not a VF number", state_dir(ctx),
+                                        p->relpath, *k);
+                if (vf != SRIOV_VF_ALL && v != vf)
+                        continue;
+                struct sriov_vf_config want;
+                if (!json_object_is_type(val, json_type_string) ||
+                    vf_words_to_config(ctx, p->ref.ifname, (unsigned)v, json_object_get_string(val), &want) < 0) {
+                        ctx_clear_error(ctx);
+                        return ctx_fail(ctx, -EBADMSG, "state file %s/%s: the saved settings of vf %s are malformed",
+                                        state_dir(ctx), p->relpath, *k);
+                }
+                if ((int64_t)v >= num_vf(p)) {
+                        ctx_notice(ctx, "%s vf %lu: no longer exists (%s has %" PRId64 " VFs): its saved settings are dropped",
+                                   p->ref.ifname, v, p->ref.ifname, num_vf(p));
+                        json_object_object_del(saved, *k);
+                        rt->doc_changed = true;
+                        continue;
+                }
+                if ((r = check_vf(ctx, p, (unsigned)v)) < 0)
+                        return r;
+                if (rt->n == rt->cap) {
+                        rt->cap = rt->cap ? rt->cap * 2 : 16;
+                        void *a = realloc(rt->wants, rt->cap * sizeof(*rt->wants)), *b;
+                        if (!a)
+                                return -ENOMEM;
+                        rt->wants = a;
+                        if (!(b = realloc(rt->targets, rt->cap * sizeof(*rt->targets))))
+                                return -ENOMEM;
+                        rt->targets = b;
+                }
+                rt->wants[rt->n] = want;
+                rt->targets[rt->n++] = (unsigned)v;
+        }
+        return 0;
+}
+
+/* The driver refused an old value in the batch: put back what it takes,
+ * VF by VF, naming each refusal in t; the first goes to all_ref. */
+static int restore_one_by_one(struct sriov_ctx *ctx, struct pf_run *p, const struct restore_targets *rt,
+                              struct text *t, struct refusal *all_ref, size_t *n_all_ref)
+{
+        int r;
+        struct answers ans;
+        answers_open(ctx, &ans, p->ref.driver);
+        struct vfinfo_reply now = {0};
+        if ((r = vfinfo_read(ctx, p->ref.ifname, &now)) < 0) {
+                answers_close(ctx, &ans);
+                return r;
+        }
+        vfinfo_reply_done(&p->cur);
+        p->cur = now;
+        for (size_t i = 0; i < rt->n; i++) {
+                struct sriov_vf_config plan;
+                vf_plan(&rt->wants[i], &p->cur.vfs[rt->targets[i]], &plan);
+                if (!plan.set)
+                        continue;
+                struct refusal ref[8];
+                size_t n_ref = 0;
+                uint32_t applied;
+                bool rb;
+                if ((r = set_steps(ctx, p, &ans, rt->targets[i], &plan, false, ref, &n_ref, &applied, &rb)) < 0) {
+                        answers_close(ctx, &ans);
+                        return r;
+                }
+                if (n_ref) {
+                        text_add(t, "%s%s vf %u: ", t->s ? "; " : "", p->ref.ifname, rt->targets[i]);
+                        describe_refusals(t, p->ref.driver, ref, n_ref);
+                        if (!*n_all_ref)
+                                all_ref[(*n_all_ref)++] = ref[0];
+                }
+        }
+        answers_close(ctx, &ans);
+        return 0;
+}
+
 int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored)
 {
         ctx_clear_error(ctx);
@@ -1575,60 +1743,14 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
                 return r;
         json_object *saved = doc_vfs(&p);
         /* the VFs to restore and what to put back */
-        size_t cap = 0;
-        _cleanup_free_ struct sriov_vf_config *wants = NULL;
-        _cleanup_free_ unsigned *targets = NULL;
-        size_t n_targets = 0;
+        _cleanup_(restore_targets_done) struct restore_targets rt = {0};
         struct sriov_vf_request dummy = {0};
-        bool doc_changed = false;
-        _cleanup_strv_free_ char **keys = NULL;
-        {
-                json_object_object_foreach(saved, vfkey, vfval)
-                {
-                        (void)vfval;
-                        if ((r = strv_push(&keys, vfkey)) < 0)
-                                return r;
-                }
-        }
-        for (char **k = keys; k && *k; k++) {
-                char *end;
-                unsigned long v = strtoul(*k, &end, 10);
-                json_object *val = NULL;
-                json_object_object_get_ex(saved, *k, &val);
-                if (*end || !**k || v > INT32_MAX)
-                        return ctx_fail(ctx, -EBADMSG, "state file %s/%s: \"%s\" is not a VF number", state_dir(ctx),
-                                        p.relpath, *k);
-                if (vf != SRIOV_VF_ALL && v != vf)
-                        continue;
-                struct sriov_vf_config want;
-                if (!json_object_is_type(val, json_type_string) ||
-                    vf_words_to_config(ctx, p.ref.ifname, (unsigned)v, json_object_get_string(val), &want) < 0) {
-                        ctx_clear_error(ctx);
-                        return ctx_fail(ctx, -EBADMSG, "state file %s/%s: the saved settings of vf %s are malformed",
-                                        state_dir(ctx), p.relpath, *k);
-                }
-                if ((int64_t)v >= num_vf(&p)) {
-                        ctx_notice(ctx, "%s vf %lu: no longer exists (%s has %" PRId64 " VFs): its saved settings are dropped",
-                                   p.ref.ifname, v, p.ref.ifname, num_vf(&p));
-                        json_object_object_del(saved, *k);
-                        doc_changed = true;
-                        continue;
-                }
-                if ((r = check_vf(ctx, &p, (unsigned)v)) < 0)
-                        return r;
-                if (n_targets == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        void *a = realloc(wants, cap * sizeof(*wants)), *b;
-                        if (!a)
-                                return -ENOMEM;
-                        wants = a;
-                        if (!(b = realloc(targets, cap * sizeof(*targets))))
-                                return -ENOMEM;
-                        targets = b;
-                }
-                wants[n_targets] = want;
-                targets[n_targets++] = (unsigned)v;
-        }
+        if ((r = restore_targets(ctx, &p, saved, vf, &rt)) < 0)
+                return r;
+        struct sriov_vf_config *wants = rt.wants;
+        unsigned *targets = rt.targets;
+        size_t n_targets = rt.n;
+        bool doc_changed = rt.doc_changed;
         if (vf != SRIOV_VF_ALL && !n_targets && !doc_changed)
                 ctx_notice(ctx, "%s vf %u: no saved settings: nothing to restore", p.ref.ifname, vf);
         /* one batch of what differs */
@@ -1651,36 +1773,8 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
         struct text t = {0};
         if (err) {
                 /* the driver refused an old value: put back what it takes, VF by VF */
-                struct answers ans;
-                answers_open(ctx, &ans, p.ref.driver);
-                struct vfinfo_reply now = {0};
-                if ((r = vfinfo_read(ctx, p.ref.ifname, &now)) < 0) {
-                        answers_close(ctx, &ans);
+                if ((r = restore_one_by_one(ctx, &p, &rt, &t, all_ref, &n_all_ref)) < 0)
                         return r;
-                }
-                vfinfo_reply_done(&p.cur);
-                p.cur = now;
-                for (size_t i = 0; i < n_targets; i++) {
-                        struct sriov_vf_config plan;
-                        vf_plan(&wants[i], &p.cur.vfs[targets[i]], &plan);
-                        if (!plan.set)
-                                continue;
-                        struct refusal ref[8];
-                        size_t n_ref = 0;
-                        uint32_t applied;
-                        bool rb;
-                        if ((r = set_steps(ctx, &p, &ans, targets[i], &plan, false, ref, &n_ref, &applied, &rb)) < 0) {
-                                answers_close(ctx, &ans);
-                                return r;
-                        }
-                        if (n_ref) {
-                                text_add(&t, "%s%s vf %u: ", t.s ? "; " : "", p.ref.ifname, targets[i]);
-                                describe_refusals(&t, p.ref.driver, ref, n_ref);
-                                if (!n_all_ref)
-                                        all_ref[n_all_ref++] = ref[0];
-                        }
-                }
-                answers_close(ctx, &ans);
         }
         /* verify and forget what is back */
         struct vfinfo_reply after = {0};
