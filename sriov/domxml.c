@@ -1266,19 +1266,12 @@ static bool hostdev_driver(const char *name)
         return name && (!strcmp(name, "vfio") || !strcmp(name, "kvm") || !strcmp(name, "xen"));
 }
 
-int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, size_t i,
-                             const struct sriov_xml_rewrite *rw)
+/* The rewrite is one of the kinds, with what that kind needs; *ret_mode
+ * the source mode to write (direct and macvtap). */
+static int rewrite_check(struct sriov_ctx *ctx, const char *what, const struct sriov_xml_rewrite *rw,
+                         enum sriov_xml_mode *ret_mode)
 {
-        ctx_clear_error(ctx);
-        if (i >= d->n_ifaces)
-                return ctx_fail(ctx, -ERANGE, "domain '%s': no <interface> #%zu (it has %zu)", d->name, i + 1,
-                                d->n_ifaces);
-        struct sriov_xml_iface *f = &d->ifaces[i];
-        xmlNode *n = f->node;
-        char what[160];
-        snprintf(what, sizeof(what), "domain '%s': <interface> #%zu", d->name, i + 1);
-
-        enum sriov_xml_mode mode = SRIOV_XML_MODE_PASSTHROUGH;
+        *ret_mode = SRIOV_XML_MODE_PASSTHROUGH;
         switch (rw->as) {
         case SRIOV_XML_AS_HOSTDEV:
                 if (rw->pci.slot > 0x1f || rw->pci.function > 7 || rw->pci.domain > 0xffff)
@@ -1286,10 +1279,10 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                                         rw->pci.domain, rw->pci.bus, rw->pci.slot, rw->pci.function);
                 break;
         case SRIOV_XML_AS_MACVTAP:
-                mode = rw->mode == SRIOV_XML_MODE_NONE ? SRIOV_XML_MODE_VEPA : rw->mode;
-                if (mode > SRIOV_XML_MODE_PASSTHROUGH)
+                *ret_mode = rw->mode == SRIOV_XML_MODE_NONE ? SRIOV_XML_MODE_VEPA : rw->mode;
+                if (*ret_mode > SRIOV_XML_MODE_PASSTHROUGH)
                         return ctx_fail(ctx, -EINVAL, "%s: macvtap mode '%s': vepa, bridge, private or passthrough",
-                                        what, sriov_xml_mode_name(mode));
+                                        what, sriov_xml_mode_name(*ret_mode));
                 if (!device_name_ok(rw->target))
                         return ctx_fail(ctx, -EINVAL, "%s: <target dev='%s'>: not a device name", what,
                                         rw->target ? rw->target : "");
@@ -1304,7 +1297,13 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                 return ctx_fail(ctx, -EINVAL, "%s: unknown rewrite %d", what, (int)rw->as);
         }
 
-        /* the MAC: kept, or generated */
+        return 0;
+}
+
+/* The interface's MAC: kept, or rw's, or generated; *ret the <mac>. */
+static int rewrite_mac(struct sriov_ctx *ctx, const char *what, xmlNode *n, const struct sriov_xml_rewrite *rw,
+                       xmlNode **ret)
+{
         xmlNode *mac = child(n, "mac");
         if (!mac) {
                 uint8_t m[6];
@@ -1323,73 +1322,84 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                 else
                         xmlAddChild(n, mac);
         }
+        *ret = mac;
+        return 0;
+}
 
-        drop(n, "source");
-        drop(n, "target");
-        xmlNode *src = xmlNewNode(NULL, BAD_CAST "source");
-        if (!src)
+/* type='hostdev' on the VF's PCI address, without what only other types take. */
+static int rewrite_as_hostdev(struct sriov_ctx *ctx, const char *what, xmlNode *n, xmlNode *src,
+                              const struct sriov_xml_rewrite *rw)
+{
+        static const char *const not_hostdev[] = {"model", "backend", "script", "downscript",
+                                                  "bandwidth", "filterref", "tune", "coalesce"};
+        for (size_t k = 0; k < ELEMENTSOF(not_hostdev); k++)
+                drop_noted(ctx, what, n, not_hostdev[k], "a hostdev interface does not take it");
+        xmlNode *drv = child(n, "driver");
+        if (drv) {
+                _cleanup_xmlfree_ xmlChar *dn = xmlGetProp(drv, BAD_CAST "name");
+                if (!hostdev_driver((const char *)dn))
+                        drop_noted(ctx, what, n, "driver", "a hostdev interface's driver is vfio, kvm or xen");
+        }
+        if (xmlHasProp(n, BAD_CAST "trustGuestRxFilters")) {
+                xmlUnsetProp(n, BAD_CAST "trustGuestRxFilters");
+                ctx_notice(ctx, "%s: dropped trustGuestRxFilters: only a direct interface takes it", what);
+        }
+        char a[4][8];
+        snprintf(a[0], sizeof(a[0]), "0x%04x", rw->pci.domain);
+        snprintf(a[1], sizeof(a[1]), "0x%02x", rw->pci.bus);
+        snprintf(a[2], sizeof(a[2]), "0x%02x", rw->pci.slot);
+        snprintf(a[3], sizeof(a[3]), "0x%x", rw->pci.function);
+        xmlNode *ad = new_child(src, "address");
+        if (!set_prop(n, "type", "hostdev") || !set_prop(n, "managed", "yes") ||
+            !set_prop(ad, "type", "pci") || !set_prop(ad, "domain", a[0]) || !set_prop(ad, "bus", a[1]) ||
+            !set_prop(ad, "slot", a[2]) || !set_prop(ad, "function", a[3]))
                 return -ENOMEM;
-        xmlAddNextSibling(mac, src);
-        if (rw->as == SRIOV_XML_AS_HOSTDEV) {
-                static const char *const not_hostdev[] = {"model", "backend", "script", "downscript",
-                                                          "bandwidth", "filterref", "tune", "coalesce"};
-                for (size_t k = 0; k < ELEMENTSOF(not_hostdev); k++)
-                        drop_noted(ctx, what, n, not_hostdev[k], "a hostdev interface does not take it");
-                xmlNode *drv = child(n, "driver");
-                if (drv) {
-                        _cleanup_xmlfree_ xmlChar *dn = xmlGetProp(drv, BAD_CAST "name");
-                        if (!hostdev_driver((const char *)dn))
-                                drop_noted(ctx, what, n, "driver", "a hostdev interface's driver is vfio, kvm or xen");
-                }
-                if (xmlHasProp(n, BAD_CAST "trustGuestRxFilters")) {
-                        xmlUnsetProp(n, BAD_CAST "trustGuestRxFilters");
-                        ctx_notice(ctx, "%s: dropped trustGuestRxFilters: only a direct interface takes it", what);
-                }
-                char a[4][8];
-                snprintf(a[0], sizeof(a[0]), "0x%04x", rw->pci.domain);
-                snprintf(a[1], sizeof(a[1]), "0x%02x", rw->pci.bus);
-                snprintf(a[2], sizeof(a[2]), "0x%02x", rw->pci.slot);
-                snprintf(a[3], sizeof(a[3]), "0x%x", rw->pci.function);
-                xmlNode *ad = new_child(src, "address");
-                if (!set_prop(n, "type", "hostdev") || !set_prop(n, "managed", "yes") ||
-                    !set_prop(ad, "type", "pci") || !set_prop(ad, "domain", a[0]) || !set_prop(ad, "bus", a[1]) ||
-                    !set_prop(ad, "slot", a[2]) || !set_prop(ad, "function", a[3]))
+        return 0;
+}
+
+/* type='direct' on a VF's netdev, or type='ethernet' on a made macvtap. */
+static int rewrite_as_direct(struct sriov_ctx *ctx, const char *what, xmlNode *n, xmlNode *src,
+                             const struct sriov_xml_rewrite *rw, enum sriov_xml_mode mode)
+{
+        xmlNode *drv = child(n, "driver");
+        if (drv) {
+                _cleanup_xmlfree_ xmlChar *dn = xmlGetProp(drv, BAD_CAST "name");
+                if (hostdev_driver((const char *)dn))
+                        drop_noted(ctx, what, n, "driver", "vfio, kvm and xen are hostdev drivers");
+        }
+        xmlUnsetProp(n, BAD_CAST "managed");
+        if (rw->as == SRIOV_XML_AS_DIRECT_VF) {
+                if (!set_prop(n, "type", "direct") || !set_prop(src, "dev", rw->dev) ||
+                    !set_prop(src, "mode", sriov_xml_mode_name(mode)))
                         return -ENOMEM;
         } else {
-                xmlNode *drv = child(n, "driver");
-                if (drv) {
-                        _cleanup_xmlfree_ xmlChar *dn = xmlGetProp(drv, BAD_CAST "name");
-                        if (hostdev_driver((const char *)dn))
-                                drop_noted(ctx, what, n, "driver", "vfio, kvm and xen are hostdev drivers");
+                /* The macvtap exists already: libvirt opens it by name
+                 * (type='ethernet', managed='no') instead of making a
+                 * second one on the lower device, as type='direct'
+                 * would. Its port profile was associated by the
+                 * manager; an ethernet interface cannot carry one. */
+                xmlNode *t = xmlNewNode(NULL, BAD_CAST "target");
+                if (!t || !set_prop(t, "dev", rw->target) || !set_prop(t, "managed", "no")) {
+                        xmlFreeNode(t);
+                        return -ENOMEM;
                 }
-                xmlUnsetProp(n, BAD_CAST "managed");
-                if (rw->as == SRIOV_XML_AS_DIRECT_VF) {
-                        if (!set_prop(n, "type", "direct") || !set_prop(src, "dev", rw->dev) ||
-                            !set_prop(src, "mode", sriov_xml_mode_name(mode)))
-                                return -ENOMEM;
-                } else {
-                        /* The macvtap exists already: libvirt opens it by name
-                         * (type='ethernet', managed='no') instead of making a
-                         * second one on the lower device, as type='direct'
-                         * would. Its port profile was associated by the
-                         * manager; an ethernet interface cannot carry one. */
-                        xmlNode *t = xmlNewNode(NULL, BAD_CAST "target");
-                        if (!t || !set_prop(t, "dev", rw->target) || !set_prop(t, "managed", "no")) {
-                                xmlFreeNode(t);
-                                return -ENOMEM;
-                        }
-                        xmlAddNextSibling(src, t);
-                        xmlUnlinkNode(src);
-                        xmlFreeNode(src);
-                        if (!set_prop(n, "type", "ethernet"))
-                                return -ENOMEM;
-                        if (child(n, "virtualport"))
-                                ctx_notice(ctx, "%s: <virtualport> was associated on %s by sriovctl; an "
-                                                "ethernet interface does not carry it", what, rw->dev);
-                        drop(n, "virtualport");
-                }
+                xmlAddNextSibling(src, t);
+                xmlUnlinkNode(src);
+                xmlFreeNode(src);
+                if (!set_prop(n, "type", "ethernet"))
+                        return -ENOMEM;
+                if (child(n, "virtualport"))
+                        ctx_notice(ctx, "%s: <virtualport> was associated on %s by sriovctl; an "
+                                        "ethernet interface does not carry it", what, rw->dev);
+                drop(n, "virtualport");
         }
+        return 0;
+}
 
+/* The VLAN (a hostdev's only) and the port profile the rewrite carries. */
+static int rewrite_vlan_vport(struct sriov_ctx *ctx, const char *what, xmlNode *n,
+                              const struct sriov_xml_rewrite *rw)
+{
         bool vlan_ok = rw->as == SRIOV_XML_AS_HOSTDEV;
         if (!vlan_ok)
                 drop_noted(ctx, what, n, "vlan",
@@ -1408,10 +1418,42 @@ int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, 
                 if (rw->vport->present && write_vport(n, rw->vport) < 0)
                         return -ENOMEM;
         }
+        return 0;
+}
+
+int sriov_xml_domain_rewrite(struct sriov_ctx *ctx, struct sriov_xml_domain *d, size_t i,
+                             const struct sriov_xml_rewrite *rw)
+{
+        ctx_clear_error(ctx);
+        if (i >= d->n_ifaces)
+                return ctx_fail(ctx, -ERANGE, "domain '%s': no <interface> #%zu (it has %zu)", d->name, i + 1,
+                                d->n_ifaces);
+        struct sriov_xml_iface *f = &d->ifaces[i];
+        xmlNode *n = f->node;
+        char what[160];
+        snprintf(what, sizeof(what), "domain '%s': <interface> #%zu", d->name, i + 1);
+
+        enum sriov_xml_mode mode;
+        int r = rewrite_check(ctx, what, rw, &mode);
+        if (r < 0)
+                return r;
+        xmlNode *mac = NULL;
+        if ((r = rewrite_mac(ctx, what, n, rw, &mac)) < 0)
+                return r;
+        drop(n, "source");
+        drop(n, "target");
+        xmlNode *src = xmlNewNode(NULL, BAD_CAST "source");
+        if (!src)
+                return -ENOMEM;
+        xmlAddNextSibling(mac, src);
+        r = rw->as == SRIOV_XML_AS_HOSTDEV ? rewrite_as_hostdev(ctx, what, n, src, rw)
+                                           : rewrite_as_direct(ctx, what, n, src, rw, mode);
+        if (r < 0 || (r = rewrite_vlan_vport(ctx, what, n, rw)) < 0)
+                return r;
 
         /* read the interface back */
         struct sriov_xml_iface nf;
-        int r = parse_iface(ctx, d->name, n, f->index, &nf);
+        r = parse_iface(ctx, d->name, n, f->index, &nf);
         if (r < 0)
                 return r;
         iface_done(f);
