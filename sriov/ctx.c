@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "internal.h"
-#include "nl.h"
 
 int sriov_ctx_new(struct sriov_ctx **ret)
 {
@@ -31,8 +30,7 @@ struct sriov_ctx *sriov_ctx_free(struct sriov_ctx *ctx)
                 close(ctx->sysfs_fd);
         if (ctx->state_held_fd >= 0)
                 close(ctx->state_held_fd);
-        pcicfg_free(ctx->pcicfg);
-        sriov_nl_free(ctx->nl);
+        ctx_drop_transports(ctx);
         free(ctx->state_dir);
         free(ctx->sysfs_root);
         free(ctx->pci_dump);
@@ -44,9 +42,9 @@ struct sriov_ctx *sriov_ctx_free(struct sriov_ctx *ctx)
 
 void ctx_drop_transports(struct sriov_ctx *ctx)
 {
-        pcicfg_free(ctx->pcicfg);
-        ctx->pcicfg = NULL;
-        sriov_nl_free(ctx->nl);
+        ctx_drop_pcicfg(ctx);
+        if (ctx->nl)
+                ctx->nl_free(ctx->nl);
         ctx->nl = NULL;
 }
 
@@ -67,8 +65,7 @@ int sriov_ctx_set_sysfs_root(struct sriov_ctx *ctx, const char *dir)
         ctx->sysfs_root = copy;
         ctx->sysfs_fd = fd;
         ctx->sysfs_root_explicit = true;
-        pcicfg_free(ctx->pcicfg); /* libpci's sysfs.path follows the root */
-        ctx->pcicfg = NULL;
+        ctx_drop_pcicfg(ctx); /* libpci's sysfs.path follows the root */
         return 0;
 }
 
@@ -82,9 +79,15 @@ int sriov_ctx_set_pci_dump(struct sriov_ctx *ctx, const char *file)
                 return -ENOMEM;
         free(ctx->pci_dump);
         ctx->pci_dump = copy;
-        pcicfg_free(ctx->pcicfg);
-        ctx->pcicfg = NULL;
+        ctx_drop_pcicfg(ctx);
         return 0;
+}
+
+void ctx_drop_pcicfg(struct sriov_ctx *ctx)
+{
+        if (ctx->pcicfg)
+                ctx->pcicfg_free(ctx->pcicfg);
+        ctx->pcicfg = NULL;
 }
 
 const char *sriov_ctx_error(const struct sriov_ctx *ctx)

@@ -695,8 +695,7 @@ int sriov_inventory_scan(struct sriov_ctx *ctx, struct sriov_inventory **ret)
         int r = inventory_scan(ctx, ret);
         /* names are copied out: drop libpci's parsed pci.ids (~2 MB) now
          * rather than hold it while the caller renders the inventory */
-        pcicfg_free(ctx->pcicfg);
-        ctx->pcicfg = NULL;
+        ctx_drop_pcicfg(ctx);
         return r;
 }
 

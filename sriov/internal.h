@@ -77,16 +77,23 @@ void sleep_ms(unsigned ms);
 /* ---- the context -------------------------------------------------------- */
 
 struct pcicfg;
+struct sriov_nl;
 
+/* The context owns the transports (libpci, rtnetlink) but does not know
+ * them: each transport, when it opens, leaves the function that frees it
+ * next to its pointer, so ctx.c includes neither nl.h nor pcicfg.c's
+ * internals. */
 struct sriov_ctx {
         char *sysfs_root;        /* "/sys" by default */
         int sysfs_fd;            /* O_PATH fd on sysfs_root, opened lazily */
         bool sysfs_root_explicit;
         char *pci_dump;          /* NULL: live config space through libpci */
-        struct pcicfg *pcicfg;   /* libpci access, opened lazily */
+        struct pcicfg *pcicfg;   /* libpci access, opened lazily (pcicfg.c) */
+        void (*pcicfg_free)(struct pcicfg *p);
         char *error;             /* message of the first failure of the last call */
         char **notices;          /* said once per context */
-        struct sriov_nl *nl;     /* rtnetlink transport, opened lazily */
+        struct sriov_nl *nl;     /* rtnetlink transport, opened lazily (nl.c) */
+        void (*nl_free)(struct sriov_nl *nl);
         char *state_dir;         /* NULL: SRIOV_STATE_DIR_DEFAULT (state.c) */
         bool skip_value_checks;  /* leave value rules to the driver (vfparse.c) */
         int state_held_fd;       /* the store's lock while state_hold() holds it, else -1 */
@@ -103,6 +110,9 @@ void ctx_clear_error(struct sriov_ctx *ctx);
 /* Closes the netlink socket and libpci's access (opened again on next use):
  * a forked child must not share the parent's socket. */
 void ctx_drop_transports(struct sriov_ctx *ctx);
+/* Closes libpci access (a new root or dump, or pci.ids no longer needed);
+ * it reopens on next use. */
+void ctx_drop_pcicfg(struct sriov_ctx *ctx);
 /* Adds a notice unless an identical one was already added. */
 void ctx_notice(struct sriov_ctx *ctx, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
@@ -171,6 +181,5 @@ char *pcicfg_name(struct sriov_ctx *ctx, enum pci_name_kind what, uint16_t vendo
                   uint16_t device, uint32_t class_code);
 /* Frees libpci's parsed pci.ids until the next name lookup. */
 void pcicfg_drop_names(struct sriov_ctx *ctx);
-void pcicfg_free(struct pcicfg *p);
 
 #endif

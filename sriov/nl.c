@@ -60,6 +60,7 @@ static int nl_get(struct sriov_ctx *ctx, struct sriov_nl **ret)
         /* ask for the kernel's reason with each error (best effort) */
         (void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
         ctx->nl = nl;
+        ctx->nl_free = sriov_nl_free;
         *ret = nl;
         return 0;
 }

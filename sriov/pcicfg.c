@@ -61,7 +61,7 @@ static int guarded(void (*fn)(void *), void *arg)
 
 static void do_init(void *pacc) { pci_init(pacc); }
 
-void pcicfg_free(struct pcicfg *p)
+static void pcicfg_free(struct pcicfg *p)
 {
         if (!p)
                 return;
@@ -151,6 +151,7 @@ static int pcicfg_get(struct sriov_ctx *ctx, struct pcicfg **ret)
                 return ctx_fail(ctx, r, "libpci: %s", pci_message);
         }
         ctx->pcicfg = p;
+        ctx->pcicfg_free = pcicfg_free;
         *ret = p;
         return 0;
 }
