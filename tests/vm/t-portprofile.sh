@@ -39,6 +39,8 @@ NS=$(nsim_new 1 4)
 DBG=$(nsim_dbg 1)
 expect 0 "vf 1: no port profile state" "status of a VF never set: no state, exit 0" \
 	sriovctl port-profile "$NS" vf 1 status
+check_eq "status --json of a VF never set: not reported, the note says why" "1 false null true" \
+	"$(sriovctl port-profile "$NS" vf 1 status --json | jq -r '[.vf, .reported, .request, (.note | test("no port profile state"))] | map(tostring) | join(" ")')"
 expect 0 "request associate, response PORT_PROFILE_RESPONSE_SUCCESS \(0x100\)" \
 	"associate vf 1 --profile gold --instance --host" \
 	sriovctl port-profile "$NS" vf 1 associate --profile gold --instance "$U1" --host "$U2"
@@ -47,6 +49,9 @@ check_eq "the peer stored it: profile sent as exactly 40 bytes, both UUIDs" \
 run sriovctl port-profile "$NS" vf 1 status
 check_match "status reads it back (IFLA_VF_PORTS)" \
 	"vf 1: request associate, response PORT_PROFILE_RESPONSE_SUCCESS.*profile gold.*instance $U1.*host $U2" "$OUT"
+check_eq "status --json: the same as one object" \
+	"1 true associate PORT_PROFILE_RESPONSE_SUCCESS 256 gold $U1 $U2 null null" \
+	"$(sriovctl port-profile "$NS" vf 1 status --json | jq -r '[.vf, .reported, .request, .response.name, .response.code, .profile, .instance, .host, .managerid, .note] | map(tostring) | join(" ")')"
 check_fails "the peer refuses a strlen+1 (5-byte) profile, as enic does" \
 	vfport set "$NS" 3 associate profile gold profile-len 5
 check_match "... with EINVAL" EINVAL "$CHECK_OUTPUT"
