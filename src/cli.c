@@ -25,7 +25,7 @@ const struct exit_status_doc exit_status_docs[6] = {
         {EXIT_BADINPUT, "bad input file or value: an unreadable or malformed file (FILE:LINE: apply file, domain "
                         "or network XML, config file, dump, sysfs root, state file), a value breaking a rule "
                         "(the words of set, a VF index, port profile fields, XML values)"},
-        {EXIT_INUSE, "refused: a guest (or pod) holds the VF (see `sriovctl allocations`)"},
+        {EXIT_HELD, "refused: a guest (or pod) holds the VF (see `sriovctl allocations`)"},
 };
 
 int usage_error(const char *fmt, const char *arg)
@@ -56,7 +56,7 @@ int exit_status(int r, bool reading_input)
                 {ENODATA, EXIT_BADINPUT, EXIT_BADINPUT},
                 {ELOOP, EXIT_BADINPUT, EXIT_BADINPUT},
                 {EFBIG, EXIT_BADINPUT, EXIT_BADINPUT},
-                {EADDRINUSE, EXIT_INUSE, EXIT_INUSE},   /* an allocation (guest, pod) holds the VF */
+                {EADDRINUSE, EXIT_HELD, EXIT_HELD},   /* an allocation (guest, pod) holds the VF */
         };
         if (r >= 0)
                 return EXIT_OK;

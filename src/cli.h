@@ -19,7 +19,7 @@ enum {
         EXIT_USAGE = 2,     /* bad command line, named */
         EXIT_NODEV = 3,     /* not found: device (or not an SR-IOV PF), network, allocation */
         EXIT_BADINPUT = 4,  /* bad input file or value: FILE:LINE, the word and the rule */
-        EXIT_INUSE = 5,     /* refused: a guest (or pod) holds the VF */
+        EXIT_HELD = 5,      /* refused: a guest (or pod) holds the VF */
 };
 /* The table behind `sriovctl --help` and the tests: status and meaning. */
 struct exit_status_doc {

@@ -28,7 +28,7 @@ static void table(void **state)
                 {ETIMEDOUT, EXIT_BADINPUT, EXIT_FAIL},
                 {EBUSY, EXIT_BADINPUT, EXIT_FAIL},
                 /* an allocation (guest, pod) holds the VF: the guest-safety refusal */
-                {EADDRINUSE, EXIT_INUSE, EXIT_INUSE},
+                {EADDRINUSE, EXIT_HELD, EXIT_HELD},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 if (exit_status(-cases[i].err, true) != cases[i].input)
@@ -38,7 +38,7 @@ static void table(void **state)
                         fail_msg("errno %d from the operation: exit %d, expected %d", cases[i].err,
                                  exit_status(-cases[i].err, false), cases[i].operation);
         }
-        assert_int_equal(EXIT_INUSE, 5);
+        assert_int_equal(EXIT_HELD, 5);
 }
 
 /* Every status of exit_status_docs is in README's table and the man page. */
