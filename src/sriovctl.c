@@ -350,7 +350,14 @@ static void parse_args(int argc, char **argv, struct options *o, uint32_t *seen,
                 const char *name = a + (is_long ? 2 : 1);
                 const char *eq = is_long ? strchr(name, '=') : NULL;
                 size_t len = eq ? (size_t)(eq - name) : strlen(name);
-                int id = !is_long && len != 1 ? -1 : find_option(name, len, is_long);
+                int id = find_option(name, is_long ? len : 1, is_long);
+                if (id >= 0 && !is_long && len > 1) {
+                        /* -oFILE, as getopt takes it; flags do not combine */
+                        if (opt_defs[id].arg)
+                                eq = name; /* the value starts at name + 1 */
+                        else
+                                id = -1;
+                }
                 if (id < 0) {
                         parse_error(e, "unknown option '%s'", a);
                         continue;

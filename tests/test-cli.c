@@ -352,6 +352,7 @@ static const struct exit_case exit_cases[] = {
         {2, "list: no argument expected, got 'x'", {"list", "x"}},
         {2, "list: --timeout is not an option of list", {"list", "--timeout", "5"}},
         {2, "list: option '--json=1' takes no value", {"list", "--json=1"}},
+        {2, "list: unknown option '-hx'", {"list", "-hx"}},
         {4, "/nonexistent/sriov-root", {"list", "--sysfs-root", "/nonexistent/sriov-root"}},
         {4, "line 2", {"list", "--pci-dump", "@D"}},
         /* show */
