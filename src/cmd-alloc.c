@@ -129,7 +129,9 @@ static void print_allocation(FILE *f, const struct sriov_allocation *a)
                 break;
         }
         fprintf(f, ", MAC %s%s%s\n", mac, a->port_profile ? ", port profile associated" : "",
-                a->pending ? " [PENDING: attach did not finish]" : "");
+                a->pending ? " [PENDING: its attach has not finished: still running, or killed (then the next "
+                                         "attach or detach rolls it back)]"
+                                       : "");
 }
 
 int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)

@@ -49,6 +49,7 @@ static void rec_done(struct rec *r)
 struct store {
         struct rec *recs;
         size_t n;
+        char **rolled_back; /* recover(): domain name of each record rolled back */
 };
 
 static void store_done(struct store *s)
@@ -56,6 +57,7 @@ static void store_done(struct store *s)
         for (size_t i = 0; i < s->n; i++)
                 rec_done(&s->recs[i]);
         free(s->recs);
+        strv_free(s->rolled_back);
         *s = (struct store){0};
 }
 
@@ -919,6 +921,8 @@ static int recover(struct sriov_ctx *ctx, struct store *s, unsigned timeout_ms)
                 ctx_notice(ctx, "rolled back the unfinished attach of domain '%s' interface #%u (pid %ld was killed "
                                 "before it finished)",
                            rec->a.domain_name, rec->a.iface + 1, rec->pid);
+                if (strv_push(&s->rolled_back, rec->a.domain_name) < 0)
+                        return -ENOMEM;
                 store_drop(s, i);
                 changed = true;
         }
@@ -1464,6 +1468,9 @@ int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms,
                 store_drop(&s, i);
                 freed++;
         }
+        /* what a killed attach of this domain held was given back already */
+        for (char **d = s.rolled_back; d && *d; d++)
+                freed += strcmp(*d, domain) == 0;
         if (!freed && !failed)
                 first = ctx_fail(ctx, -ENOENT, "domain '%s' holds no allocations", domain);
         r = freed ? store_save(ctx, &s) : 0;
@@ -1481,13 +1488,16 @@ int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms,
 int sriov_allocations(struct sriov_ctx *ctx, struct sriov_allocation **ret, size_t *ret_n)
 {
         ctx_clear_error(ctx);
+        /* no lock and no recovery: a listing must work for whoever may read
+         * the store, and must not wait behind (or undo) an attach that is
+         * still running; the store is replaced whole, so this is a
+         * consistent view, and a pending record is shown as pending */
         struct store s;
-        int r = open_store(ctx, WAIT_DEFAULT_MS, &s);
+        int r = store_load(ctx, &s);
         if (r < 0)
                 return r;
         r = copy_allocations(&s, 0, ret, ret_n);
         store_done(&s);
-        state_release(ctx);
         return r;
 }
 
