@@ -76,6 +76,19 @@ check_eq "no allocations left" 0 "$(n_allocations)"
 check_fails "detaching g1 again" sriovctl detach g1
 check_match "... says it holds nothing" "domain 'g1' holds no allocations" "$CHECK_OUTPUT"
 
+section "an attach whose XML cannot be written gives everything back"
+if sriovctl attach --domain "$W/g1.xml" >/dev/full 2>"$W/full.err"; then fail "attach g1 >/dev/full succeeded"
+else ok "attach g1 >/dev/full fails"; fi
+check_match "... naming standard output and the error" "attach: writing standard output: No space left on device" "$(<"$W/full.err")"
+check_match "... and says it gave back what it made" "domain 'g1': 1 allocation given back" "$(<"$W/full.err")"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+check_eq "VF 0 is back on igbvf" igbvf "$(pci_driver "$(vf_addr "$pf" 0)")"
+check_eq "ip -d link show: vf 0 as before the attach" "${before[0]}" "$(vf_line "$pfdev" 0)"
+check_fails "the same with -o into a missing directory" sriovctl attach --domain "$W/g1.xml" -o /nonexistent/g1.xml
+check_match "... naming the file" "writing /nonexistent/g1.xml: No such file or directory" "$CHECK_OUTPUT"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+check_eq "VF 0 is back on igbvf" igbvf "$(pci_driver "$(vf_addr "$pf" 0)")"
+
 section "--keep-direct: a VF netdev for libvirt's macvtap passthru"
 domain g2 11111111-0000-4000-8000-000000000002 \
 	"<interface type='direct'><mac address='52:54:00:6a:00:02'/><source dev='$pfdev' mode='passthrough'/></interface>"
