@@ -1551,6 +1551,29 @@ int sriov_vf_saved(struct sriov_ctx *ctx, const char *device, unsigned **ret, si
 
 /* ---- sriov_vf_restore -------------------------------------------------------- */
 
+int vf_restore_verify(const struct vfinfo_reply *after, unsigned vf, const struct sriov_vf_config *want,
+                      const char *ifname, const char *driver, char **ret_why)
+{
+        struct text t = {0};
+        if (vf >= after->n || !after->seen[vf]) {
+                /* the VF count shrank since the first read: there is no
+                 * entry to compare with (nor to read past) */
+                text_add(&t, "%s vf %u: not reported by the kernel after the restore (%s reports %zu VFs now)",
+                         ifname, vf, ifname, after->n_seen);
+        } else {
+                uint32_t m = 0, u = 0;
+                vf_compare(want, &after->vfs[vf], &m, &u);
+                if (!m)
+                        return 0;
+                text_add(&t, "%s vf %u: ", ifname, vf);
+                describe_mismatch(&t, m, want, &after->vfs[vf], driver);
+        }
+        if (t.err)
+                return t.err;
+        *ret_why = t.s;
+        return 1;
+}
+
 int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored)
 {
         ctx_clear_error(ctx);
@@ -1662,6 +1685,8 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
                 p.cur = now;
                 for (size_t i = 0; i < n_targets; i++) {
                         struct sriov_vf_config plan;
+                        if (targets[i] >= p.cur.n || !p.cur.seen[targets[i]])
+                                continue; /* gone meanwhile: the read-back below says so */
                         vf_plan(&wants[i], &p.cur.vfs[targets[i]], &plan);
                         if (!plan.set)
                                 continue;
@@ -1691,17 +1716,16 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
         unsigned restored = 0;
         char key[16];
         for (size_t i = 0; i < n_targets; i++) {
-                uint32_t m = 0, u = 0;
                 unsigned v = targets[i];
-                if (v < after.n && after.seen[v])
-                        vf_compare(&wants[i], &after.vfs[v], &m, &u);
-                else
-                        m = wants[i].set;
-                if (m) {
-                        if (!err) {
-                                text_add(&t, "%s%s vf %u: ", t.s ? "; " : "", p.ref.ifname, v);
-                                describe_mismatch(&t, m, &wants[i], &after.vfs[v], p.ref.driver);
-                        }
+                _cleanup_free_ char *why = NULL;
+                if ((r = vf_restore_verify(&after, v, &wants[i], p.ref.ifname, p.ref.driver, &why)) < 0) {
+                        vfinfo_reply_done(&after);
+                        text_done(&t);
+                        return r;
+                }
+                if (r > 0) {
+                        if (!err)
+                                text_add(&t, "%s%s", t.s ? "; " : "", why);
                         continue;
                 }
                 snprintf(key, sizeof(key), "%u", v);
