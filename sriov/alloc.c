@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "macvtap.h"
 #include "pfref.h"
 #include "state.h"
 #include "vfcfg.h"
@@ -31,6 +32,8 @@ struct rec {
         char *before;    /* VF kinds: its settings before the attach (`set` words) */
         bool saved_here; /* the attach made the VF's saved originals (vfcfg.c) */
         long pid;
+        int ifindex;       /* macvtap: the link the attach made (0: not made, or not known) */
+        int lower_ifindex; /* macvtap: its lower's */
 };
 
 static void rec_done(struct rec *r)
@@ -154,7 +157,9 @@ static int rec_to_json(const struct rec *rec, json_object **ret)
                 return -ENOMEM;
         int r = allocation_to_json(&rec->a, o);
         if (r == 0 && (add_str(o, "pf_ifname", rec->pf_ifname) < 0 || add_str(o, "before", rec->before) < 0 ||
-                       add_bool(o, "saved_here", rec->saved_here) < 0 || add_int(o, "pid", rec->pid) < 0))
+                       add_bool(o, "saved_here", rec->saved_here) < 0 || add_int(o, "pid", rec->pid) < 0 ||
+                       (rec->ifindex > 0 && (add_int(o, "ifindex", rec->ifindex) < 0 ||
+                                             add_int(o, "lower_ifindex", rec->lower_ifindex) < 0))))
                 r = -ENOMEM;
         if (r < 0) {
                 json_object_put(o);
@@ -215,6 +220,14 @@ static int rec_from_json(struct sriov_ctx *ctx, json_object *o, size_t index, st
                 return ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu is malformed", state_dir(ctx), STORE_FILE,
                                 index + 1);
         (void)get_int(o, "pid", &pid);
+        int64_t ifindex = 0, lower_ifindex = 0;
+        if (rec.a.kind == SRIOV_ALLOC_MACVTAP && get_int(o, "ifindex", &ifindex) &&
+            (ifindex <= 0 || ifindex > INT32_MAX || !get_int(o, "lower_ifindex", &lower_ifindex) ||
+             lower_ifindex <= 0 || lower_ifindex > INT32_MAX))
+                return ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu: bad ifindex or lower_ifindex", state_dir(ctx),
+                                STORE_FILE, index + 1);
+        rec.ifindex = (int)ifindex;
+        rec.lower_ifindex = (int)lower_ifindex;
         rec.a.iface = (unsigned)iface;
         rec.a.vf = (int)vf;
         rec.a.port_profile = get_bool(o, "port_profile");
@@ -864,10 +877,18 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
                         struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
                         first_error(&first, sriov_port_set(ctx, a->lower, SRIOV_PORT_SELF, &p, PORT_TIMEOUT_MS, NULL));
                 }
-                if (a->netdev && sysfs_netdev_exists(ctx, a->netdev)) {
-                        r = sriov_macvtap_delete(ctx, a->netdev);
-                        first_error(&first, r == -ENODEV ? 0 : r);
-                }
+                /* only the link this attach made: a finished record from
+                 * before ifindexes were kept is found by name; a pending one
+                 * without an ifindex never got to make its link (refused
+                 * with EEXIST, or killed before): whatever has the name now
+                 * is someone else's */
+                if (a->netdev && (rec->ifindex > 0 || !a->pending))
+                        first_error(&first, macvtap_delete_made(ctx, a->netdev, rec->ifindex, a->lower,
+                                                                rec->lower_ifindex));
+                else if (a->netdev && sysfs_netdev_exists(ctx, a->netdev))
+                        ctx_notice(ctx, "%s: left alone: the unfinished attach of domain '%s' had not recorded "
+                                        "making it; if no guest uses it, delete it with ip link del %s",
+                                   a->netdev, a->domain_name, a->netdev);
                 return first;
         }
         if (!vf_exists(ctx, rec) && a->vf_address[0])
@@ -1080,6 +1101,22 @@ static int checkpoint(struct sriov_ctx *ctx, struct attach_run *run)
         return store_save(ctx, &run->store);
 }
 
+struct made_ctx {
+        struct sriov_ctx *ctx;
+        struct attach_run *run;
+};
+
+/* The macvtap exists: its ifindex is recorded before the next step, so
+ * only this link is ever deleted for the record. */
+static int macvtap_made(int ifindex, int lower_ifindex, void *userdata)
+{
+        struct made_ctx *mc = userdata;
+        struct rec *rec = new_rec(mc->run);
+        rec->ifindex = ifindex;
+        rec->lower_ifindex = lower_ifindex;
+        return checkpoint(mc->ctx, mc->run);
+}
+
 static int attach_macvtap(struct sriov_ctx *ctx, struct attach_run *run, const struct want *w, const char *lower,
                           enum sriov_macvtap_mode mode)
 {
@@ -1096,8 +1133,12 @@ static int attach_macvtap(struct sriov_ctx *ctx, struct attach_run *run, const s
         if (r < 0)
                 return r;
         struct sriov_macvtap mv;
-        r = sriov_macvtap_create(ctx, lower, mode, name, w->mac, run->timeout_ms, &mv);
+        struct made_ctx mc = {.ctx = ctx, .run = run};
+        r = macvtap_create(ctx, lower, mode, name, w->mac, run->timeout_ms, macvtap_made, &mc, &mv);
         if (r < 0) {
+                /* the create undid what it made (or made nothing): the
+                 * record names no link to delete */
+                new_rec(run)->ifindex = 0;
                 ctx_error_prefix(ctx, "%s", w->what);
                 return r;
         }

@@ -204,6 +204,42 @@ check_match "... saying why" "passthru" "$CHECK_OUTPUT"
 check "detach g6" sriovctl detach g6
 check_eq "no macvtap left" "" "$(ip -o link show type macvtap)"
 
+section "a rollback or detach deletes only the macvtap its attach made"
+# g8's macvtap is deleted behind sriovctl's back and another one takes its
+# name on the same lower: detach must leave that one alone
+domain g8 11111111-0000-4000-8000-000000000008 \
+	"<interface type='direct'><mac address='52:54:00:6a:00:81'/><source dev='mv0' mode='bridge'/></interface>"
+check "attach g8" sriovctl attach --domain "$W/g8.xml" -o "$W/g8.out.xml"
+tgt=$(xml_value "$W/g8.out.xml" "//interface/target/@dev")
+check_eq "the store records $tgt's ifindex" "$(cat "/sys/class/net/$tgt/ifindex")" "$(jq '.allocations[0].ifindex' "$SRIOV_STATE_DIR/allocations.json")"
+ip link del "$tgt"
+ip link add link mv0 name "$tgt" type macvtap mode bridge
+theirs=$(cat "/sys/class/net/$tgt/ifindex")
+check "detach g8 (its macvtap, by ifindex, is gone already)" sriovctl detach g8
+check_eq "the other $tgt (ifindex $theirs) is still there" "$theirs" "$(cat "/sys/class/net/$tgt/ifindex" 2>&1)"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+# an attach killed before it recorded making its macvtap (a pending record
+# without an ifindex, as it leaves it) and a macvtap of that name made by
+# someone else: the rollback must not delete it
+mkdir -p "$SRIOV_STATE_DIR"
+printf '{"allocations":[{"domain":"k9","uuid":"","interface":0,"kind":"macvtap","mac":"52:54:00:6a:00:91","lower":"mv0","mode":"bridge","netdev":"%s","pending":true,"pid":999999}]}\n' "$tgt" >"$SRIOV_STATE_DIR/allocations.json"
+chmod 0600 "$SRIOV_STATE_DIR/allocations.json"
+out=$(sriovctl detach k9 2>&1) || true
+check_match "the rollback of k9 says it left $tgt alone" "$tgt: left alone: the unfinished attach of domain 'k9' had not recorded making it" "$out"
+check_match "... and rolled back the record" "rolled back the unfinished attach of domain 'k9'" "$out"
+check_eq "the other $tgt (ifindex $theirs) survived" "$theirs" "$(cat "/sys/class/net/$tgt/ifindex" 2>&1)"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+# a finished record whose link is not a macvtap any more (someone's veth
+# took the name): left alone too
+ip link del "$tgt"
+ip link add "$tgt" type veth peer name "${tgt}p"
+printf '{"allocations":[{"domain":"g9","uuid":"","interface":0,"kind":"macvtap","mac":"52:54:00:6a:00:92","lower":"mv0","mode":"bridge","netdev":"%s","pending":false}]}\n' "$tgt" >"$SRIOV_STATE_DIR/allocations.json"
+chmod 0600 "$SRIOV_STATE_DIR/allocations.json"
+if out=$(sriovctl detach g9 2>&1); then ok "detach g9"; else fail "detach g9: $out"; fi
+check_match "... leaves the veth $tgt alone" "$tgt.*left alone: $tgt .* is a veth" "$out"
+check "the veth $tgt is still there" test -e "/sys/class/net/$tgt"
+ip link del "$tgt"
+
 section "fallback: no free VF, --fallback macvtap"
 for i in 1 2 3 4 5 6 7; do
 	domain "f$i" "22222222-0000-4000-8000-00000000000$i" "<interface type='direct'><source dev='$pfdev' mode='passthrough'/></interface>"
