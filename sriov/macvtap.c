@@ -75,26 +75,33 @@ static enum sriov_macvtap_mode mode_from_kernel(uint32_t k, bool *known)
 
 /* ---- one link over rtnetlink --------------------------------------------- */
 
-struct link_info {
-        int ifindex;
-        int link; /* IFLA_LINK: the lower's ifindex, 0 if none */
-        unsigned flags;
-        char ifname[IFNAMSIZ];
-        char kind[SRIOV_IFNAME_MAX]; /* "" if the link has no IFLA_INFO_KIND */
-        bool has_mode;
-        uint32_t mode; /* IFLA_MACVLAN_MODE */
-        bool has_mac;
-        uint8_t mac[6];
-        uint16_t vlan_id; /* IFLA_VLAN_ID of a "vlan" link, else 0 */
+/* Attribute policies: libnl checks each attribute's length (and a
+ * string's NUL) before it is read, so a short or forged attribute is
+ * -EBADMSG, never a read past it. IFLA_ADDRESS has no fixed length (4
+ * bytes on an ipip upper): it is taken only when it is 6 bytes. */
+static const struct nla_policy link_policy[IFLA_MAX + 1] = {
+        [IFLA_IFNAME] = {.type = NLA_STRING, .maxlen = IFNAMSIZ},
+        [IFLA_LINK] = {.type = NLA_U32},
+        [IFLA_LINKINFO] = {.type = NLA_NESTED},
+};
+static const struct nla_policy info_policy[IFLA_INFO_MAX + 1] = {
+        [IFLA_INFO_KIND] = {.type = NLA_STRING},
+        [IFLA_INFO_DATA] = {.type = NLA_NESTED},
+};
+static const struct nla_policy vlan_policy[IFLA_VLAN_MAX + 1] = {
+        [IFLA_VLAN_ID] = {.type = NLA_U16},
+};
+static const struct nla_policy macvlan_policy[IFLA_MACVLAN_MAX + 1] = {
+        [IFLA_MACVLAN_MODE] = {.type = NLA_U32},
 };
 
-static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
+int macvtap_link_parse(const struct nlmsghdr *nlh, void *userdata)
 {
         struct link_info *li = userdata;
         if (nlh->nlmsg_type != RTM_NEWLINK)
                 return 0;
         struct nlattr *tb[IFLA_MAX + 1];
-        if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+        if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, link_policy) < 0)
                 return -EBADMSG;
         const struct ifinfomsg *ifi = nlmsg_data(nlh);
         *li = (struct link_info){.ifindex = ifi->ifi_index, .flags = ifi->ifi_flags};
@@ -108,13 +115,13 @@ static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
         }
         if (tb[IFLA_LINKINFO]) {
                 struct nlattr *info[IFLA_INFO_MAX + 1];
-                if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
+                if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], info_policy) < 0)
                         return -EBADMSG;
                 if (info[IFLA_INFO_KIND])
                         snprintf(li->kind, sizeof(li->kind), "%s", nla_get_string(info[IFLA_INFO_KIND]));
                 if (info[IFLA_INFO_DATA] && strcmp(li->kind, "vlan") == 0) {
                         struct nlattr *d[IFLA_VLAN_MAX + 1];
-                        if (nla_parse_nested(d, IFLA_VLAN_MAX, info[IFLA_INFO_DATA], NULL) < 0)
+                        if (nla_parse_nested(d, IFLA_VLAN_MAX, info[IFLA_INFO_DATA], vlan_policy) < 0)
                                 return -EBADMSG;
                         if (d[IFLA_VLAN_ID])
                                 li->vlan_id = nla_get_u16(d[IFLA_VLAN_ID]);
@@ -122,7 +129,7 @@ static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
                 if (info[IFLA_INFO_DATA] &&
                     (strcmp(li->kind, "macvtap") == 0 || strcmp(li->kind, "macvlan") == 0)) {
                         struct nlattr *d[IFLA_MACVLAN_MAX + 1];
-                        if (nla_parse_nested(d, IFLA_MACVLAN_MAX, info[IFLA_INFO_DATA], NULL) < 0)
+                        if (nla_parse_nested(d, IFLA_MACVLAN_MAX, info[IFLA_INFO_DATA], macvlan_policy) < 0)
                                 return -EBADMSG;
                         if (d[IFLA_MACVLAN_MODE]) {
                                 li->mode = nla_get_u32(d[IFLA_MACVLAN_MODE]);
@@ -147,7 +154,7 @@ static int link_query_by(struct sriov_ctx *ctx, const char *ifname, int ifindex,
             (ifindex <= 0 && nla_put_string(msg, IFLA_IFNAME, ifname) < 0) ||
             nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
                 goto out;
-        r = nl_transact(ctx, msg, link_info_parse, &li);
+        r = nl_transact(ctx, msg, macvtap_link_parse, &li);
         if (r == 0 && li.ifindex <= 0)
                 r = ctx_fail(ctx, -EBADMSG, "rtnetlink: no RTM_NEWLINK in the answer about %s", ifname);
         if (r == 0 && ifindex > 0 && li.ifindex != ifindex)

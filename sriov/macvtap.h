@@ -4,7 +4,29 @@
 #ifndef SRIOV_MACVTAP_H
 #define SRIOV_MACVTAP_H
 
+#include <linux/netlink.h>
+#include <net/if.h>
+
 #include "internal.h"
+
+/* One link as RTM_NEWLINK describes it. */
+struct link_info {
+        int ifindex;
+        int link; /* IFLA_LINK: the lower's ifindex, 0 if none */
+        unsigned flags;
+        char ifname[IFNAMSIZ];
+        char kind[SRIOV_IFNAME_MAX]; /* "" if the link has no IFLA_INFO_KIND */
+        bool has_mode;
+        uint32_t mode; /* IFLA_MACVLAN_MODE */
+        bool has_mac;
+        uint8_t mac[6];
+        uint16_t vlan_id; /* IFLA_VLAN_ID of a "vlan" link, else 0 */
+};
+
+/* An nl_reply_fn: an RTM_NEWLINK into the struct link_info at userdata,
+ * every attribute read checked against a policy (length, a string's NUL):
+ * -EBADMSG for a message that does not pass. Other messages are skipped. */
+int macvtap_link_parse(const struct nlmsghdr *nlh, void *userdata);
 
 /* Called once the macvtap exists, with its ifindex and its lower's, before
  * anything else can fail; a negative return undoes the create. */
