@@ -853,6 +853,15 @@ static void first_error(int *first, int r)
                 *first = r;
 }
 
+/* The PF to change a record's VF through: its PCI address as recorded,
+ * resolved anew to whatever its netdev is called now (a name could belong
+ * to another NIC by then); the netdev name only for a record without one. */
+static const char *rec_pf(const struct rec *rec)
+{
+        struct sriov_pci_addr a;
+        return rec->a.pf && pci_addr_parse(rec->a.pf, &a) == 0 ? rec->a.pf : rec->pf_ifname;
+}
+
 static bool vf_exists(struct sriov_ctx *ctx, const struct rec *rec)
 {
         if (!rec->a.vf_address[0])
@@ -895,7 +904,7 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
                 return 0; /* the VF is gone (VFs disabled): nothing left to give back */
         if (a->port_profile && a->vf >= 0) {
                 struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
-                first_error(&first, sriov_port_set(ctx, rec->pf_ifname, a->vf, &p, PORT_TIMEOUT_MS, NULL));
+                first_error(&first, sriov_port_set(ctx, rec_pf(rec), a->vf, &p, PORT_TIMEOUT_MS, NULL));
         }
         if (a->vfio_driver && a->vf_address[0]) {
                 /* no driver: killed between the unbind and vfio-pci's probe */
@@ -907,12 +916,12 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
         }
         if (a->vf >= 0 && rec->before) {
                 if (rec->saved_here)
-                        r = sriov_vf_restore(ctx, rec->pf_ifname, (unsigned)a->vf, NULL);
+                        r = sriov_vf_restore(ctx, rec_pf(rec), (unsigned)a->vf, NULL);
                 else {
                         struct sriov_vf_config cfg;
-                        r = vf_words_to_config(ctx, rec->pf_ifname, (unsigned)a->vf, rec->before, &cfg);
+                        r = vf_words_to_config(ctx, rec_pf(rec), (unsigned)a->vf, rec->before, &cfg);
                         if (r == 0)
-                                r = sriov_vf_set(ctx, rec->pf_ifname, (unsigned)a->vf, &cfg);
+                                r = sriov_vf_set(ctx, rec_pf(rec), (unsigned)a->vf, &cfg);
                 }
                 first_error(&first, r);
         }
@@ -1208,14 +1217,14 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
         rec->a.kind = w->kind;
         rec->a.vf = (int)c->vf;
         snprintf(rec->a.vf_address, sizeof(rec->a.vf_address), "%s", addr);
+        /* what to put back, before the first change */
+        struct vfinfo_reply now = {0};
+        r = pf_ref_read(ctx, &pf, &now);
         rec->a.pf = TAKE_PTR(pf.name);
         rec->pf_ifname = TAKE_PTR(pf.ifname);
         pf_ref_done(&pf);
         rec->a.config = w->cfg;
-
-        /* what to put back, before the first change */
-        struct vfinfo_reply now = {0};
-        if ((r = vfinfo_read(ctx, rec->pf_ifname, &now)) < 0)
+        if (r < 0)
                 return r;
         if (c->vf >= now.n || !now.seen[c->vf]) {
                 vfinfo_reply_done(&now);
@@ -1228,7 +1237,7 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
                 return r;
         unsigned *saved = NULL;
         size_t n_saved = 0;
-        if ((r = sriov_vf_saved(ctx, rec->pf_ifname, &saved, &n_saved)) < 0)
+        if ((r = sriov_vf_saved(ctx, rec_pf(rec), &saved, &n_saved)) < 0)
                 return r;
         rec->saved_here = true;
         for (size_t k = 0; k < n_saved; k++)
@@ -1238,7 +1247,7 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
         if ((r = checkpoint(ctx, run)) < 0)
                 return r;
 
-        if ((r = sriov_vf_set(ctx, rec->pf_ifname, c->vf, &w->cfg)) < 0) {
+        if ((r = sriov_vf_set(ctx, rec_pf(rec), c->vf, &w->cfg)) < 0) {
                 ctx_error_prefix(ctx, "%s: VF %u of %s", w->what, c->vf, rec->pf_ifname);
                 return r;
         }
@@ -1246,7 +1255,7 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
                 rec->a.port_profile = true;
                 if ((r = checkpoint(ctx, run)) < 0)
                         return r;
-                if ((r = sriov_port_set(ctx, rec->pf_ifname, (int)c->vf, &w->port, PORT_TIMEOUT_MS, NULL)) < 0) {
+                if ((r = sriov_port_set(ctx, rec_pf(rec), (int)c->vf, &w->port, PORT_TIMEOUT_MS, NULL)) < 0) {
                         ctx_error_prefix(ctx, "%s: port profile of VF %u of %s", w->what, c->vf, rec->pf_ifname);
                         return r;
                 }

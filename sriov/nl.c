@@ -194,15 +194,17 @@ int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void 
         return nl_request(ctx, msg, NULL, fn, userdata);
 }
 
-int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, nl_reply_fn fn, void *userdata)
+int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, int ifindex, nl_reply_fn fn, void *userdata)
 {
-        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+        /* the kernel looks a link up by ifi_index when it is set, and
+         * only then by IFLA_IFNAME */
+        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex > 0 ? ifindex : 0};
         struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
         if (!msg)
                 return -ENOMEM;
         int r = -ENOMEM;
         if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-            nla_put_string(msg, IFLA_IFNAME, ifname) < 0 ||
+            (ifindex <= 0 && nla_put_string(msg, IFLA_IFNAME, ifname) < 0) ||
             nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS) < 0)
                 goto out;
         r = nl_transact(ctx, msg, fn, userdata);

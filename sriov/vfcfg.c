@@ -679,7 +679,7 @@ static int64_t num_vf(const struct pf_run *p)
 static int pf_run_read(struct sriov_ctx *ctx, struct pf_run *p)
 {
         vfinfo_reply_done(&p->cur);
-        return vfinfo_read(ctx, p->ref.ifname, &p->cur);
+        return pf_ref_read(ctx, &p->ref, &p->cur);
 }
 
 /* A VF that exists and whose settings the kernel's reply carried. */
@@ -1056,7 +1056,7 @@ int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const s
         }
         /* read back: a value the kernel reports differently was ignored */
         struct vfinfo_reply after = {0};
-        if ((r = vfinfo_read(ctx, ifname, &after)) < 0)
+        if ((r = pf_ref_read(ctx, &p.ref, &after)) < 0)
                 return r;
         uint32_t m = 0, u = 0;
         if (vf < after.n && after.seen[vf])
@@ -1171,7 +1171,7 @@ static int apply_failed(struct sriov_ctx *ctx, struct pf_run *runs, size_t n_run
                         nlmsg_free(m);
                 end = p->n_sent + used;
         }
-        if (vfinfo_read(ctx, p->ref.ifname, &now) == 0)
+        if (pf_ref_read(ctx, &p->ref, &now) == 0)
                 failing = find_refused(p, &now, p->n_sent, end);
         vfinfo_reply_done(&now);
         ctx_clear_error(ctx);
@@ -1214,7 +1214,7 @@ static int apply_failed(struct sriov_ctx *ctx, struct pf_run *runs, size_t n_run
         /* check that the restore took */
         bool all_back = !undo_err && !applied;
         for (size_t i = 0; i <= pi && all_back; i++) {
-                if (vfinfo_read(ctx, runs[i].ref.ifname, &now) < 0) {
+                if (pf_ref_read(ctx, &runs[i].ref, &now) < 0) {
                         ctx_clear_error(ctx);
                         all_back = false;
                         break;
@@ -1431,7 +1431,7 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
                 if (!p->n_changes)
                         continue;
                 struct vfinfo_reply after = {0};
-                if ((r = vfinfo_read(ctx, p->ref.ifname, &after)) < 0)
+                if ((r = pf_ref_read(ctx, &p->ref, &after)) < 0)
                         return r;
                 uint32_t unverified = 0;
                 size_t n_unverified = 0;
@@ -1677,7 +1677,7 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
                 struct answers ans;
                 answers_open(ctx, &ans, p.ref.driver);
                 struct vfinfo_reply now = {0};
-                if ((r = vfinfo_read(ctx, p.ref.ifname, &now)) < 0) {
+                if ((r = pf_ref_read(ctx, &p.ref, &now)) < 0) {
                         answers_close(ctx, &ans);
                         return r;
                 }
@@ -1709,7 +1709,7 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
         }
         /* verify and forget what is back */
         struct vfinfo_reply after = {0};
-        if ((r = vfinfo_read(ctx, p.ref.ifname, &after)) < 0) {
+        if ((r = pf_ref_read(ctx, &p.ref, &after)) < 0) {
                 text_done(&t);
                 return r;
         }

@@ -4,7 +4,8 @@
  * instead of read past; and replies from a sender other than the one asked
  * (the kernel, or the VDP daemon's port) are dropped, so another process
  * cannot answer for them. The second needs CAP_NET_ADMIN (sending to a
- * netlink port) and is skipped without it. */
+ * netlink port) and is skipped without it. A PF is its netdev's ifindex
+ * from sysfs, so a rename cannot point a request at another NIC. */
 #include "testutil.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fxenv.h"
 #include "macvtap.h"
 #include "nl.h"
 
@@ -152,11 +154,28 @@ static void test_foreign_sender(void **state)
         close(spoof);
 }
 
+/* The PF's netdev is its ifindex from sysfs, read under the PF's device
+ * directory, not its name: here the fixture's enp2s0f0 says ifindex 1
+ * (lo in any network namespace), and the kernel is asked about lo. By
+ * name the kernel would answer that there is no enp2s0f0. */
+static void test_pf_by_ifindex(void **state)
+{
+        (void)state;
+        struct env *e = env_open("pfindex");
+        assert_non_null(e);
+        assert_int_equal(fx_write(e->root, "bus/pci/devices/0000:02:00.0/net/enp2s0f0/ifindex", "1\n"), 0);
+        struct sriov_vf_config cfg = {.set = SRIOV_VF_TRUST, .trust = true};
+        assert_int_equal(sriov_vf_set(e->ctx, "0000:02:00.0", 0, &cfg), -ERANGE);
+        assert_contains(sriov_ctx_error(e->ctx), "enp2s0f0 vf 0: VF index out of range: enp2s0f0 has no VFs");
+        env_close(e);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_macvtap_policy),
                 cmocka_unit_test(test_foreign_sender),
+                cmocka_unit_test(test_pf_by_ifindex),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

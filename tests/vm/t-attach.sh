@@ -415,4 +415,25 @@ for delay in 0.1 0.2 0.3 0.4 0.6; do
 done
 nsim_del 12 || true
 
+section "detach finds the PF by its recorded PCI address, whatever its netdev is called now"
+domain r1 11111111-0000-4000-8000-0000000000a1 \
+	"<interface type='direct'><mac address='52:54:00:6a:00:a1'/><source dev='$pfdev' mode='passthrough'/><vlan><tag id='61'/></vlan></interface>"
+check "attach r1" sriovctl attach --domain "$W/r1.xml" -o "$W/r1.out.xml"
+check_match "vf 0 of $pf has r1's MAC" "vf 0 +link/ether 52:54:00:6a:00:a1 .*vlan 61," "$(vf_line "$pfdev" 0)"
+# the two PFs swap their names between attach and detach
+swap_names() {
+	ip link set "$pfdev" down && ip link set "$pf1dev" down &&
+		ip link set "$pfdev" name rigswap0 && ip link set "$pf1dev" name "$pfdev" && ip link set rigswap0 name "$pf1dev" &&
+		ip link set "$pfdev" up && ip link set "$pf1dev" up
+}
+check "swap the names of $pfdev and $pf1dev" swap_names
+check_eq "$pf's netdev is now $pf1dev" "$pf1dev" "$(pci_netdevs "$pf")"
+pf1vfs=$(ip -d link show "$pfdev" | grep ' vf ' || true)
+check "detach r1" sriovctl detach r1
+check_eq "vf 0 of $pf (now $pf1dev) as before the attach" "${before[0]}" "$(vf_line "$pf1dev" 0)"
+check_eq "... back on igbvf" igbvf "$(pci_driver "$(vf_addr "$pf" 0)")"
+check_eq "the other PF's VFs (now $pfdev) are untouched" "$pf1vfs" "$(ip -d link show "$pfdev" | grep ' vf ' || true)"
+check "swap the names back" swap_names
+check "$pfdev up with carrier" link_up "$pfdev" 30
+
 rm -rf "$SRIOV_STATE_DIR"
