@@ -6,8 +6,6 @@
  * (tests/vm/t-attach.sh); here the kernel is absent, so an attach that
  * gets as far as netlink fails, which also shows it leaves nothing behind. */
 #include <errno.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "fxenv.h"
 #include "testutil.h"
@@ -214,6 +212,17 @@ static void test_pending_rolled_back(void **state)
         assert_int_equal(n_records(e), 0);
 }
 
+static bool lists_g2(void *arg)
+{
+        struct env *e = arg;
+        struct sriov_allocation *l = NULL;
+        size_t k = 0;
+        int r = sriov_allocations(e->ctx, &l, &k);
+        bool good = r == 0 && k == 1 && strcmp(l[0].domain_name, "g2") == 0;
+        sriov_allocations_free(l, k);
+        return good;
+}
+
 /* A listing is a read: no write access needed, no lock taken. */
 static void test_list_read_only(void **state)
 {
@@ -241,21 +250,7 @@ static void test_list_read_only(void **state)
         assert_int_equal(chmod(e->state, 0755), 0);
         snprintf(p, sizeof(p), "%s/allocations.json", e->state);
         assert_int_equal(chmod(p, 0644), 0);
-        pid_t pid = fork();
-        if (pid == 0) {
-                if (setgid(4242) < 0 || setuid(4242) < 0)
-                        _exit(3);
-                struct sriov_allocation *l = NULL;
-                size_t k = 0;
-                int r = sriov_allocations(e->ctx, &l, &k);
-                bool good = r == 0 && k == 1 && strcmp(l[0].domain_name, "g2") == 0;
-                sriov_allocations_free(l, k);
-                _exit(good ? 0 : 1);
-        }
-        int status;
-        assert_int_equal(waitpid(pid, &status, 0), pid);
-        assert_true(WIFEXITED(status));
-        assert_int_equal(WEXITSTATUS(status), 0);
+        assert_as_user(4242, lists_g2, e);
 }
 
 static void test_bad_store(void **state)

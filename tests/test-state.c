@@ -52,12 +52,33 @@ static json_object *doc(void)
         return o;
 }
 
+/* The calls under test, each with a fresh error message (a context keeps
+ * the first one). */
 static int save(struct st *s, const char *rel)
 {
+        ctx_clear_error(s->ctx);
         json_object *o = doc();
         int r = state_save(s->ctx, rel, o);
         json_object_put(o);
         return r;
+}
+
+static int load(struct st *s, const char *rel, json_object **ret)
+{
+        ctx_clear_error(s->ctx);
+        return state_load(s->ctx, rel, ret);
+}
+
+static int take_lock(struct st *s, int *ret)
+{
+        ctx_clear_error(s->ctx);
+        return state_lock(s->ctx, 100, ret);
+}
+
+static int rm(struct st *s, const char *rel)
+{
+        ctx_clear_error(s->ctx);
+        return state_remove(s->ctx, rel);
 }
 
 static unsigned mode_of(const char *root, const char *rel)
@@ -74,11 +95,8 @@ static void test_modes(void **state)
 {
         struct st *s = *state;
         int lock = -1;
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_lock(s->ctx, 100, &lock), 0);
-        ctx_clear_error(s->ctx);
+        assert_int_equal(take_lock(s, &lock), 0);
         assert_int_equal(save(s, "vfs/x.json"), 0);
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "allocations.json"), 0);
         state_unlock(lock);
         assert_int_equal(mode_of(s->root, "state"), 0700);
@@ -93,47 +111,52 @@ static void test_modes(void **state)
 static void test_writable_dir(void **state)
 {
         struct st *s = *state;
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "vfs/x.json"), 0);
         assert_int_equal(chmod(s->dir, 0775), 0);
         json_object *back = NULL;
         int lock = -1;
         char want[400];
         snprintf(want, sizeof(want), "state directory %s is writable by group or others (mode 0775)", s->dir);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_lock(s->ctx, 100, &lock), -EPERM);
+        assert_int_equal(take_lock(s, &lock), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), want);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/x.json", &back), -EPERM);
+        assert_int_equal(load(s, "vfs/x.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), want);
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "vfs/y.json"), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), want);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_remove(s->ctx, "vfs/x.json"), -EPERM);
+        assert_int_equal(rm(s, "vfs/x.json"), -EPERM);
         assert_int_equal(access(strcat(strcpy(want, s->dir), "/vfs/x.json"), F_OK), 0);
 
         /* a directory under it, the same */
         assert_int_equal(chmod(s->dir, 0700), 0);
         snprintf(want, sizeof(want), "%s/vfs", s->dir);
         assert_int_equal(chmod(want, 0757), 0);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/x.json", &back), -EPERM);
+        assert_int_equal(load(s, "vfs/x.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), "/state/vfs is writable by group or others (mode 0757)");
         /* and a file */
         assert_int_equal(chmod(want, 0700), 0);
         strcat(want, "/x.json");
         assert_int_equal(chmod(want, 0620), 0);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/x.json", &back), -EPERM);
+        assert_int_equal(load(s, "vfs/x.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), "state file ");
         assert_contains(sriov_ctx_error(s->ctx), "/vfs/x.json is writable by group or others (mode 0620)");
         /* read-only is fine: only writing steers the store */
         assert_int_equal(chmod(want, 0444), 0);
         assert_int_equal(chmod(s->dir, 0755), 0);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/x.json", &back), 0);
+        assert_int_equal(load(s, "vfs/x.json", &back), 0);
         json_object_put(back);
+}
+
+/* As another user: root's store can be read, not written (the lock is a
+ * write). */
+static bool reads_not_writes(void *arg)
+{
+        struct st *s = arg;
+        json_object *o = NULL;
+        int r = load(s, "vfs/x.json", &o);
+        json_object_put(o);
+        int l = -1;
+        int w = take_lock(s, &l);
+        return r == 0 && w == -EPERM && strstr(sriov_ctx_error(s->ctx), "owned by uid 0, not by the effective uid 4242");
 }
 
 /* Another user's directory or file: refused by writers; a reader also
@@ -143,24 +166,20 @@ static void test_foreign_owner(void **state)
         struct st *s = *state;
         if (geteuid() != 0)
                 skip(); /* chown needs root */
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "vfs/x.json"), 0);
         assert_int_equal(chown(s->dir, 4242, 4242), 0);
         int lock = -1;
         json_object *back = NULL;
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_lock(s->ctx, 100, &lock), -EPERM);
+        assert_int_equal(take_lock(s, &lock), -EPERM);
         char want[400];
         snprintf(want, sizeof(want), "state directory %s is owned by uid 4242, not by the effective uid 0", s->dir);
         assert_contains(sriov_ctx_error(s->ctx), want);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/x.json", &back), -EPERM);
+        assert_int_equal(load(s, "vfs/x.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), want);
         assert_int_equal(chown(s->dir, 0, 0), 0);
         snprintf(want, sizeof(want), "%s/vfs/x.json", s->dir);
         assert_int_equal(chown(want, 4242, 0), 0);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/x.json", &back), -EPERM);
+        assert_int_equal(load(s, "vfs/x.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), "/vfs/x.json is owned by uid 4242");
 
         /* a user reading root's store (fork: the effective uid changes) */
@@ -170,34 +189,13 @@ static void test_foreign_owner(void **state)
         snprintf(want, sizeof(want), "%s/vfs", s->dir);
         assert_int_equal(chmod(want, 0755), 0);
         assert_int_equal(chmod(s->root, 0755), 0);
-        pid_t pid = fork();
-        if (pid == 0) {
-                if (setgid(4242) < 0 || setuid(4242) < 0)
-                        _exit(3);
-                json_object *o = NULL;
-                ctx_clear_error(s->ctx);
-                int r = state_load(s->ctx, "vfs/x.json", &o);
-                json_object_put(o);
-                int l = -1;
-                /* but it may not write (the lock is a write) */
-                ctx_clear_error(s->ctx);
-                int w = state_lock(s->ctx, 100, &l);
-                _exit(r == 0 && w == -EPERM && strstr(sriov_ctx_error(s->ctx), "owned by uid 0, not by the "
-                                                                                "effective uid 4242")
-                              ? 0
-                              : 1);
-        }
-        int status;
-        assert_int_equal(waitpid(pid, &status, 0), pid);
-        assert_true(WIFEXITED(status));
-        assert_int_equal(WEXITSTATUS(status), 0);
+        assert_as_user(4242, reads_not_writes, s);
 }
 
 /* Symbolic links and FIFOs in the store are never followed or opened. */
 static void test_links_and_fifos(void **state)
 {
         struct st *s = *state;
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "vfs/x.json"), 0);
         char p[400], target[400];
         json_object *back = NULL;
@@ -206,11 +204,9 @@ static void test_links_and_fifos(void **state)
         snprintf(p, sizeof(p), "%s/allocations.json", s->dir);
         snprintf(target, sizeof(target), "%s/elsewhere.json", s->root);
         assert_int_equal(symlink(target, p), 0);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "allocations.json", &back), -EPERM);
+        assert_int_equal(load(s, "allocations.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), "allocations.json is a symbolic link: not trusted");
         /* a save replaces the link itself, never writes through it */
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "allocations.json"), 0);
         assert_int_equal(mode_of(s->root, "state/allocations.json") & 0600, 0600);
         struct stat st;
@@ -224,25 +220,21 @@ static void test_links_and_fifos(void **state)
         /* a directory under it linked elsewhere */
         snprintf(p, sizeof(p), "%s/drivers", s->dir);
         assert_int_equal(symlink(s->root, p), 0);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "drivers/elsewhere.json", &back), -EPERM);
+        assert_int_equal(load(s, "drivers/elsewhere.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), "/state/drivers: a symbolic link, not a directory: not trusted");
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "drivers/igb.json"), -EPERM);
 
         /* a FIFO would block a reader that opens it */
         snprintf(p, sizeof(p), "%s/vfs/fifo.json", s->dir);
         assert_int_equal(mkfifo(p, 0600), 0);
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/fifo.json", &back), -EPERM);
+        assert_int_equal(load(s, "vfs/fifo.json", &back), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), "/vfs/fifo.json is not a regular file: not trusted");
         /* the lock too */
         snprintf(p, sizeof(p), "%s/lock", s->dir);
         unlink(p);
         assert_int_equal(symlink(target, p), 0);
         int lock = -1;
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_lock(s->ctx, 100, &lock), -EPERM);
+        assert_int_equal(take_lock(s, &lock), -EPERM);
         assert_contains(sriov_ctx_error(s->ctx), "/state/lock is a symbolic link: not trusted");
 }
 
@@ -251,7 +243,6 @@ static void test_links_and_fifos(void **state)
 static void test_sweep(void **state)
 {
         struct st *s = *state;
-        ctx_clear_error(s->ctx);
         assert_int_equal(save(s, "vfs/x.json"), 0);
         pid_t dead = fork();
         if (dead == 0)
@@ -266,8 +257,7 @@ static void test_sweep(void **state)
         assert_int_equal(fx_write(s->root, live, "{"), 0);
         assert_int_equal(fx_write(s->root, "state/vfs/.x.json.tmp-x-1", "not ours"), 0);
         int lock = -1;
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_lock(s->ctx, 100, &lock), 0);
+        assert_int_equal(take_lock(s, &lock), 0);
         state_unlock(lock);
         char p[400];
         snprintf(p, sizeof(p), "%s/%s", s->root, a);
@@ -284,8 +274,7 @@ static void test_sweep(void **state)
         assert_warning(sriov_ctx_notices(s->ctx), "/state/vfs/.x.json.tmp-", w, NULL);
         assert_warning(sriov_ctx_notices(s->ctx), "/state/.allocations.json.tmp-", w, NULL);
         json_object *back = NULL;
-        ctx_clear_error(s->ctx);
-        assert_int_equal(state_load(s->ctx, "vfs/x.json", &back), 0);
+        assert_int_equal(load(s, "vfs/x.json", &back), 0);
         json_object_put(back);
 }
 
