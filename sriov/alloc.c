@@ -896,7 +896,8 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
                                                                 rec->lower_ifindex));
                 else if (a->netdev && sysfs_netdev_exists(ctx, a->netdev))
                         ctx_notice(ctx, "%s: left alone: the unfinished attach of domain '%s' had not recorded "
-                                        "making it; if no guest uses it, delete it with ip link del %s",
+                                        "making it, so it may be someone else's; if it is a leftover no guest uses, "
+                                        "ip link del %s removes it",
                                    a->netdev, a->domain_name, a->netdev);
                 return first;
         }
@@ -1145,9 +1146,12 @@ static int attach_macvtap(struct sriov_ctx *ctx, struct attach_run *run, const s
         struct made_ctx mc = {.ctx = ctx, .run = run};
         r = macvtap_create(ctx, lower, mode, name, w->mac, run->timeout_ms, macvtap_made, &mc, &mv);
         if (r < 0) {
-                /* the create undid what it made (or made nothing): the
-                 * record names no link to delete */
-                new_rec(run)->ifindex = 0;
+                /* the create undid what it made (or made nothing, as on
+                 * EEXIST): the record names no link to delete */
+                rec = new_rec(run);
+                rec->ifindex = 0;
+                free(rec->a.netdev);
+                rec->a.netdev = NULL;
                 ctx_error_prefix(ctx, "%s", w->what);
                 return r;
         }
