@@ -3,6 +3,7 @@
  * libvirt domain and network XML. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,20 @@ static int write_file(const char *path, const char *text)
         return r;
 }
 
+/* Writes text to stdout and makes sure it got there: a guest booted from
+ * half an XML, or none, must not hold what the attach allocated. */
+static int write_stdout(const char *text)
+{
+        /* a closed pipe is an error to roll back on, not a reason to die
+         * with the allocation still held */
+        signal(SIGPIPE, SIG_IGN);
+        errno = 0;
+        if (fputs(text, stdout) < 0 || (text[0] && text[strlen(text) - 1] != '\n' && fputc('\n', stdout) < 0) ||
+            fflush(stdout) != 0)
+                return errno ? -errno : -EIO;
+        return 0;
+}
+
 static void print_allocation(FILE *f, const struct sriov_allocation *a)
 {
         char mac[18];
@@ -126,7 +141,9 @@ static void print_allocation(FILE *f, const struct sriov_allocation *a)
                 break;
         }
         fprintf(f, ", MAC %s%s%s\n", mac, a->port_profile ? ", port profile associated" : "",
-                a->pending ? " [PENDING: attach did not finish]" : "");
+                a->pending ? " [PENDING: its attach has not finished: still running, or killed (then the next "
+                                         "attach or detach rolls it back)]"
+                                       : "");
 }
 
 int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
@@ -168,12 +185,19 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
         }
         if (rc == EXIT_OK) {
                 int r = sriov_xml_domain_format(ctx, d, &out);
-                if (r == 0 && o->output && (r = write_file(o->output, out)) < 0)
-                        fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output, strerror(-r));
+                if (r < 0)
+                        fprintf(stderr, "sriovctl: attach: the domain XML: %s\n",
+                                *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
+                else if ((r = o->output ? write_file(o->output, out) : write_stdout(out)) < 0)
+                        fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output ? o->output : "standard output",
+                                strerror(-r));
                 if (r < 0) {
                         /* no half-done attach: give everything back */
-                        if ((r = sriov_detach(ctx, d->name, ao.timeout_ms, NULL)) < 0)
+                        if (n && (r = sriov_detach(ctx, d->name, ao.timeout_ms, NULL)) < 0)
                                 (void)fail(ctx, r, "attach: undoing");
+                        else if (n)
+                                fprintf(stderr, "sriovctl: attach: domain '%s': %zu allocation%s given back\n", d->name,
+                                        n, n == 1 ? "" : "s");
                         rc = EXIT_FAIL;
                 }
         }
@@ -184,10 +208,6 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                 }
                 if (!n)
                         fprintf(stderr, "sriovctl: attach: domain '%s' has no interface for sriovctl\n", d->name);
-                if (!o->output) {
-                        rc = emit(0, out);
-                        out = NULL;
-                }
         }
         free(out);
         sriov_allocations_free(a, n);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "macvtap.h"
 #include "pfref.h"
 #include "state.h"
 #include "vfcfg.h"
@@ -32,6 +33,8 @@ struct rec {
         char *before;    /* VF kinds: its settings before the attach (`set` words) */
         bool saved_here; /* the attach made the VF's saved originals (vfcfg.c) */
         long pid;
+        int ifindex;       /* macvtap: the link the attach made (0: not made, or not known) */
+        int lower_ifindex; /* macvtap: its lower's */
 };
 
 static void rec_done(struct rec *r)
@@ -50,6 +53,7 @@ static void rec_done(struct rec *r)
 struct store {
         struct rec *recs;
         size_t n;
+        char **rolled_back; /* recover(): domain name of each record rolled back */
 };
 
 static void store_done(struct store *s)
@@ -57,6 +61,7 @@ static void store_done(struct store *s)
         for (size_t i = 0; i < s->n; i++)
                 rec_done(&s->recs[i]);
         free(s->recs);
+        strv_free(s->rolled_back);
         *s = (struct store){0};
 }
 
@@ -153,7 +158,9 @@ static int rec_to_json(const struct rec *rec, json_object **ret)
                 return -ENOMEM;
         int r = allocation_to_json(&rec->a, o);
         if (r == 0 && (add_str(o, "pf_ifname", rec->pf_ifname) < 0 || add_str(o, "before", rec->before) < 0 ||
-                       add_bool(o, "saved_here", rec->saved_here) < 0 || add_int(o, "pid", rec->pid) < 0))
+                       add_bool(o, "saved_here", rec->saved_here) < 0 || add_int(o, "pid", rec->pid) < 0 ||
+                       (rec->ifindex > 0 && (add_int(o, "ifindex", rec->ifindex) < 0 ||
+                                             add_int(o, "lower_ifindex", rec->lower_ifindex) < 0))))
                 r = -ENOMEM;
         if (r < 0) {
                 json_object_put(o);
@@ -214,6 +221,14 @@ static int rec_from_json(struct sriov_ctx *ctx, json_object *o, size_t index, st
                 return ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu is malformed", state_dir(ctx), STORE_FILE,
                                 index + 1);
         (void)get_int(o, "pid", &pid);
+        int64_t ifindex = 0, lower_ifindex = 0;
+        if (rec.a.kind == SRIOV_ALLOC_MACVTAP && get_int(o, "ifindex", &ifindex) &&
+            (ifindex <= 0 || ifindex > INT32_MAX || !get_int(o, "lower_ifindex", &lower_ifindex) ||
+             lower_ifindex <= 0 || lower_ifindex > INT32_MAX))
+                return ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu: bad ifindex or lower_ifindex", state_dir(ctx),
+                                STORE_FILE, index + 1);
+        rec.ifindex = (int)ifindex;
+        rec.lower_ifindex = (int)lower_ifindex;
         rec.a.iface = (unsigned)iface;
         rec.a.vf = (int)vf;
         rec.a.port_profile = get_bool(o, "port_profile");
@@ -839,6 +854,15 @@ static void first_error(int *first, int r)
                 *first = r;
 }
 
+/* The PF to change a record's VF through: its PCI address as recorded,
+ * resolved anew to whatever its netdev is called now (a name could belong
+ * to another NIC by then); the netdev name only for a record without one. */
+static const char *rec_pf(const struct rec *rec)
+{
+        struct sriov_pci_addr a;
+        return rec->a.pf && pci_addr_parse(rec->a.pf, &a) == 0 ? rec->a.pf : rec->pf_ifname;
+}
+
 static bool vf_exists(struct sriov_ctx *ctx, const struct rec *rec)
 {
         if (!rec->a.vf_address[0])
@@ -863,17 +887,26 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
                         struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
                         first_error(&first, sriov_port_set(ctx, a->lower, SRIOV_PORT_SELF, &p, PORT_TIMEOUT_MS, NULL));
                 }
-                if (a->netdev && sysfs_netdev_exists(ctx, a->netdev)) {
-                        r = sriov_macvtap_delete(ctx, a->netdev);
-                        first_error(&first, r == -ENODEV ? 0 : r);
-                }
+                /* only the link this attach made: a finished record from
+                 * before ifindexes were kept is found by name; a pending one
+                 * without an ifindex never got to make its link (refused
+                 * with EEXIST, or killed before): whatever has the name now
+                 * is someone else's */
+                if (a->netdev && (rec->ifindex > 0 || !a->pending))
+                        first_error(&first, macvtap_delete_made(ctx, a->netdev, rec->ifindex, a->lower,
+                                                                rec->lower_ifindex));
+                else if (a->netdev && sysfs_netdev_exists(ctx, a->netdev))
+                        ctx_notice(ctx, "%s: left alone: the unfinished attach of domain '%s' had not recorded "
+                                        "making it, so it may be someone else's; if it is a leftover no guest uses, "
+                                        "ip link del %s removes it",
+                                   a->netdev, a->domain_name, a->netdev);
                 return first;
         }
         if (!vf_exists(ctx, rec) && a->vf_address[0])
                 return 0; /* the VF is gone (VFs disabled): nothing left to give back */
         if (a->port_profile && a->vf >= 0) {
                 struct sriov_port p = {.present = SRIOV_PORT_F_REQUEST, .request = SRIOV_PORT_DISASSOCIATE};
-                first_error(&first, sriov_port_set(ctx, rec->pf_ifname, a->vf, &p, PORT_TIMEOUT_MS, NULL));
+                first_error(&first, sriov_port_set(ctx, rec_pf(rec), a->vf, &p, PORT_TIMEOUT_MS, NULL));
         }
         if (a->vfio_driver && a->vf_address[0]) {
                 /* no driver: killed between the unbind and vfio-pci's probe */
@@ -885,12 +918,12 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
         }
         if (a->vf >= 0 && rec->before) {
                 if (rec->saved_here)
-                        r = sriov_vf_restore(ctx, rec->pf_ifname, (unsigned)a->vf, NULL);
+                        r = sriov_vf_restore(ctx, rec_pf(rec), (unsigned)a->vf, NULL);
                 else {
                         struct sriov_vf_config cfg;
-                        r = vf_words_to_config(ctx, rec->pf_ifname, (unsigned)a->vf, rec->before, &cfg);
+                        r = vf_words_to_config(ctx, rec_pf(rec), (unsigned)a->vf, rec->before, &cfg);
                         if (r == 0)
-                                r = sriov_vf_set(ctx, rec->pf_ifname, (unsigned)a->vf, &cfg);
+                                r = sriov_vf_set(ctx, rec_pf(rec), (unsigned)a->vf, &cfg);
                 }
                 first_error(&first, r);
         }
@@ -921,6 +954,8 @@ static int recover(struct sriov_ctx *ctx, struct store *s, unsigned timeout_ms)
                 ctx_notice(ctx, "rolled back the unfinished attach of domain '%s' interface #%u (pid %ld was killed "
                                 "before it finished)",
                            rec->a.domain_name, rec->a.iface + 1, rec->pid);
+                if (strv_push(&s->rolled_back, rec->a.domain_name) < 0)
+                        return -ENOMEM;
                 store_drop(s, i);
                 changed = true;
         }
@@ -1078,6 +1113,22 @@ static int checkpoint(struct sriov_ctx *ctx, struct attach_run *run)
         return store_save(ctx, &run->store);
 }
 
+struct made_ctx {
+        struct sriov_ctx *ctx;
+        struct attach_run *run;
+};
+
+/* The macvtap exists: its ifindex is recorded before the next step, so
+ * only this link is ever deleted for the record. */
+static int macvtap_made(int ifindex, int lower_ifindex, void *userdata)
+{
+        struct made_ctx *mc = userdata;
+        struct rec *rec = new_rec(mc->run);
+        rec->ifindex = ifindex;
+        rec->lower_ifindex = lower_ifindex;
+        return checkpoint(mc->ctx, mc->run);
+}
+
 static int attach_macvtap(struct sriov_ctx *ctx, struct attach_run *run, const struct want *w, const char *lower,
                           enum sriov_macvtap_mode mode)
 {
@@ -1094,8 +1145,15 @@ static int attach_macvtap(struct sriov_ctx *ctx, struct attach_run *run, const s
         if (r < 0)
                 return r;
         struct sriov_macvtap mv;
-        r = sriov_macvtap_create(ctx, lower, mode, name, w->mac, run->timeout_ms, &mv);
+        struct made_ctx mc = {.ctx = ctx, .run = run};
+        r = macvtap_create(ctx, lower, mode, name, w->mac, run->timeout_ms, macvtap_made, &mc, &mv);
         if (r < 0) {
+                /* the create undid what it made (or made nothing, as on
+                 * EEXIST): the record names no link to delete */
+                rec = new_rec(run);
+                rec->ifindex = 0;
+                free(rec->a.netdev);
+                rec->a.netdev = NULL;
                 ctx_error_prefix(ctx, "%s", w->what);
                 return r;
         }
@@ -1165,14 +1223,14 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
         rec->a.kind = w->kind;
         rec->a.vf = (int)c->vf;
         snprintf(rec->a.vf_address, sizeof(rec->a.vf_address), "%s", addr);
+        /* what to put back, before the first change */
+        struct vfinfo_reply now = {0};
+        r = pf_ref_read(ctx, &pf, &now);
         rec->a.pf = TAKE_PTR(pf.name);
         rec->pf_ifname = TAKE_PTR(pf.ifname);
         pf_ref_done(&pf);
         rec->a.config = w->cfg;
-
-        /* what to put back, before the first change */
-        struct vfinfo_reply now = {0};
-        if ((r = vfinfo_read(ctx, rec->pf_ifname, &now)) < 0)
+        if (r < 0)
                 return r;
         if (c->vf >= now.n || !now.seen[c->vf]) {
                 vfinfo_reply_done(&now);
@@ -1185,7 +1243,7 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
                 return r;
         unsigned *saved = NULL;
         size_t n_saved = 0;
-        if ((r = sriov_vf_saved(ctx, rec->pf_ifname, &saved, &n_saved)) < 0)
+        if ((r = sriov_vf_saved(ctx, rec_pf(rec), &saved, &n_saved)) < 0)
                 return r;
         rec->saved_here = true;
         for (size_t k = 0; k < n_saved; k++)
@@ -1195,7 +1253,7 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
         if ((r = checkpoint(ctx, run)) < 0)
                 return r;
 
-        if ((r = sriov_vf_set(ctx, rec->pf_ifname, c->vf, &w->cfg)) < 0) {
+        if ((r = sriov_vf_set(ctx, rec_pf(rec), c->vf, &w->cfg)) < 0) {
                 ctx_error_prefix(ctx, "%s: VF %u of %s", w->what, c->vf, rec->pf_ifname);
                 return r;
         }
@@ -1203,7 +1261,7 @@ static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct
                 rec->a.port_profile = true;
                 if ((r = checkpoint(ctx, run)) < 0)
                         return r;
-                if ((r = sriov_port_set(ctx, rec->pf_ifname, (int)c->vf, &w->port, PORT_TIMEOUT_MS, NULL)) < 0) {
+                if ((r = sriov_port_set(ctx, rec_pf(rec), (int)c->vf, &w->port, PORT_TIMEOUT_MS, NULL)) < 0) {
                         ctx_error_prefix(ctx, "%s: port profile of VF %u of %s", w->what, c->vf, rec->pf_ifname);
                         return r;
                 }
@@ -1469,6 +1527,9 @@ int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms,
                 store_drop(&s, i);
                 freed++;
         }
+        /* what a killed attach of this domain held was given back already */
+        for (char **d = s.rolled_back; d && *d; d++)
+                freed += strcmp(*d, domain) == 0;
         if (!freed && !failed)
                 first = ctx_fail(ctx, -ENOENT, "domain '%s' holds no allocations", domain);
         r = freed ? store_save(ctx, &s) : 0;
@@ -1486,13 +1547,16 @@ int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms,
 int sriov_allocations(struct sriov_ctx *ctx, struct sriov_allocation **ret, size_t *ret_n)
 {
         ctx_clear_error(ctx);
+        /* no lock and no recovery: a listing must work for whoever may read
+         * the store, and must not wait behind (or undo) an attach that is
+         * still running; the store is replaced whole, so this is a
+         * consistent view, and a pending record is shown as pending */
         struct store s;
-        int r = open_store(ctx, WAIT_DEFAULT_MS, &s);
+        int r = store_load(ctx, &s);
         if (r < 0)
                 return r;
         r = copy_allocations(&s, 0, ret, ret_n);
         store_done(&s);
-        state_release(ctx);
         return r;
 }
 

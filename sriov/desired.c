@@ -84,6 +84,7 @@ struct parser {
         const char *file;
         unsigned line;
         struct sriov_desired_pf *pf; /* the pf line VF lines belong to (in this file) */
+        bool is_config;              /* a line of this file started with pf or vf */
 };
 
 #define PFAIL(p, fmt, ...) ctx_fail((p)->ctx, -EINVAL, "%s:%u: " fmt, (p)->file, (p)->line, ##__VA_ARGS__)
@@ -310,8 +311,15 @@ static int add_text(struct sriov_ctx *ctx, struct sriov_desired *d, const char *
                         r = parse_pf(&p, w, n); /* moves d->pfs: p.pf is set anew */
                 else if (strcmp(w[0], "vf") == 0)
                         r = parse_vf(&p, w, n);
+                else if (!p.is_config)
+                        /* not a configuration file at all (a link or copy of
+                         * another file): its text stays out of the message,
+                         * which may end up in a log others read */
+                        r = PFAIL(&p, "not a configuration file: its first line starts with neither pf nor vf "
+                                      "(the text is not shown)");
                 else
                         r = PFAIL(&p, "unknown word '%s' at the start of a line (expected pf or vf)", w[0]);
+                p.is_config = true;
                 if (r < 0)
                         return r;
         }
@@ -331,11 +339,47 @@ int sriov_desired_parse_text(struct sriov_ctx *ctx, const char *name, const char
         return 0;
 }
 
-static int read_text(struct sriov_ctx *ctx, int dirfd, const char *path, const char *name, char **ret)
+/* A symbolic link among the configuration files must point into the
+ * config directory (a.conf -> a.conf.d/x, or into a subdirectory): one out
+ * of it would make whatever file it names configuration, and its text the
+ * words of error messages. *ret: the path to open, without links. */
+static int link_target(struct sriov_ctx *ctx, const char *dir, const char *path, char **ret)
 {
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+        _cleanup_free_ char *realdir = realpath(dir, NULL), *target = realpath(path, NULL);
+        if (!realdir || !target)
+                return ctx_fail(ctx, -errno, "%s: %s", path, strerror(errno));
+        size_t n = strlen(realdir);
+        if (strncmp(target, realdir, n) != 0 || (target[n] != '/' && strcmp(realdir, "/") != 0))
+                return ctx_fail(ctx, -EPERM,
+                                "%s: a symbolic link to %s, outside the config directory %s: not read (copy the "
+                                "file into %s instead)",
+                                path, target, realdir, realdir);
+        *ret = TAKE_PTR(target);
+        return 0;
+}
+
+static int read_text(struct sriov_ctx *ctx, int dirfd, const char *dir, const char *path, const char *name,
+                     char **ret)
+{
+        struct stat st;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return ctx_fail(ctx, -errno, "%s: %s", path, strerror(errno));
+        _cleanup_free_ char *target = NULL;
+        int r;
+        if (S_ISLNK(st.st_mode) && (r = link_target(ctx, dir, path, &target)) < 0)
+                return r;
+        /* the target is opened without following links again, so the
+         * link cannot be turned outwards between the check and the open;
+         * O_NONBLOCK: a FIFO is refused below, not waited on */
+        _cleanup_close_ int fd =
+                target ? open(target, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                       : openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
                 return ctx_fail(ctx, -errno, "%s: %s", path, strerror(errno));
+        if (fstat(fd, &st) < 0)
+                return ctx_fail(ctx, -errno, "%s: %s", path, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return ctx_fail(ctx, -EINVAL, "%s: not a regular file: not read", path);
         FILE *f = fdopen(fd, "re");
         if (!f)
                 return -errno;
@@ -386,9 +430,9 @@ int sriov_desired_load(struct sriov_ctx *ctx, const char *dir, struct sriov_desi
                 if (asprintf(&path, "%s/%s", dir, *n) < 0)
                         return -ENOMEM;
                 struct stat st;
-                if (fstatat(dfd, *n, &st, 0) == 0 && !S_ISREG(st.st_mode))
+                if (fstatat(dfd, *n, &st, 0) == 0 && S_ISDIR(st.st_mode))
                         continue; /* a directory named x.conf */
-                if ((r = read_text(ctx, dfd, path, *n, &text)) < 0 || (r = add_text(ctx, d, path, text)) < 0)
+                if ((r = read_text(ctx, dfd, dir, path, *n, &text)) < 0 || (r = add_text(ctx, d, path, text)) < 0)
                         return r;
         }
         *ret = TAKE_PTR(d);

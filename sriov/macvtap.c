@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "macvtap.h"
 #include "nl.h"
 
 #define MACVTAP_WAIT_DEFAULT_MS 5000
@@ -74,26 +75,33 @@ static enum sriov_macvtap_mode mode_from_kernel(uint32_t k, bool *known)
 
 /* ---- one link over rtnetlink --------------------------------------------- */
 
-struct link_info {
-        int ifindex;
-        int link; /* IFLA_LINK: the lower's ifindex, 0 if none */
-        unsigned flags;
-        char ifname[IFNAMSIZ];
-        char kind[SRIOV_IFNAME_MAX]; /* "" if the link has no IFLA_INFO_KIND */
-        bool has_mode;
-        uint32_t mode; /* IFLA_MACVLAN_MODE */
-        bool has_mac;
-        uint8_t mac[6];
-        uint16_t vlan_id; /* IFLA_VLAN_ID of a "vlan" link, else 0 */
+/* Attribute policies: libnl checks each attribute's length (and a
+ * string's NUL) before it is read, so a short or forged attribute is
+ * -EBADMSG, never a read past it. IFLA_ADDRESS has no fixed length (4
+ * bytes on an ipip upper): it is taken only when it is 6 bytes. */
+static const struct nla_policy link_policy[IFLA_MAX + 1] = {
+        [IFLA_IFNAME] = {.type = NLA_STRING, .maxlen = IFNAMSIZ},
+        [IFLA_LINK] = {.type = NLA_U32},
+        [IFLA_LINKINFO] = {.type = NLA_NESTED},
+};
+static const struct nla_policy info_policy[IFLA_INFO_MAX + 1] = {
+        [IFLA_INFO_KIND] = {.type = NLA_STRING},
+        [IFLA_INFO_DATA] = {.type = NLA_NESTED},
+};
+static const struct nla_policy vlan_policy[IFLA_VLAN_MAX + 1] = {
+        [IFLA_VLAN_ID] = {.type = NLA_U16},
+};
+static const struct nla_policy macvlan_policy[IFLA_MACVLAN_MAX + 1] = {
+        [IFLA_MACVLAN_MODE] = {.type = NLA_U32},
 };
 
-static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
+int macvtap_link_parse(const struct nlmsghdr *nlh, void *userdata)
 {
         struct link_info *li = userdata;
         if (nlh->nlmsg_type != RTM_NEWLINK)
                 return 0;
         struct nlattr *tb[IFLA_MAX + 1];
-        if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+        if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, link_policy) < 0)
                 return -EBADMSG;
         const struct ifinfomsg *ifi = nlmsg_data(nlh);
         *li = (struct link_info){.ifindex = ifi->ifi_index, .flags = ifi->ifi_flags};
@@ -107,13 +115,13 @@ static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
         }
         if (tb[IFLA_LINKINFO]) {
                 struct nlattr *info[IFLA_INFO_MAX + 1];
-                if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
+                if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], info_policy) < 0)
                         return -EBADMSG;
                 if (info[IFLA_INFO_KIND])
                         snprintf(li->kind, sizeof(li->kind), "%s", nla_get_string(info[IFLA_INFO_KIND]));
                 if (info[IFLA_INFO_DATA] && strcmp(li->kind, "vlan") == 0) {
                         struct nlattr *d[IFLA_VLAN_MAX + 1];
-                        if (nla_parse_nested(d, IFLA_VLAN_MAX, info[IFLA_INFO_DATA], NULL) < 0)
+                        if (nla_parse_nested(d, IFLA_VLAN_MAX, info[IFLA_INFO_DATA], vlan_policy) < 0)
                                 return -EBADMSG;
                         if (d[IFLA_VLAN_ID])
                                 li->vlan_id = nla_get_u16(d[IFLA_VLAN_ID]);
@@ -121,7 +129,7 @@ static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
                 if (info[IFLA_INFO_DATA] &&
                     (strcmp(li->kind, "macvtap") == 0 || strcmp(li->kind, "macvlan") == 0)) {
                         struct nlattr *d[IFLA_MACVLAN_MAX + 1];
-                        if (nla_parse_nested(d, IFLA_MACVLAN_MAX, info[IFLA_INFO_DATA], NULL) < 0)
+                        if (nla_parse_nested(d, IFLA_MACVLAN_MAX, info[IFLA_INFO_DATA], macvlan_policy) < 0)
                                 return -EBADMSG;
                         if (d[IFLA_MACVLAN_MODE]) {
                                 li->mode = nla_get_u32(d[IFLA_MACVLAN_MODE]);
@@ -132,27 +140,36 @@ static int link_info_parse(const struct nlmsghdr *nlh, void *userdata)
         return 0;
 }
 
-/* RTM_GETLINK by name. -ENODEV (no message) when there is no such link. */
-static int link_query(struct sriov_ctx *ctx, const char *ifname, struct link_info *ret)
+/* RTM_GETLINK by ifindex (> 0), else by name. -ENODEV (no message) when
+ * there is no such link. */
+static int link_query_by(struct sriov_ctx *ctx, const char *ifname, int ifindex, struct link_info *ret)
 {
-        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex > 0 ? ifindex : 0};
         struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
         if (!msg)
                 return -ENOMEM;
         int r = -ENOMEM;
         struct link_info li = {.ifindex = 0};
         if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-            nla_put_string(msg, IFLA_IFNAME, ifname) < 0 ||
+            (ifindex <= 0 && nla_put_string(msg, IFLA_IFNAME, ifname) < 0) ||
             nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
                 goto out;
-        r = nl_transact(ctx, msg, link_info_parse, &li);
+        r = nl_transact(ctx, msg, macvtap_link_parse, &li);
         if (r == 0 && li.ifindex <= 0)
                 r = ctx_fail(ctx, -EBADMSG, "rtnetlink: no RTM_NEWLINK in the answer about %s", ifname);
+        if (r == 0 && ifindex > 0 && li.ifindex != ifindex)
+                r = ctx_fail(ctx, -EBADMSG, "rtnetlink: asked about ifindex %d (%s), the answer is about ifindex %d",
+                             ifindex, ifname, li.ifindex);
 out:
         nlmsg_free(msg);
         if (r == 0)
                 *ret = li;
         return r;
+}
+
+static int link_query(struct sriov_ctx *ctx, const char *ifname, struct link_info *ret)
+{
+        return link_query_by(ctx, ifname, 0, ret);
 }
 
 static int link_msg(int type, int flags, int ifindex, struct nl_msg **ret)
@@ -396,6 +413,13 @@ int sriov_macvtap_create(struct sriov_ctx *ctx, const char *lower, enum sriov_ma
                          const char *name, const uint8_t *mac, unsigned timeout_ms,
                          struct sriov_macvtap *ret)
 {
+        return macvtap_create(ctx, lower, mode, name, mac, timeout_ms, NULL, NULL, ret);
+}
+
+int macvtap_create(struct sriov_ctx *ctx, const char *lower, enum sriov_macvtap_mode mode, const char *name,
+                   const uint8_t *mac, unsigned timeout_ms, macvtap_made_fn made, void *userdata,
+                   struct sriov_macvtap *ret)
+{
         ctx_clear_error(ctx);
         uint32_t kmode;
         int r = check_ifname(ctx, "lower device", lower);
@@ -453,6 +477,20 @@ int sriov_macvtap_create(struct sriov_ctx *ctx, const char *lower, enum sriov_ma
                 char what[96];
                 snprintf(what, sizeof(what), "reading back macvtap %s", ifname);
                 return nl_failed(ctx, r, what);
+        }
+        if (strcmp(li.kind, "macvtap") != 0 || li.link != low.ifindex) {
+                /* renamed and replaced in the instant since it was made */
+                return ctx_fail(ctx, -EIO,
+                                "macvtap %s on %s: the interface of that name is now %s on ifindex %d, not the "
+                                "macvtap just made: left alone",
+                                ifname, lower, li.kind[0] ? li.kind : "a device without an rtnl kind", li.link);
+        }
+        /* the caller records which link it made before anything else can
+         * fail: a rollback (or a recovery after a kill) then deletes this
+         * ifindex, never another interface that took the name */
+        if (made && (r = made(li.ifindex, low.ifindex, userdata)) < 0) {
+                undo_create(ctx, li.ifindex);
+                return r;
         }
         if (mac && memcmp(li.mac, mac, 6) != 0) {
                 r = link_set_mac(ctx, li.ifindex, mac);
@@ -542,6 +580,44 @@ int sriov_macvtap_delete(struct sriov_ctx *ctx, const char *name)
                 return nl_failed(ctx, r, what);
         }
         return 0;
+}
+
+int macvtap_delete_made(struct sriov_ctx *ctx, const char *name, int ifindex, const char *lower, int lower_ifindex)
+{
+        struct link_info li, low;
+        int r = link_query_by(ctx, name, ifindex, &li);
+        if (r == -ENODEV) {
+                ctx_clear_error(ctx);
+                return 0; /* gone already: nothing to give back */
+        }
+        char what[128];
+        if (ifindex > 0)
+                snprintf(what, sizeof(what), "deleting macvtap %s (ifindex %d)", name, ifindex);
+        else
+                snprintf(what, sizeof(what), "deleting macvtap %s", name);
+        if (r < 0)
+                return nl_failed(ctx, r, what);
+        if (lower_ifindex <= 0) {
+                /* a record from before ifindexes were kept: its lower by name */
+                if ((r = link_query(ctx, lower, &low)) == -ENODEV) {
+                        ctx_clear_error(ctx);
+                        low.ifindex = 0;
+                } else if (r < 0)
+                        return nl_failed(ctx, r, what);
+                lower_ifindex = low.ifindex;
+        }
+        if (strcmp(li.kind, "macvtap") != 0 || li.link <= 0 || li.link != lower_ifindex) {
+                ctx_notice(ctx, "%s: left alone: %s (ifindex %d) is %s%s on ifindex %d, not the macvtap on %s "
+                                "(ifindex %d) that was made for this allocation",
+                           what, li.ifname, li.ifindex, li.kind[0] ? "a " : "a device without an rtnl kind",
+                           li.kind, li.link, lower, lower_ifindex);
+                return 0;
+        }
+        if ((r = link_delete_index(ctx, li.ifindex)) == -ENODEV) {
+                ctx_clear_error(ctx);
+                return 0;
+        }
+        return r < 0 ? nl_failed(ctx, r, what) : 0;
 }
 
 int netdev_vlan_id(struct sriov_ctx *ctx, const char *ifname, uint16_t *ret)

@@ -65,8 +65,9 @@ static int nl_get(struct sriov_ctx *ctx, struct sriov_nl **ret)
         return 0;
 }
 
-/* Receives one datagram into a buffer of exactly its size. */
-static int recv_datagram(int fd, uint8_t **ret, size_t *ret_len)
+/* Receives one datagram into a buffer of exactly its size; *ret_sender is
+ * the sending port (0: the kernel). */
+static int recv_datagram(int fd, uint8_t **ret, size_t *ret_len, uint32_t *ret_sender)
 {
         for (;;) {
                 ssize_t n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
@@ -78,7 +79,9 @@ static int recv_datagram(int fd, uint8_t **ret, size_t *ret_len)
                 uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
                 if (!buf)
                         return -ENOMEM;
-                ssize_t m = recv(fd, buf, (size_t)n, 0);
+                struct sockaddr_nl from = {0};
+                socklen_t fromlen = sizeof(from);
+                ssize_t m = recvfrom(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, &fromlen);
                 if (m < 0) {
                         int r = -errno;
                         free(buf);
@@ -88,6 +91,7 @@ static int recv_datagram(int fd, uint8_t **ret, size_t *ret_len)
                 }
                 *ret = buf;
                 *ret_len = (size_t)m;
+                *ret_sender = fromlen >= sizeof(from) && from.nl_family == AF_NETLINK ? from.nl_pid : UINT32_MAX;
                 return 0;
         }
 }
@@ -148,9 +152,15 @@ int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_reques
                 }
                 _cleanup_free_ uint8_t *buf = NULL;
                 size_t len = 0;
-                r = recv_datagram(fd, &buf, &len);
+                uint32_t sender = UINT32_MAX;
+                r = recv_datagram(fd, &buf, &len, &sender);
                 if (r < 0)
                         return ctx_fail(ctx, r, "rtnetlink receive: %s", strerror(-r));
+                /* any local process with CAP_NET_ADMIN can send to this
+                 * port: only the one asked answers (a forged ack would
+                 * pass for the kernel's) */
+                if (sender != dst.nl_pid)
+                        continue;
                 int rem = (int)len;
                 for (struct nlmsghdr *h = (struct nlmsghdr *)buf; nlmsg_ok(h, rem);
                      h = nlmsg_next(h, &rem)) {
@@ -185,15 +195,17 @@ int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void 
         return nl_request(ctx, msg, NULL, fn, userdata);
 }
 
-int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, nl_reply_fn fn, void *userdata)
+int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, int ifindex, nl_reply_fn fn, void *userdata)
 {
-        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+        /* the kernel looks a link up by ifi_index when it is set, and
+         * only then by IFLA_IFNAME */
+        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex > 0 ? ifindex : 0};
         struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
         if (!msg)
                 return -ENOMEM;
         int r = -ENOMEM;
         if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-            nla_put_string(msg, IFLA_IFNAME, ifname) < 0 ||
+            (ifindex <= 0 && nla_put_string(msg, IFLA_IFNAME, ifname) < 0) ||
             nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS) < 0)
                 goto out;
         r = nl_transact(ctx, msg, fn, userdata);

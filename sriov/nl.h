@@ -31,8 +31,9 @@ struct nl_request_opts {
 int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_request_opts *opts,
                nl_reply_fn fn, void *userdata);
 
-/* RTM_GETLINK of one interface by name with IFLA_EXT_MASK
- * RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS; fn sees the RTM_NEWLINK. */
-int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, nl_reply_fn fn, void *userdata);
+/* RTM_GETLINK of one interface by ifindex (> 0), else by name, with
+ * IFLA_EXT_MASK RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS; fn sees the
+ * RTM_NEWLINK. */
+int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, int ifindex, nl_reply_fn fn, void *userdata);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pfref.h"
+#include "vfinfo.h"
 
 void pf_ref_done(struct pf_ref *r)
 {
@@ -31,6 +32,17 @@ static int finish(struct sriov_ctx *ctx, const char *devdir, const char *name, c
                 pf_ref_done(&r);
                 return -ENOMEM;
         }
+        /* under the device's own directory: class/net/NAME could be another
+         * NIC by now if names were swapped */
+        _cleanup_free_ char *idx = NULL;
+        uint64_t ifindex = 0;
+        if (asprintf(&idx, "%s/net/%s/ifindex", devdir, ifname) < 0) {
+                pf_ref_done(&r);
+                return -ENOMEM;
+        }
+        if (sysfs_read_u64(ctx, idx, 10, INT32_MAX, &ifindex) < 0)
+                ctx_clear_error(ctx);
+        r.ifindex = (int)ifindex;
         *ret = r;
         return 0;
 }
@@ -113,4 +125,9 @@ int pf_ref_resolve(struct sriov_ctx *ctx, const char *device, struct pf_ref *ret
         if (pci_addr_parse(device, &a) == 0)
                 return resolve_pci(ctx, device, &a, ret);
         return resolve_ifname(ctx, device, ret);
+}
+
+int pf_ref_read(struct sriov_ctx *ctx, const struct pf_ref *ref, struct vfinfo_reply *ret)
+{
+        return vfinfo_read_index(ctx, ref->ifname, ref->ifindex, ret);
 }

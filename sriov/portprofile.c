@@ -381,7 +381,7 @@ static int open_target(struct sriov_ctx *ctx, const char *device, int vf, struct
                 port_target_done(&t);
                 return r;
         }
-        if ((r = vfinfo_read(ctx, t.ref.ifname, &t.link)) < 0) {
+        if ((r = pf_ref_read(ctx, &t.ref, &t.link)) < 0) {
                 port_target_done(&t);
                 return r;
         }
@@ -450,7 +450,7 @@ static int poll_response(struct sriov_ctx *ctx, struct port_target *t, int vf, u
         unsigned interval = 10;
         for (;;) {
                 vfinfo_reply_done(&t->link);
-                int r = vfinfo_read(ctx, t->ref.ifname, &t->link);
+                int r = pf_ref_read(ctx, &t->ref, &t->link);
                 if (r < 0)
                         return r;
                 const struct sriov_port *p = find_port(&t->link, vf);

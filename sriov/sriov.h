@@ -674,8 +674,8 @@ struct sriov_allocation {
                                           * driver to give back ("" none); NULL not bound */
         bool port_profile;               /* an 802.1Qbh association to undo */
         struct sriov_vf_config config;   /* VF kinds: what the allocation set on the VF */
-        bool pending;                    /* attach did not finish (killed): the next
-                                          * attach, detach or listing rolls it back */
+        bool pending;                    /* attach did not finish (running, or killed:
+                                          * the next attach or detach rolls it back) */
 };
 
 struct sriov_attach_options {
@@ -705,7 +705,10 @@ int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov
  * -ENOENT if the domain holds nothing. *ret_freed (may be NULL): records
  * freed. */
 int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms, unsigned *ret_freed);
-/* Every record, after rolling back attaches that were killed half-way. */
+/* Every record, as the store has it now. Read-only: takes no lock, writes
+ * nothing and works for any user who can read the store; records of an
+ * attach that has not finished (still running, or killed) are returned with
+ * `pending` set, and only attach and detach roll killed ones back. */
 int sriov_allocations(struct sriov_ctx *ctx, struct sriov_allocation **ret, size_t *ret_n);
 void sriov_allocations_free(struct sriov_allocation *a, size_t n);
 /* The VF settings an allocation put on VF vf of PF pf (PCI address or

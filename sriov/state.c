@@ -4,14 +4,27 @@
  * directory, so that a reader (or a later run after a kill) sees either the
  * old or the new document, never a torn one. Writers hold an exclusive flock
  * on STATE/lock; a reconcile pass holds it shared (passes on different PFs
- * run side by side, none beside an attach) plus its PF's STATE/pf-locks/PF. */
+ * run side by side, none beside an attach) plus its PF's STATE/pf-locks/PF.
+ *
+ * What the store says decides which VF is handed to a guest and what is put
+ * back on it, so it is trusted only when nobody else can steer it: the
+ * directory, each directory under it and each file must belong to the
+ * effective user (a reader also accepts root's) and must not be writable by
+ * group or others. Everything is opened relative to the directory checked
+ * (openat), never through a symbolic link, so a path swapped after the
+ * check cannot point elsewhere. What the store makes is 0700 / 0600. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "state.h"
+
+/* temporary files of state_save: ".NAME.tmp-PID-N" */
+#define TMP_MARK ".tmp-"
 
 const char *state_dir(const struct sriov_ctx *ctx)
 {
@@ -43,54 +56,236 @@ void state_name(const char *s, char *buf, size_t size)
         buf[i] = 0;
 }
 
-/* mkdir -p; the message names the directory that could not be made. */
-static int mkdir_p(struct sriov_ctx *ctx, const char *path)
+/* ---- trust -------------------------------------------------------------- */
+
+/* st (of `what` at path) may steer the store: -EPERM naming the rule if
+ * not. Root's own files are trusted by a reader that is not root (a
+ * listing of the system's store). */
+static int check_trusted(struct sriov_ctx *ctx, const char *what, const char *path, const struct stat *st,
+                         bool reading)
+{
+        uid_t euid = geteuid();
+        if (st->st_uid != euid && !(reading && st->st_uid == 0))
+                return ctx_fail(ctx, -EPERM, "%s %s is owned by uid %u, not by the effective uid %u: not trusted", what,
+                                path, (unsigned)st->st_uid, (unsigned)euid);
+        if (st->st_mode & (S_IWGRP | S_IWOTH))
+                return ctx_fail(ctx, -EPERM, "%s %s is writable by group or others (mode %04o): not trusted", what,
+                                path, (unsigned)(st->st_mode & 07777));
+        return 0;
+}
+
+/* The parents of the state directory, as mkdir -p would make them (0755:
+ * only the state directory itself is private). */
+static int mkdir_parents(struct sriov_ctx *ctx, const char *path)
 {
         _cleanup_free_ char *p = strdup(path);
         if (!p)
                 return -ENOMEM;
+        char *last = strrchr(p, '/');
+        if (!last || last == p)
+                return 0;
+        *last = 0;
         for (char *s = p + 1;; s++) {
                 if (*s != '/' && *s != 0)
                         continue;
                 char saved = *s;
                 *s = 0;
                 if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return ctx_fail(ctx, -errno, "state directory: cannot create %s: %s", p,
-                                        strerror(errno));
+                        return ctx_fail(ctx, -errno, "state directory: cannot create %s: %s", p, strerror(errno));
                 *s = saved;
                 if (!saved)
                         break;
         }
-        struct stat st;
-        if (stat(path, &st) < 0)
-                return ctx_fail(ctx, -errno, "state directory %s: %s", path, strerror(errno));
-        if (!S_ISDIR(st.st_mode))
-                return ctx_fail(ctx, -ENOTDIR, "state directory %s is not a directory", path);
         return 0;
 }
 
-/* flock(op) on STATE/relpath, waiting at most timeout_ms (polling, so a
- * signal's default action still ends the process while it waits). */
-static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigned timeout_ms, int *ret_fd)
+/* Opens the state directory (made 0700 if missing and `create`) and checks
+ * it. -ENOENT without a message when it is missing and not created. */
+static int open_state_dir(struct sriov_ctx *ctx, bool create, bool reading, int *ret_fd)
 {
         const char *dir = state_dir(ctx);
-        int r = mkdir_p(ctx, dir);
+        if (create) {
+                int r = mkdir_parents(ctx, dir);
+                if (r < 0)
+                        return r;
+                if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                        return ctx_fail(ctx, -errno, "state directory: cannot create %s: %s", dir, strerror(errno));
+        }
+        /* the path itself may be a symbolic link: what is checked is the
+         * directory reached, and everything is opened relative to it */
+        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT && !create)
+                        return -ENOENT;
+                if (errno == ENOTDIR)
+                        return ctx_fail(ctx, -ENOTDIR, "state directory %s is not a directory", dir);
+                return ctx_fail(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
+        }
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return ctx_fail(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
+        int r = check_trusted(ctx, "state directory", dir, &st, reading);
+        if (r < 0)
+                return r;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+/* Opens the directory of relpath under the state directory (each component
+ * made 0700 if missing and `create`, none a symbolic link, each checked)
+ * and points *ret_base at relpath's last component. */
+static int open_parent(struct sriov_ctx *ctx, const char *relpath, bool create, bool reading, int *ret_fd,
+                       const char **ret_base)
+{
+        _cleanup_close_ int fd = -1;
+        int r = open_state_dir(ctx, create, reading, &fd);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *rel = strdup(relpath);
+        if (!rel)
+                return -ENOMEM;
+        char *comp = rel, *slash;
+        while ((slash = strchr(comp, '/'))) {
+                *slash = 0;
+                if (create && mkdirat(fd, comp, 0700) < 0 && errno != EEXIST)
+                        return ctx_fail(ctx, -errno, "state directory: cannot create %s/%.*s: %s", state_dir(ctx),
+                                        (int)(slash - rel), relpath, strerror(errno));
+                _cleanup_close_ int sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0 && errno == ENOENT && !create)
+                        return -ENOENT;
+                if (sub < 0) {
+                        int e = errno;
+                        struct stat lst;
+                        bool link = (e == ELOOP || e == ENOTDIR) && fstatat(fd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+                                    S_ISLNK(lst.st_mode);
+                        return ctx_fail(ctx, e == ELOOP || e == ENOTDIR ? -EPERM : -e, "state directory %s/%.*s: %s",
+                                        state_dir(ctx), (int)(slash - rel), relpath,
+                                        link            ? "a symbolic link, not a directory: not trusted"
+                                        : e == ENOTDIR ? "not a directory: not trusted"
+                                                        : strerror(e));
+                }
+                struct stat st;
+                if (fstat(sub, &st) < 0)
+                        return -errno;
+                char path[PATH_MAX];
+                snprintf(path, sizeof(path), "%s/%.*s", state_dir(ctx), (int)(slash - rel), relpath);
+                if ((r = check_trusted(ctx, "state directory", path, &st, reading)) < 0)
+                        return r;
+                close(fd);
+                fd = TAKE_FD(sub);
+                comp = slash + 1;
+        }
+        *ret_base = relpath + (comp - rel);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+/* Opens a file of the store: never through a symbolic link, never blocking
+ * on a FIFO someone put there, and only a regular file that passes
+ * check_trusted. -ENOENT without a message when it does not exist. */
+static int open_file(struct sriov_ctx *ctx, int dirfd, const char *name, const char *path, int flags, bool reading,
+                     int *ret_fd)
+{
+        _cleanup_close_ int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return -ENOENT;
+                if (errno == ELOOP)
+                        return ctx_fail(ctx, -EPERM, "state file %s is a symbolic link: not trusted", path);
+                return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
+        }
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return ctx_fail(ctx, -EPERM, "state file %s is not a regular file: not trusted", path);
+        int r = check_trusted(ctx, "state file", path, &st, reading);
+        if (r < 0)
+                return r;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static int full_path(struct sriov_ctx *ctx, const char *relpath, char **ret)
+{
+        if (asprintf(ret, "%s/%s", state_dir(ctx), relpath) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* ---- temporary files left by a kill ------------------------------------- */
+
+/* The writer's pid of a temporary file name of state_save, or 0. */
+static long tmp_file_pid(const char *name)
+{
+        const char *m = name[0] == '.' ? strstr(name, TMP_MARK) : NULL;
+        if (!m)
+                return 0;
+        char *end;
+        long pid = strtol(m + strlen(TMP_MARK), &end, 10);
+        if (pid <= 0 || *end != '-' || !end[1])
+                return 0;
+        for (const char *s = end + 1; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return 0;
+        return pid;
+}
+
+static bool pid_alive(long pid)
+{
+        return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/* Removes the temporary files of writers that are gone from dirfd and the
+ * directories directly under it. Called under the lock, where no other
+ * writer of the store runs; the pid check keeps a live writer's file even
+ * so. Best effort: the store is still whole without it. */
+static void sweep(struct sriov_ctx *ctx, int dirfd, const char *path, bool descend)
+{
+        int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *dh = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!dh) {
+                if (fd >= 0)
+                        close(fd);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(dh))) {
+                if (de->d_type == DT_DIR && descend && strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+                        _cleanup_close_ int sub =
+                                openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        _cleanup_free_ char *subpath = strdup_printf("%s/%s", path, de->d_name);
+                        if (sub >= 0 && subpath)
+                                sweep(ctx, sub, subpath, false);
+                        continue;
+                }
+                long pid = tmp_file_pid(de->d_name);
+                if (pid && pid != (long)getpid() && !pid_alive(pid) && unlinkat(dirfd, de->d_name, 0) == 0)
+                        ctx_notice(ctx, "state directory: removed %s/%s, left by pid %ld, which was killed while it "
+                                        "wrote it",
+                                   path, de->d_name, pid);
+        }
+        closedir(dh);
+}
+
+/* ---- the lock ----------------------------------------------------------- */
+
+/* flock(op) on STATE/relpath (made if missing, through the same checks as
+ * every file of the store), waiting at most timeout_ms: polling, so that a
+ * signal's default action still ends a process that waits. */
+static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigned timeout_ms, int *ret_fd)
+{
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+        int r = open_parent(ctx, relpath, true, false, &dfd, &base);
         if (r < 0)
                 return r;
         _cleanup_free_ char *path = NULL;
-        if (asprintf(&path, "%s/%s", dir, relpath) < 0)
+        if (full_path(ctx, relpath, &path) < 0)
                 return -ENOMEM;
-        char *slash = strrchr(path, '/');
-        if (slash > path + strlen(dir)) {
-                *slash = 0;
-                r = mkdir_p(ctx, path);
-                *slash = '/';
-                if (r < 0)
-                        return r;
-        }
-        _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return ctx_fail(ctx, -errno, "state lock %s: %s", path, strerror(errno));
+        _cleanup_close_ int fd = -1;
+        if ((r = open_file(ctx, dfd, base, path, O_RDWR | O_CREAT, false, &fd)) < 0)
+                return r == -ENOENT ? ctx_fail(ctx, r, "state lock %s: %s", path, strerror(-r)) : r;
         for (unsigned waited = 0;; waited += 10) {
                 if (flock(fd, op | LOCK_NB) == 0)
                         break;
@@ -115,6 +310,9 @@ static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigne
                 if (ftruncate(fd, 0) == 0)
                         (void)!pwrite(fd, buf, (size_t)n, 0);
         }
+        if (op == LOCK_EX && base == relpath)
+                /* the store's own lock, exclusive: no other writer runs */
+                sweep(ctx, dfd, state_dir(ctx), true);
         *ret_fd = TAKE_FD(fd);
         return 0;
 }
@@ -172,12 +370,7 @@ int state_lock_pf(struct sriov_ctx *ctx, const char *pf, unsigned timeout_ms, in
         return lock_file(ctx, rel, LOCK_EX, timeout_ms, ret_fd);
 }
 
-static int full_path(struct sriov_ctx *ctx, const char *relpath, char **ret)
-{
-        if (asprintf(ret, "%s/%s", state_dir(ctx), relpath) < 0)
-                return -ENOMEM;
-        return 0;
-}
+/* ---- documents ---------------------------------------------------------- */
 
 int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret)
 {
@@ -185,12 +378,11 @@ int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret)
         int r = full_path(ctx, relpath, &path);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return -ENOENT;
-                return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
-        }
+        _cleanup_close_ int dfd = -1, fd = -1;
+        const char *base;
+        if ((r = open_parent(ctx, relpath, false, true, &dfd, &base)) < 0 ||
+            (r = open_file(ctx, dfd, base, path, O_RDONLY, true, &fd)) < 0)
+                return r;
         struct stat st;
         if (fstat(fd, &st) < 0)
                 return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
@@ -223,58 +415,60 @@ int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret)
         return 0;
 }
 
-static int fsync_dir(const char *dir)
+static int write_all(int fd, const char *text, size_t len)
 {
-        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0)
-                return -errno;
+        for (size_t done = 0; done < len;) {
+                ssize_t n = write(fd, text + done, len - done);
+                if (n < 0 && errno != EINTR)
+                        return -errno;
+                if (n > 0)
+                        done += (size_t)n;
+        }
         return 0;
 }
 
 int state_save(struct sriov_ctx *ctx, const char *relpath, json_object *obj)
 {
-        _cleanup_free_ char *path = NULL, *dir = NULL, *tmp = NULL;
+        _cleanup_free_ char *path = NULL;
         int r = full_path(ctx, relpath, &path);
         if (r < 0)
                 return r;
-        dir = strdup(path);
-        if (!dir)
-                return -ENOMEM;
-        *strrchr(dir, '/') = 0;
-        if ((r = mkdir_p(ctx, dir)) < 0)
+        _cleanup_close_ int dfd = -1, fd = -1;
+        const char *base;
+        if ((r = open_parent(ctx, relpath, true, false, &dfd, &base)) < 0)
                 return r;
-        const char *base = strrchr(path, '/') + 1;
-        if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0)
-                return -ENOMEM;
-        _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+        /* the writer's pid in the name: the sweep under the lock removes it
+         * once that process is gone */
+        char tmp[NAME_MAX + 1];
+        static unsigned counter;
+        for (unsigned tries = 0;; tries++) {
+                snprintf(tmp, sizeof(tmp), ".%.200s" TMP_MARK "%ld-%u", base, (long)getpid(), counter++);
+                fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (fd >= 0 || errno != EEXIST || tries >= 100)
+                        break;
+        }
         if (fd < 0)
                 return ctx_fail(ctx, -errno, "state file %s: cannot create a temporary file: %s", path,
                                 strerror(errno));
         const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
-        size_t len = strlen(text), done = 0;
-        r = 0;
-        while (done < len && r == 0) {
-                ssize_t n = write(fd, text + done, len - done);
-                if (n < 0 && errno != EINTR)
-                        r = -errno;
-                else if (n > 0)
-                        done += (size_t)n;
-        }
-        if (r == 0 && (write(fd, "\n", 1) != 1 || fchmod(fd, 0644) < 0))
-                r = -errno;
-        if (r == 0 && fsync(fd) < 0)
+        r = write_all(fd, text, strlen(text));
+        if (r == 0)
+                r = write_all(fd, "\n", 1);
+        if (r == 0 && (fchmod(fd, 0600) < 0 || fsync(fd) < 0))
                 r = -errno;
         if (r == 0 && close(TAKE_FD(fd)) < 0)
                 r = -errno;
-        if (r == 0 && rename(tmp, path) < 0)
+        if (r == 0 && renameat(dfd, tmp, dfd, base) < 0)
                 r = -errno;
         if (r < 0) {
-                (void)unlink(tmp);
+                (void)unlinkat(dfd, tmp, 0);
                 return ctx_fail(ctx, r, "state file %s: %s", path, strerror(-r));
         }
         /* the rename itself must survive a crash */
-        if ((r = fsync_dir(dir)) < 0)
-                return ctx_fail(ctx, r, "state directory %s: fsync: %s", dir, strerror(-r));
+        if (fsync(dfd) < 0) {
+                *strrchr(path, '/') = 0;
+                return ctx_fail(ctx, -errno, "state directory %s: fsync: %s", path, strerror(errno));
+        }
         return 0;
 }
 
@@ -284,13 +478,20 @@ int state_remove(struct sriov_ctx *ctx, const char *relpath)
         int r = full_path(ctx, relpath, &path);
         if (r < 0)
                 return r;
-        if (unlink(path) < 0) {
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+        if ((r = open_parent(ctx, relpath, false, false, &dfd, &base)) == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (unlinkat(dfd, base, 0) < 0) {
                 if (errno == ENOENT)
                         return 0;
                 return ctx_fail(ctx, -errno, "state file %s: cannot remove: %s", path, strerror(errno));
         }
-        *strrchr(path, '/') = 0;
-        if ((r = fsync_dir(path)) < 0)
-                return ctx_fail(ctx, r, "state directory %s: fsync: %s", path, strerror(-r));
+        if (fsync(dfd) < 0) {
+                *strrchr(path, '/') = 0;
+                return ctx_fail(ctx, -errno, "state directory %s: fsync: %s", path, strerror(errno));
+        }
         return 0;
 }

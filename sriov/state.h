@@ -2,7 +2,14 @@
 /* The crash-safe store (state.c), internal: JSON documents in the state
  * directory, each replaced atomically (write a temporary file, fsync,
  * rename over the old one, fsync the directory), changed only under an
- * exclusive flock on STATE/lock. */
+ * exclusive flock on STATE/lock.
+ *
+ * Trusted only when nobody else can steer it: the state directory, each
+ * directory under it and each file must be owned by the effective user
+ * (readers also accept root's) and not be writable by group or others,
+ * else -EPERM with a message naming the path and the rule. Files are never
+ * opened through a symbolic link and must be regular files. What the store
+ * makes is 0700 (directories) and 0600 (files). */
 #ifndef SRIOV_STATE_H
 #define SRIOV_STATE_H
 
@@ -18,7 +25,8 @@ const char *state_dir(const struct sriov_ctx *ctx);
 /* Creates the state directory if needed and takes the exclusive lock on
  * STATE/lock, waiting at most timeout_ms for another holder. *ret_fd is the
  * lock; state_unlock() (or close) releases it. -ETIMEDOUT names the pid that
- * holds it when known. */
+ * holds it when known. Once held, the temporary files of writers that were
+ * killed are removed (a notice names each). */
 int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd);
 void state_unlock(int fd);
 static inline void state_unlockp(int *fd)
@@ -44,8 +52,9 @@ void state_release(struct sriov_ctx *ctx);
  * for anything else, so it cannot deadlock with the store's lock. */
 int state_lock_pf(struct sriov_ctx *ctx, const char *pf, unsigned timeout_ms, int *ret_fd);
 
-/* Reads STATE/relpath. -ENOENT if it does not exist (no message); -EBADMSG
- * with a message naming the file if it is not a JSON object. */
+/* Reads STATE/relpath. -ENOENT if it (or the state directory) does not
+ * exist (no message); -EBADMSG with a message naming the file if it is not
+ * a JSON object. Creates nothing: a reader needs no write access. */
 int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret);
 /* Replaces STATE/relpath atomically with obj, creating its directory. */
 int state_save(struct sriov_ctx *ctx, const char *relpath, json_object *obj);

@@ -679,7 +679,7 @@ static int64_t num_vf(const struct pf_run *p)
 static int pf_run_read(struct sriov_ctx *ctx, struct pf_run *p)
 {
         vfinfo_reply_done(&p->cur);
-        return vfinfo_read(ctx, p->ref.ifname, &p->cur);
+        return pf_ref_read(ctx, &p->ref, &p->cur);
 }
 
 /* A VF that exists and whose settings the kernel's reply carried. */
@@ -1056,7 +1056,7 @@ int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const s
         }
         /* read back: a value the kernel reports differently was ignored */
         struct vfinfo_reply after = {0};
-        if ((r = vfinfo_read(ctx, ifname, &after)) < 0)
+        if ((r = pf_ref_read(ctx, &p.ref, &after)) < 0)
                 return r;
         uint32_t m = 0, u = 0;
         if (vf < after.n && after.seen[vf])
@@ -1171,7 +1171,7 @@ static int apply_failed(struct sriov_ctx *ctx, struct pf_run *runs, size_t n_run
                         nlmsg_free(m);
                 end = p->n_sent + used;
         }
-        if (vfinfo_read(ctx, p->ref.ifname, &now) == 0)
+        if (pf_ref_read(ctx, &p->ref, &now) == 0)
                 failing = find_refused(p, &now, p->n_sent, end);
         vfinfo_reply_done(&now);
         ctx_clear_error(ctx);
@@ -1214,7 +1214,7 @@ static int apply_failed(struct sriov_ctx *ctx, struct pf_run *runs, size_t n_run
         /* check that the restore took */
         bool all_back = !undo_err && !applied;
         for (size_t i = 0; i <= pi && all_back; i++) {
-                if (vfinfo_read(ctx, runs[i].ref.ifname, &now) < 0) {
+                if (pf_ref_read(ctx, &runs[i].ref, &now) < 0) {
                         ctx_clear_error(ctx);
                         all_back = false;
                         break;
@@ -1461,7 +1461,7 @@ static int apply_verify(struct sriov_ctx *ctx, struct apply_ctx *a)
                 if (!p->n_changes)
                         continue;
                 struct vfinfo_reply after = {0};
-                if ((r = vfinfo_read(ctx, p->ref.ifname, &after)) < 0)
+                if ((r = pf_ref_read(ctx, &p->ref, &after)) < 0)
                         return r;
                 uint32_t unverified = 0;
                 size_t n_unverified = 0;
@@ -1689,7 +1689,7 @@ static int restore_one_by_one(struct sriov_ctx *ctx, struct pf_run *p, const str
         struct answers ans;
         answers_open(ctx, &ans, p->ref.driver);
         struct vfinfo_reply now = {0};
-        if ((r = vfinfo_read(ctx, p->ref.ifname, &now)) < 0) {
+        if ((r = pf_ref_read(ctx, &p->ref, &now)) < 0) {
                 answers_close(ctx, &ans);
                 return r;
         }
@@ -1697,6 +1697,8 @@ static int restore_one_by_one(struct sriov_ctx *ctx, struct pf_run *p, const str
         p->cur = now;
         for (size_t i = 0; i < rt->n; i++) {
                 struct sriov_vf_config plan;
+                if (rt->targets[i] >= p->cur.n || !p->cur.seen[rt->targets[i]])
+                        continue; /* gone meanwhile: the read-back after says so */
                 vf_plan(&rt->wants[i], &p->cur.vfs[rt->targets[i]], &plan);
                 if (!plan.set)
                         continue;
@@ -1717,6 +1719,29 @@ static int restore_one_by_one(struct sriov_ctx *ctx, struct pf_run *p, const str
         }
         answers_close(ctx, &ans);
         return 0;
+}
+
+int vf_restore_verify(const struct vfinfo_reply *after, unsigned vf, const struct sriov_vf_config *want,
+                      const char *ifname, const char *driver, char **ret_why)
+{
+        struct text t = {0};
+        if (vf >= after->n || !after->seen[vf]) {
+                /* the VF count shrank since the first read: there is no
+                 * entry to compare with (nor to read past) */
+                text_add(&t, "%s vf %u: not reported by the kernel after the restore (%s reports %zu VFs now)",
+                         ifname, vf, ifname, after->n_seen);
+        } else {
+                uint32_t m = 0, u = 0;
+                vf_compare(want, &after->vfs[vf], &m, &u);
+                if (!m)
+                        return 0;
+                text_add(&t, "%s vf %u: ", ifname, vf);
+                describe_mismatch(&t, m, want, &after->vfs[vf], driver);
+        }
+        if (t.err)
+                return t.err;
+        *ret_why = t.s;
+        return 1;
 }
 
 int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored)
@@ -1778,24 +1803,23 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
         }
         /* verify and forget what is back */
         struct vfinfo_reply after = {0};
-        if ((r = vfinfo_read(ctx, p.ref.ifname, &after)) < 0) {
+        if ((r = pf_ref_read(ctx, &p.ref, &after)) < 0) {
                 text_done(&t);
                 return r;
         }
         unsigned restored = 0;
         char key[16];
         for (size_t i = 0; i < n_targets; i++) {
-                uint32_t m = 0, u = 0;
                 unsigned v = targets[i];
-                if (v < after.n && after.seen[v])
-                        vf_compare(&wants[i], &after.vfs[v], &m, &u);
-                else
-                        m = wants[i].set;
-                if (m) {
-                        if (!err) {
-                                text_add(&t, "%s%s vf %u: ", t.s ? "; " : "", p.ref.ifname, v);
-                                describe_mismatch(&t, m, &wants[i], &after.vfs[v], p.ref.driver);
-                        }
+                _cleanup_free_ char *why = NULL;
+                if ((r = vf_restore_verify(&after, v, &wants[i], p.ref.ifname, p.ref.driver, &why)) < 0) {
+                        vfinfo_reply_done(&after);
+                        text_done(&t);
+                        return r;
+                }
+                if (r > 0) {
+                        if (!err)
+                                text_add(&t, "%s%s", t.s ? "; " : "", why);
                         continue;
                 }
                 snprintf(key, sizeof(key), "%u", v);

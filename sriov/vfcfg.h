@@ -65,4 +65,12 @@ int vf_link_to_words(const struct sriov_vf_link *link, char **ret);
 int vf_words_to_config(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *text,
                        struct sriov_vf_config *ret);
 
+struct vfinfo_reply;
+/* The read-back after a restore, for VF vf: 0 when it has `want`; 1 with
+ * *ret_why (malloc'd, "IFNAME vf N: ...") naming what differs, or saying
+ * the kernel did not report the VF (its PF has fewer VFs than at the
+ * first read): never a read past the reply's VFs. */
+int vf_restore_verify(const struct vfinfo_reply *after, unsigned vf, const struct sriov_vf_config *want,
+                      const char *ifname, const char *driver, char **ret_why);
+
 #endif

@@ -393,18 +393,29 @@ static int on_link(const struct nlmsghdr *nlh, void *userdata)
         return rc->err;
 }
 
-int vfinfo_read(struct sriov_ctx *ctx, const char *ifname, struct vfinfo_reply *ret)
+int vfinfo_read_index(struct sriov_ctx *ctx, const char *ifname, int ifindex, struct vfinfo_reply *ret)
 {
         struct read_ctx rc = {0};
-        int r = nl_getlink_vfs(ctx, ifname, on_link, &rc);
+        int r = nl_getlink_vfs(ctx, ifname, ifindex, on_link, &rc);
         if (r < 0) {
                 vfinfo_reply_done(&rc.reply);
                 return ctx_fail(ctx, r, "RTM_GETLINK %s: %s", ifname, strerror(-r));
         }
         if (!rc.got)
                 return ctx_fail(ctx, -EBADMSG, "RTM_GETLINK %s: no link in the kernel's reply", ifname);
+        if (ifindex > 0 && rc.reply.ifindex != ifindex) {
+                int got = rc.reply.ifindex;
+                vfinfo_reply_done(&rc.reply);
+                return ctx_fail(ctx, -EBADMSG, "RTM_GETLINK %s: asked about ifindex %d, the reply is about ifindex %d",
+                                ifname, ifindex, got);
+        }
         *ret = rc.reply;
         return 0;
+}
+
+int vfinfo_read(struct sriov_ctx *ctx, const char *ifname, struct vfinfo_reply *ret)
+{
+        return vfinfo_read_index(ctx, ifname, 0, ret);
 }
 
 int sriov_pf_read_vf_links(struct sriov_ctx *ctx, struct sriov_pf *pf)

@@ -47,5 +47,8 @@ void vfinfo_parse_port(const struct nlattr *nest, struct sriov_port *ret, int64_
 /* RTM_GETLINK of ifname and vfinfo_parse of the answer; the message names
  * the interface. */
 int vfinfo_read(struct sriov_ctx *ctx, const char *ifname, struct vfinfo_reply *ret);
+/* The same by ifindex (> 0; else by name), checked against the reply's:
+ * -EBADMSG naming both if the kernel answered about another link. */
+int vfinfo_read_index(struct sriov_ctx *ctx, const char *ifname, int ifindex, struct vfinfo_reply *ret);
 
 #endif

@@ -191,9 +191,66 @@ static void test_pending_rolled_back(void **state)
         write_store(e, "{\"allocations\":[{\"domain\":\"k\",\"interface\":0,\"kind\":\"macvtap\","
                        "\"mac\":\"52:54:00:00:00:03\",\"lower\":\"eno1\",\"mode\":\"vepa\",\"netdev\":\"macvtap5\","
                        "\"pending\":true,\"pid\":4242}]}");
-        assert_int_equal(n_records(e), 0);
+        /* a listing shows it as pending and leaves it (and the store) alone */
+        struct sriov_allocation *a = NULL;
+        size_t n = 0;
+        assert_int_equal(sriov_allocations(e->ctx, &a, &n), 0);
+        assert_int_equal(n, 1);
+        assert_true(a[0].pending);
+        sriov_allocations_free(a, n);
+        assert_null(sriov_ctx_notices(e->ctx)[0]);
+        char p[400];
+        snprintf(p, sizeof(p), "%s/lock", e->state);
+        assert_int_equal(access(p, F_OK), -1); /* not even the lock was made */
+        /* attach and detach roll it back; a detach of that domain has
+         * given it back then */
+        unsigned freed = 0;
+        assert_int_equal(sriov_detach(e->ctx, "k", 0, &freed), 0);
+        assert_int_equal(freed, 1);
         assert_warning(sriov_ctx_notices(e->ctx), "rolled back the unfinished attach of domain 'k' interface #1",
                        "pid 4242", NULL);
+        assert_int_equal(n_records(e), 0);
+}
+
+static bool lists_g2(void *arg)
+{
+        struct env *e = arg;
+        struct sriov_allocation *l = NULL;
+        size_t k = 0;
+        int r = sriov_allocations(e->ctx, &l, &k);
+        bool good = r == 0 && k == 1 && strcmp(l[0].domain_name, "g2") == 0;
+        sriov_allocations_free(l, k);
+        return good;
+}
+
+/* A listing is a read: no write access needed, no lock taken. */
+static void test_list_read_only(void **state)
+{
+        struct env *e = *state;
+        write_store(e, "{\"allocations\":[{\"domain\":\"g2\",\"interface\":1,\"kind\":\"macvtap\","
+                       "\"mac\":\"52:54:00:00:00:02\",\"lower\":\"eno1\",\"mode\":\"bridge\","
+                       "\"netdev\":\"macvtap0\",\"pending\":false}]}");
+        /* no store at all: nothing allocated, and nothing made */
+        struct sriov_ctx *other;
+        char p[400];
+        snprintf(p, sizeof(p), "%s/none", e->root);
+        assert_int_equal(sriov_ctx_new(&other), 0);
+        assert_int_equal(sriov_ctx_set_state_dir(other, p), 0);
+        struct sriov_allocation *a = NULL;
+        size_t n = 9;
+        assert_int_equal(sriov_allocations(other, &a, &n), 0);
+        assert_int_equal(n, 0);
+        sriov_allocations_free(a, n);
+        sriov_ctx_free(other);
+        assert_int_equal(access(p, F_OK), -1);
+        if (geteuid() != 0)
+                return; /* the rest reads root's store as another user */
+        /* root's store, readable by all (the store itself makes it 0700) */
+        assert_int_equal(chmod(e->root, 0755), 0);
+        assert_int_equal(chmod(e->state, 0755), 0);
+        snprintf(p, sizeof(p), "%s/allocations.json", e->state);
+        assert_int_equal(chmod(p, 0644), 0);
+        assert_as_user(4242, lists_g2, e);
 }
 
 static void test_bad_store(void **state)
@@ -217,6 +274,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_failure_leaves_nothing, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_records, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_pending_rolled_back, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_list_read_only, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_bad_store, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fxenv.h"
 #include "internal.h"
@@ -193,6 +195,48 @@ static void test_load_dir(void **state)
         assert_int_equal(sriov_desired_load(e->ctx, other, &d), 0);
         assert_int_equal(d->n_pfs, 0);
         sriov_desired_free(d);
+}
+
+/* Symbolic links out of the config dir are refused; a file that is not
+ * configuration never has its text in an error (issue 13). */
+static void test_load_links(void **state)
+{
+        struct env *e = *state;
+        char dir[4096], link[4096], target[4096];
+        snprintf(dir, sizeof(dir), "%s/conf", e->root);
+        assert_int_equal(fx_write(e->root, "secret", "root:$6$s3cr3t:19000:0:99999:7:::\n"), 0);
+        assert_int_equal(fx_write(e->root, "conf/10-a.conf", "pf 0000:02:00.0 numvfs 4\n"), 0);
+        assert_int_equal(fx_write(e->root, "conf/parts/b.txt", "pf device netdevsim1 numvfs 3\n"), 0);
+        /* a link inside the directory is fine */
+        snprintf(link, sizeof(link), "%s/20-b.conf", dir);
+        assert_int_equal(symlink("parts/b.txt", link), 0);
+        struct sriov_desired *d = NULL;
+        assert_int_equal(sriov_desired_load(e->ctx, dir, &d), 0);
+        assert_int_equal(d->n_pfs, 2);
+        sriov_desired_free(d);
+        /* one out of it is not read, and says where it points */
+        snprintf(link, sizeof(link), "%s/30-s.conf", dir);
+        snprintf(target, sizeof(target), "%s/secret", e->root);
+        assert_int_equal(symlink(target, link), 0);
+        assert_int_equal(sriov_desired_load(e->ctx, dir, &d), -EPERM);
+        assert_contains(sriov_ctx_error(e->ctx), "30-s.conf: a symbolic link to ");
+        assert_contains(sriov_ctx_error(e->ctx), "/secret, outside the config directory ");
+        assert_not_contains(sriov_ctx_error(e->ctx), "s3cr3t");
+        unlink(link);
+        assert_int_equal(symlink("../secret", link), 0); /* relative, the same */
+        assert_int_equal(sriov_desired_load(e->ctx, dir, &d), -EPERM);
+        assert_contains(sriov_ctx_error(e->ctx), "outside the config directory");
+        unlink(link);
+        /* a copy of a file that is not configuration: its text is not shown */
+        assert_int_equal(fx_write(e->root, "conf/30-s.conf", "root:$6$s3cr3t:19000:0:99999:7:::\n"), 0);
+        assert_int_equal(sriov_desired_load(e->ctx, dir, &d), -EINVAL);
+        assert_contains(sriov_ctx_error(e->ctx), "30-s.conf:1: not a configuration file");
+        assert_not_contains(sriov_ctx_error(e->ctx), "s3cr3t");
+        /* a FIFO is refused, not waited on */
+        unlink(strcat(strcpy(target, dir), "/30-s.conf"));
+        assert_int_equal(mkfifo(target, 0600), 0);
+        assert_int_equal(sriov_desired_load(e->ctx, dir, &d), -EINVAL);
+        assert_contains(sriov_ctx_error(e->ctx), "30-s.conf: not a regular file");
 }
 
 static void test_find(void **state)
@@ -423,6 +467,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_parse, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_refusals, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_load_dir, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_load_links, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_find, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_uevent_target, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_reconcile_pf_level, setup, env_teardown),

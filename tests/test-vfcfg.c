@@ -17,6 +17,7 @@
 
 #include "state.h"
 #include "vfcfg.h"
+#include "vfinfo.h"
 
 static struct sriov_ctx *new_ctx(void)
 {
@@ -488,6 +489,32 @@ static void test_describe(void **state)
         assert_string_equal(sriov_errno_name(EPROTONOSUPPORT), "EPROTONOSUPPORT");
 }
 
+/* restore's read-back when the VF count shrank between its two reads
+ * (issue 13): the VF is "not reported", never read past the reply */
+static void test_restore_verify(void **state)
+{
+        (void)state;
+        struct sriov_vf_link *vfs = calloc(2, sizeof(*vfs));
+        bool *seen = calloc(2, sizeof(*seen));
+        vfs[0] = vfs[1] = link_of();
+        seen[0] = seen[1] = true;
+        struct vfinfo_reply after = {.num_vf = 2, .vfs = vfs, .seen = seen, .n = 2, .n_seen = 2};
+        struct sriov_vf_config want;
+        vf_config_from_link(&vfs[1], &want);
+        char *why = NULL;
+        assert_int_equal(vf_restore_verify(&after, 1, &want, "eth0", "igb", &why), 0);
+        assert_null(why);
+        assert_int_equal(vf_restore_verify(&after, 5, &want, "eth0", "igb", &why), 1);
+        assert_string_equal(why, "eth0 vf 5: not reported by the kernel after the restore (eth0 reports 2 VFs now)");
+        free(why);
+        want.vlan = 7;
+        assert_int_equal(vf_restore_verify(&after, 0, &want, "eth0", "igb", &why), 1);
+        assert_contains(why, "eth0 vf 0: vlan 7");
+        assert_contains(why, "was accepted by igb but reads back as vlan");
+        free(why);
+        vfinfo_reply_done(&after);
+}
+
 static void test_saved_words(void **state)
 {
         (void)state;
@@ -658,6 +685,7 @@ int main(void)
                 cmocka_unit_test(test_apply_errors),     cmocka_unit_test(test_setlink_layout),
                 cmocka_unit_test(test_setlink_split),    cmocka_unit_test(test_plan_and_compare),
                 cmocka_unit_test(test_describe),         cmocka_unit_test(test_saved_words),
+                cmocka_unit_test(test_restore_verify),
                 cmocka_unit_test(test_state_roundtrip),  cmocka_unit_test(test_state_lock),
                 cmocka_unit_test(test_driver_answers),
         };

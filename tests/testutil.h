@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -79,6 +81,20 @@ static inline char *realdata_or_skip(const char *rel)
                 skip();
         }
         return p;
+}
+
+/* Runs check(arg) in a child process as uid and gid `id` (the caller is
+ * root) and fails the test unless it returns true. */
+static inline void assert_as_user(unsigned id, bool (*check)(void *arg), void *arg)
+{
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+                _exit(setgid(id) == 0 && setuid(id) == 0 && check(arg) ? 0 : 1);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* Whole file into a NUL-terminated malloc'd buffer; NULL if unreadable. */

@@ -76,6 +76,19 @@ check_eq "no allocations left" 0 "$(n_allocations)"
 check_fails "detaching g1 again" sriovctl detach g1
 check_match "... says it holds nothing" "domain 'g1' holds no allocations" "$CHECK_OUTPUT"
 
+section "an attach whose XML cannot be written gives everything back"
+if sriovctl attach --domain "$W/g1.xml" >/dev/full 2>"$W/full.err"; then fail "attach g1 >/dev/full succeeded"
+else ok "attach g1 >/dev/full fails"; fi
+check_match "... naming standard output and the error" "attach: writing standard output: No space left on device" "$(<"$W/full.err")"
+check_match "... and says it gave back what it made" "domain 'g1': 1 allocation given back" "$(<"$W/full.err")"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+check_eq "VF 0 is back on igbvf" igbvf "$(pci_driver "$(vf_addr "$pf" 0)")"
+check_eq "ip -d link show: vf 0 as before the attach" "${before[0]}" "$(vf_line "$pfdev" 0)"
+check_fails "the same with -o into a missing directory" sriovctl attach --domain "$W/g1.xml" -o /nonexistent/g1.xml
+check_match "... naming the file" "writing /nonexistent/g1.xml: No such file or directory" "$CHECK_OUTPUT"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+check_eq "VF 0 is back on igbvf" igbvf "$(pci_driver "$(vf_addr "$pf" 0)")"
+
 section "--keep-direct: a VF netdev for libvirt's macvtap passthru"
 domain g2 11111111-0000-4000-8000-000000000002 \
 	"<interface type='direct'><mac address='52:54:00:6a:00:02'/><source dev='$pfdev' mode='passthrough'/></interface>"
@@ -190,6 +203,42 @@ check_fails "bridge next to g6's passthru macvtap is refused" sriovctl attach --
 check_match "... saying why" "passthru" "$CHECK_OUTPUT"
 check "detach g6" sriovctl detach g6
 check_eq "no macvtap left" "" "$(ip -o link show type macvtap)"
+
+section "a rollback or detach deletes only the macvtap its attach made"
+# g8's macvtap is deleted behind sriovctl's back and another one takes its
+# name on the same lower: detach must leave that one alone
+domain g8 11111111-0000-4000-8000-000000000008 \
+	"<interface type='direct'><mac address='52:54:00:6a:00:81'/><source dev='mv0' mode='bridge'/></interface>"
+check "attach g8" sriovctl attach --domain "$W/g8.xml" -o "$W/g8.out.xml"
+tgt=$(xml_value "$W/g8.out.xml" "//interface/target/@dev")
+check_eq "the store records $tgt's ifindex" "$(cat "/sys/class/net/$tgt/ifindex")" "$(jq '.allocations[0].ifindex' "$SRIOV_STATE_DIR/allocations.json")"
+ip link del "$tgt"
+ip link add link mv0 name "$tgt" type macvtap mode bridge
+theirs=$(cat "/sys/class/net/$tgt/ifindex")
+check "detach g8 (its macvtap, by ifindex, is gone already)" sriovctl detach g8
+check_eq "the other $tgt (ifindex $theirs) is still there" "$theirs" "$(cat "/sys/class/net/$tgt/ifindex" 2>&1)"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+# an attach killed before it recorded making its macvtap (a pending record
+# without an ifindex, as it leaves it) and a macvtap of that name made by
+# someone else: the rollback must not delete it
+mkdir -p "$SRIOV_STATE_DIR"
+printf '{"allocations":[{"domain":"k9","uuid":"","interface":0,"kind":"macvtap","mac":"52:54:00:6a:00:91","lower":"mv0","mode":"bridge","netdev":"%s","pending":true,"pid":999999}]}\n' "$tgt" >"$SRIOV_STATE_DIR/allocations.json"
+chmod 0600 "$SRIOV_STATE_DIR/allocations.json"
+out=$(sriovctl detach k9 2>&1) || true
+check_match "the rollback of k9 says it left $tgt alone" "$tgt: left alone: the unfinished attach of domain 'k9' had not recorded making it" "$out"
+check_match "... and rolled back the record" "rolled back the unfinished attach of domain 'k9'" "$out"
+check_eq "the other $tgt (ifindex $theirs) survived" "$theirs" "$(cat "/sys/class/net/$tgt/ifindex" 2>&1)"
+check_eq "nothing is recorded" 0 "$(n_allocations)"
+# a finished record whose link is not a macvtap any more (someone's veth
+# took the name): left alone too
+ip link del "$tgt"
+ip link add "$tgt" type veth peer name "${tgt}p"
+printf '{"allocations":[{"domain":"g9","uuid":"","interface":0,"kind":"macvtap","mac":"52:54:00:6a:00:92","lower":"mv0","mode":"bridge","netdev":"%s","pending":false}]}\n' "$tgt" >"$SRIOV_STATE_DIR/allocations.json"
+chmod 0600 "$SRIOV_STATE_DIR/allocations.json"
+if out=$(sriovctl detach g9 2>&1); then ok "detach g9"; else fail "detach g9: $out"; fi
+check_match "... leaves the veth $tgt alone" "$tgt.*left alone: $tgt .* is a veth" "$out"
+check "the veth $tgt is still there" test -e "/sys/class/net/$tgt"
+ip link del "$tgt"
 
 section "fallback: no free VF, --fallback macvtap"
 for i in 1 2 3 4 5 6 7; do
@@ -327,9 +376,16 @@ fi
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 echo success >"$(nsim_dbg 12)/vf_port_response"
-out=$(sriovctl allocations 2>&1)
-check_match "the next run says it rolled back" "rolled back the unfinished attach of domain 'k1' interface #3 \(pid [0-9]+ was killed" "$out"
+# a listing only reads: it shows the records as pending and changes nothing
+chmod 0755 "$SRIOV_STATE_DIR"; chmod 0644 "$SRIOV_STATE_DIR/allocations.json"
+check_eq "allocations --json shows 3 pending records" 3 "$(sriovctl allocations --json | jq '[.allocations[] | select(.pending)] | length')"
+check_match "allocations (table) marks them pending" "\[PENDING: its attach has not finished" "$(sriovctl allocations)"
+check_eq "a user who can read the store lists them too" 3 "$(setpriv --reuid=65534 --regid=65534 --clear-groups sriovctl allocations --json | jq '.allocations | length')"
+check_eq "... and the listings undid nothing: VF 0 still on vfio-pci" "vfio-pci" "$(pci_driver "$(vf_addr "$pf" 0)")"
+if out=$(sriovctl detach k1 2>&1); then ok "detach k1 after the kill succeeds"; else fail "detach k1 after the kill: $out"; fi
+check_match "it says it rolled back" "rolled back the unfinished attach of domain 'k1' interface #3 \(pid [0-9]+ was killed" "$out"
 check_eq "... all 3 interfaces" 3 "$(grep -c 'rolled back the unfinished attach' <<<"$out")"
+check_match "... and counts them as given back" "domain 'k1': 3 allocations given back" "$out"
 check_eq "nothing is recorded" 0 "$(n_allocations)"
 for i in 0 1; do check_eq "ip -d link show: vf $i as before" "${before[i]}" "$(vf_line "$pfdev" "$i")"; done
 check_eq "VF 0 and 1 back on igbvf" "igbvf igbvf" "$(pci_driver "$(vf_addr "$pf" 0)") $(pci_driver "$(vf_addr "$pf" 1)")"
@@ -349,13 +405,35 @@ for delay in 0.1 0.2 0.3 0.4 0.6; do
 	rig_sleep "$delay"
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
-	out=$(sriovctl allocations 2>&1)
+	out=$(sriovctl detach k2 2>&1) || true
 	if [[ $out == *"rolled back"* ]]; then note "killed after ${delay}s: mid-attach, rolled back"
-	elif [[ $out == *"domain 'k2'"* ]]; then note "killed after ${delay}s: finished"; sriovctl detach k2 >/dev/null 2>&1 || fail "detach k2"
-	else note "killed after ${delay}s: before its first record"; fi
+	elif [[ $out == *"allocations given back"* ]]; then note "killed after ${delay}s: finished"
+	elif [[ $out == *"holds no allocations"* ]]; then note "killed after ${delay}s: before its first record"
+	else fail "killed after ${delay}s: detach k2: $out"; fi
 	check_eq "killed after ${delay}s: vf 0 as before, on igbvf, no macvtap" "${before[0]} igbvf " \
 		"$(vf_line "$pfdev" 0) $(pci_driver "$(vf_addr "$pf" 0)") $(ip -o link show type macvtap)"
 done
 nsim_del 12 || true
+
+section "detach finds the PF by its recorded PCI address, whatever its netdev is called now"
+domain r1 11111111-0000-4000-8000-0000000000a1 \
+	"<interface type='direct'><mac address='52:54:00:6a:00:a1'/><source dev='$pfdev' mode='passthrough'/><vlan><tag id='61'/></vlan></interface>"
+check "attach r1" sriovctl attach --domain "$W/r1.xml" -o "$W/r1.out.xml"
+check_match "vf 0 of $pf has r1's MAC" "vf 0 +link/ether 52:54:00:6a:00:a1 .*vlan 61," "$(vf_line "$pfdev" 0)"
+# the two PFs swap their names between attach and detach
+swap_names() {
+	ip link set "$pfdev" down && ip link set "$pf1dev" down &&
+		ip link set "$pfdev" name rigswap0 && ip link set "$pf1dev" name "$pfdev" && ip link set rigswap0 name "$pf1dev" &&
+		ip link set "$pfdev" up && ip link set "$pf1dev" up
+}
+check "swap the names of $pfdev and $pf1dev" swap_names
+check_eq "$pf's netdev is now $pf1dev" "$pf1dev" "$(pci_netdevs "$pf")"
+pf1vfs=$(ip -d link show "$pfdev" | grep ' vf ' || true)
+check "detach r1" sriovctl detach r1
+check_eq "vf 0 of $pf (now $pf1dev) as before the attach" "${before[0]}" "$(vf_line "$pf1dev" 0)"
+check_eq "... back on igbvf" igbvf "$(pci_driver "$(vf_addr "$pf" 0)")"
+check_eq "the other PF's VFs (now $pfdev) are untouched" "$pf1vfs" "$(ip -d link show "$pfdev" | grep ' vf ' || true)"
+check "swap the names back" swap_names
+check "$pfdev up with carrier" link_up "$pfdev" 30
 
 rm -rf "$SRIOV_STATE_DIR"

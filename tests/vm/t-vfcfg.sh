@@ -281,6 +281,28 @@ else
 	check "restore igb vf all (by PCI address)" sriovctl restore "$PF" vf all
 	check_eq "igb VFs are back to their originals" "$IGORIG" "$(ipvfs "$IG")"
 	sriovctl restore "$NS" vf all >/dev/null
+
+	section "igb: the PF is its netdev's ifindex from sysfs, not a name another NIC may have by now"
+	# A sysfs root where $PF's netdev is still called by the name the other
+	# PF has now (as when the two were swapped between the sysfs read and
+	# the request): the change must go to $PF's own netdev (its ifindex)
+	read -r PF1 IG1 < <(rig_igb_pfs | sed -n 2p)
+	F=/tmp/fake-sys
+	rm -rf "$F"
+	mkdir -p "$F/bus/pci/devices/$PF/net/$IG1"
+	for e in /sys/bus/pci/devices/"$PF"/*; do
+		[ "${e##*/}" = net ] || ln -s "$(readlink -f "$e")" "$F/bus/pci/devices/$PF/${e##*/}"
+	done
+	cat "/sys/class/net/$IG/ifindex" >"$F/bus/pci/devices/$PF/net/$IG1/ifindex"
+	ig1before=$(ip -d link show "$IG1")
+	run sriovctl --sysfs-root "$F" set "$PF" vf 0 mac 02:00:00:00:ee:01
+	check_eq "set through the stale name: exit 0" 0 "$RC"
+	[ "$RC" = 0 ] || note "$OUT"
+	check_match "$PF's own vf 0 got the MAC" "mac=02:00:00:00:ee:01 " "$(ipvf "$IG" 0)"
+	check_eq "$IG1 (the other PF, which has the name now) is untouched" "$ig1before" "$(ip -d link show "$IG1")"
+	check "restore it (by the real sysfs)" sriovctl restore "$PF" vf all
+	check_eq "igb VFs are back to their originals" "$IGORIG" "$(ipvfs "$IG")"
+	rm -rf "$F"
 fi
 
 # ------------------------------------------------------------------ kill -9
