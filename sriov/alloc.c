@@ -1079,8 +1079,9 @@ static int pick(struct sriov_ctx *ctx, struct attach_run *run, const struct want
                 vf_busy(ctx, &run->store, c->pf, addr, (int)c->vf, why, sizeof(why));
                 if (why[0]) {
                         if (w->fixed)
-                                return ctx_fail(ctx, -EBUSY, "%s: VF %u of %s (%s) is in use: %s", w->what, c->vf,
-                                                c->pf, addr, why);
+                                /* a guest's (status 5) or someone else's */
+                                return ctx_fail(ctx, holder_of_vf(&run->store, c->pf, (int)c->vf) ? -EADDRINUSE : -EBUSY,
+                                                "%s: VF %u of %s (%s) is in use: %s", w->what, c->vf, c->pf, addr, why);
                         continue;
                 }
                 *ret = (struct cand){.vf = c->vf};
@@ -1428,6 +1429,10 @@ int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov
                 return -ENOMEM;
         for (size_t i = 0; i < d->n_ifaces; i++) {
                 r = plan_iface(ctx, d, i, nets, n_nets, o, &wants[n_wants]);
+                if (r == -EINVAL)
+                        /* nothing has changed yet: a rule of the XML was broken,
+                         * not a driver's EINVAL */
+                        r = -EBADMSG;
                 if (r < 0) {
                         want_done(&wants[n_wants]);
                         goto out_wants;

@@ -694,7 +694,9 @@ struct sriov_attach_options {
  * the VFs' previous settings are restored. The whole attach runs under the
  * store's lock: parallel attaches never hand out a VF twice; when none is
  * left the error says "no free VF on PF X". A domain that already holds
- * allocations is refused (-EEXIST). nets: the libvirt networks that
+ * allocations is refused (-EEXIST); the domain or a network breaking a
+ * rule is -EBADMSG (named, before any change); a VF the domain names that
+ * another guest holds is -EADDRINUSE, one in use otherwise -EBUSY. nets: the libvirt networks that
  * type='network' interfaces may name. *ret (may be NULL): the records made. */
 int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov_xml_network *const *nets,
                  size_t n_nets, const struct sriov_attach_options *o, struct sriov_allocation **ret,

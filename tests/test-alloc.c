@@ -58,22 +58,22 @@ static void test_refused_before_anything(void **state)
                  "<source network='pool'>: no such network among the network XML given"},
                 {"<interface type='direct'><source dev='enp2s0f0' mode='passthrough'/>"
                  "<vlan trunk='yes'><tag id='3'/><tag id='4'/></vlan></interface>",
-                 -EINVAL, "a VF takes one port VLAN through its PF"},
+                 -EBADMSG, "a VF takes one port VLAN through its PF"},
                 {"<interface type='hostdev' managed='yes'><source><address type='pci' domain='0' bus='2' "
                  "slot='0x10' function='0'/></source><vlan trunk='yes'><tag id='3' nativeMode='untagged'/>"
                  "<tag id='5'/></vlan></interface>",
-                 -EINVAL, "<vlan trunk='yes'> with 2 tags: a VF takes one port VLAN"},
+                 -EBADMSG, "<vlan trunk='yes'> with 2 tags: a VF takes one port VLAN"},
                 {"<interface type='direct'><source dev='eno1' mode='bridge'/><vlan><tag id='3'/></vlan></interface>",
-                 -EINVAL, "a macvtap cannot tag; use a VLAN device (such as eno1.3)"},
+                 -EBADMSG, "a macvtap cannot tag; use a VLAN device (such as eno1.3)"},
                 {"<interface type='direct'><source dev='enp2s0f0' mode='passthrough'/><virtualport "
                  "type='802.1Qbg'><parameters managerid='1' typeid='2' typeidversion='3'/></virtualport></interface>",
-                 -EINVAL, "802.1Qbg'> needs a non-zero VLAN ID: give the VF one with <vlan>"},
+                 -EBADMSG, "802.1Qbg'> needs a non-zero VLAN ID: give the VF one with <vlan>"},
                 {"<interface type='direct'><source dev='enp2s0f0' mode='passthrough'/><virtualport "
                  "type='openvswitch'/></interface>",
-                 -EINVAL, "only 802.1Qbg and 802.1Qbh apply"},
+                 -EBADMSG, "only 802.1Qbg and 802.1Qbh apply"},
                 {"<interface type='direct'><source dev='enp2s0f0' mode='passthrough'/><virtualport "
                  "type='802.1Qbh'/></interface>",
-                 -EINVAL, "802.1Qbh'> needs <parameters profileid=...>"},
+                 -EBADMSG, "802.1Qbh'> needs <parameters profileid=...>"},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 struct sriov_xml_domain *d = domain(e, cases[i].ifaces);
