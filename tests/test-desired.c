@@ -317,6 +317,14 @@ static char *attr(struct env *e, const char *path)
         return s;
 }
 
+/* The fixture's attribute at path reads want. */
+static void assert_attr(struct env *e, const char *path, const char *want)
+{
+        char *s = attr(e, path);
+        assert_string_equal(s, want);
+        free(s);
+}
+
 static void test_reconcile_pf_level(void **state)
 {
         struct env *e = *state;
@@ -334,12 +342,8 @@ static void test_reconcile_pf_level(void **state)
         assert_string_equal(res.actions[1], "numvfs 7 -> 3");
         assert_int_equal(strv_count(res.pending), 0);
         sriov_reconcile_result_done(&res);
-        char *s = attr(e, PF_DIR "/sriov_numvfs");
-        assert_string_equal(s, "3");
-        free(s);
-        s = attr(e, PF_DIR "/sriov_drivers_autoprobe");
-        assert_string_equal(s, "0");
-        free(s);
+        assert_attr(e, PF_DIR "/sriov_numvfs", "3");
+        assert_attr(e, PF_DIR "/sriov_drivers_autoprobe", "0");
         /* a replay changes nothing; also named by devpath and address */
         assert_int_equal(sriov_reconcile_pf(e->ctx, d, "/" PF_DIR, &o, &res), 0);
         assert_int_equal(strv_count(res.actions), 0);
@@ -353,9 +357,7 @@ static void test_reconcile_pf_level(void **state)
         d = parse_ok(e, "pf 0000:02:00.0 numvfs 9\n");
         assert_int_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -ERANGE);
         assert_contains(sriov_ctx_error(e->ctx), "numvfs 9 is above the PF's sriov_totalvfs 8");
-        s = attr(e, PF_DIR "/sriov_numvfs");
-        assert_string_equal(s, "3");
-        free(s);
+        assert_attr(e, PF_DIR "/sriov_numvfs", "3");
         sriov_desired_free(d);
 
         /* a PF the desired state does not describe is left alone */
@@ -425,9 +427,7 @@ static void test_reconcile_guests_first(void **state)
         assert_contains(msg, "VF 3 (0000:02:10.6) of domain 'g3' (uuid c7a5fdbd-edaf-9455-926a-d65c16db1803)");
         assert_contains(msg, "VF 4 of domain 'g4' (interface #2, vf-direct)");
         assert_null(strstr(msg, "'g1'")); /* VF 1 stays */
-        char *s = attr(e, PF_DIR "/sriov_numvfs");
-        assert_string_equal(s, "7");
-        free(s);
+        assert_attr(e, PF_DIR "/sriov_numvfs", "7");
         sriov_desired_free(d);
         /* 0 removes every VF, the pending one too */
         d = parse_ok(e, "pf 0000:02:00.0 numvfs 0\n");
@@ -439,25 +439,19 @@ static void test_reconcile_guests_first(void **state)
         d = parse_ok(e, "pf 0000:02:00.0 autoprobe off\n");
         assert_int_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -EADDRINUSE);
         assert_contains(sriov_ctx_error(e->ctx), "0000:02:00.0: autoprobe on -> off refused");
-        s = attr(e, PF_DIR "/sriov_drivers_autoprobe");
-        assert_string_equal(s, "1");
-        free(s);
+        assert_attr(e, PF_DIR "/sriov_drivers_autoprobe", "1");
         sriov_desired_free(d);
         /* down to the highest held VF + 1 is allowed (the fixture takes the
          * write; the VF settings that follow need the kernel: not here) */
         d = parse_ok(e, "pf 0000:02:00.0 numvfs 5\n");
         assert_int_not_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -EADDRINUSE);
-        s = attr(e, PF_DIR "/sriov_numvfs");
-        assert_string_equal(s, "5");
-        free(s);
+        assert_attr(e, PF_DIR "/sriov_numvfs", "5");
         sriov_desired_free(d);
         /* a change event (settings only) never touches the count */
         d = parse_ok(e, "pf 0000:02:00.0 numvfs 2\n");
         o.settings_only = true;
         assert_int_not_equal(sriov_reconcile_pf(e->ctx, d, "0000:02:00.0", &o, &res), -EADDRINUSE);
-        s = attr(e, PF_DIR "/sriov_numvfs");
-        assert_string_equal(s, "5");
-        free(s);
+        assert_attr(e, PF_DIR "/sriov_numvfs", "5");
         sriov_desired_free(d);
 }
 
