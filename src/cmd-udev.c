@@ -159,8 +159,11 @@ int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, 
                 return EXIT_OK; /* nothing to put back on a device that goes */
         struct sriov_desired *d;
         int r = sriov_desired_load(ctx, config_dir(o), &d);
-        if (r == -ENOENT)
-                return EXIT_OK; /* no desired state on this host */
+        if (r == -ENOENT) {
+                /* no desired state on this host: the guests' VFs still
+                 * get their allocations back */
+                r = (d = calloc(1, sizeof(*d))) ? 0 : -ENOMEM;
+        }
         if (r < 0) {
                 report(from_udev, LOG_ERR, "udev-event %s: %s", target, sriov_ctx_error(ctx));
                 return EXIT_BADINPUT;

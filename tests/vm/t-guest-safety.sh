@@ -165,6 +165,22 @@ udev_event add
 check_match "a replay changes nothing" "already as desired" "$OUT"
 check "detach gr" sriovctl detach gr
 
+section "no desired state at all: a guest's VF still comes back"
+mv "$SRIOV_CONFIG_DIR" "$SRIOV_CONFIG_DIR.away"
+check "attach gr" sriovctl attach --domain "$W/gr.xml" -o "$W/gr.out.xml"
+check_eq "gr holds VF 0 on vfio-pci" vfio-pci "$(pci_driver "$VF0")"
+check "the admin writes 0 to sriov_numvfs" vfs_disable "$PF"
+check "and 7" vfs_enable "$PF" 7
+check_eq "VF 0 came back on its default driver" igbvf "$(pci_driver "$VF0")"
+RC=0
+OUT=$(sriovctl udev-event --action change "$(readlink -f "/sys/bus/pci/devices/$VF0" | sed 's|^/sys||')" 2>&1) || RC=$?
+check_eq "VF 0's change event, no config dir: exit 0" 0 "$RC"
+check_match "vf 0 went back to vfio-pci" "vf 0: igbvf -> vfio-pci" "$OUT"
+check_eq "VF 0 is on vfio-pci" vfio-pci "$(pci_driver "$VF0")"
+check_match "VF 0 has gr's MAC" "vf 0 +link/ether 52:54:00:5a:00:10 " "$(vf_line "$PFDEV" 0)"
+check "detach gr" sriovctl detach gr
+mv "$SRIOV_CONFIG_DIR.away" "$SRIOV_CONFIG_DIR"
+
 section "attach and reconcile race ($RACE_ROUNDS rounds)"
 check "VF netdevs" vfs_wait_netdevs "$PF"
 conf=("pf $PF numvfs 7")
