@@ -21,7 +21,7 @@ int cmd_set(struct sriov_ctx *ctx, const struct options *o, char **args, int nar
         int r = sriov_vf_request_parse(ctx, args, (size_t)nargs, &q);
         if (r < 0)
                 return input_fail(ctx, r, "set");
-        r = sriov_vf_set(ctx, q.device, q.vf, &q.config);
+        r = sriov_admin_vf_set(ctx, q.device, q.vf, &q.config);
         sriov_vf_request_done(&q);
         if (r < 0)
                 return fail(ctx, r, "set");
@@ -39,7 +39,7 @@ int cmd_apply(struct sriov_ctx *ctx, const struct options *o, char **args, int n
         int r = sriov_apply_parse_file(ctx, args[0], &reqs, &n);
         if (r < 0)
                 return input_fail(ctx, r, "apply");
-        r = sriov_vf_apply(ctx, reqs, n);
+        r = sriov_admin_vf_apply(ctx, reqs, n);
         sriov_vf_requests_free(reqs, n);
         if (r < 0)
                 return fail(ctx, r, "apply");
@@ -59,7 +59,7 @@ int cmd_restore(struct sriov_ctx *ctx, const struct options *o, char **args, int
         if (nargs > 3)
                 return usage_error("unexpected '%s' after vf N|all", args[3]);
         unsigned restored = 0;
-        int r = sriov_vf_restore(ctx, args[0], vf == -2 ? SRIOV_VF_ALL : (unsigned)vf, &restored);
+        int r = sriov_admin_vf_restore(ctx, args[0], vf == -2 ? SRIOV_VF_ALL : (unsigned)vf, &restored);
         if (r < 0)
                 return fail(ctx, r, "restore");
         print_notices(ctx);

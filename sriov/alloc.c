@@ -1704,3 +1704,106 @@ int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, ch
         *ret = s;
         return 0;
 }
+
+/* ---- an administrator's set, apply and restore ------------------------- */
+
+/* -EADDRINUSE naming the guest if an allocation holds VF vf of device's
+ * PF. Under the store's lock, so no attach takes it meanwhile. */
+static int refuse_if_held(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *what)
+{
+        struct pf_ref pf;
+        int r = pf_ref_resolve(ctx, device, &pf);
+        if (r < 0)
+                return r;
+        struct held_vf *h;
+        size_t n;
+        r = alloc_held_vfs(ctx, pf.name, &h, &n);
+        for (size_t i = 0; r == 0 && i < n; i++)
+                if (h[i].vf == vf) {
+                        char who[256];
+                        held_vf_describe(&h[i], who, sizeof(who));
+                        r = ctx_fail(ctx, -EADDRINUSE, "%s vf %u: %s refused: %s holds it (detach it first)",
+                                     device, vf, what, who);
+                }
+        held_vfs_free(h, n);
+        pf_ref_done(&pf);
+        return r;
+}
+
+/* The store's lock for a change an administrator asked for. */
+static int admin_hold(struct sriov_ctx *ctx)
+{
+        ctx_clear_error(ctx);
+        int r = state_hold(ctx, LOCK_TIMEOUT_MS);
+        if (r < 0)
+                ctx_error_prefix(ctx, "original VF settings cannot be kept safe, so nothing is changed");
+        return r;
+}
+
+int sriov_admin_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct sriov_vf_config *cfg)
+{
+        int r = admin_hold(ctx);
+        if (r < 0)
+                return r;
+        if ((r = refuse_if_held(ctx, device, vf, "a change")) == 0)
+                r = sriov_vf_set(ctx, device, vf, cfg);
+        state_release(ctx);
+        return r;
+}
+
+int sriov_admin_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, size_t n)
+{
+        int r = admin_hold(ctx);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; r == 0 && i < n; i++)
+                if ((r = refuse_if_held(ctx, reqs[i].device, reqs[i].vf, "a change")) < 0 && reqs[i].origin)
+                        ctx_error_prefix(ctx, "%s", reqs[i].origin);
+        if (r == 0)
+                r = sriov_vf_apply(ctx, reqs, n);
+        state_release(ctx);
+        return r;
+}
+
+int sriov_admin_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored)
+{
+        int r = admin_hold(ctx);
+        if (r < 0)
+                return r;
+        if (vf != SRIOV_VF_ALL) {
+                if ((r = refuse_if_held(ctx, device, vf, "restore")) == 0)
+                        r = sriov_vf_restore(ctx, device, vf, ret_restored);
+                state_release(ctx);
+                return r;
+        }
+        /* all: those no guest holds, one by one (a guest's VF keeps what
+         * its allocation set until it is detached, which restores it) */
+        unsigned *saved = NULL, total = 0;
+        size_t n_saved = 0;
+        if ((r = sriov_vf_saved(ctx, device, &saved, &n_saved)) < 0) {
+                state_release(ctx);
+                return r;
+        }
+        _cleanup_strv_free_ char **skipped = NULL;
+        for (size_t i = 0; r == 0 && i < n_saved; i++) {
+                unsigned one = 0;
+                if ((r = refuse_if_held(ctx, device, saved[i], "restore")) == -EADDRINUSE) {
+                        r = strv_push(&skipped, sriov_ctx_error(ctx));
+                        ctx_clear_error(ctx);
+                        continue;
+                }
+                if (r == 0 && (r = sriov_vf_restore(ctx, device, saved[i], &one)) == 0)
+                        total += one;
+        }
+        free(saved);
+        state_release(ctx);
+        if (r < 0)
+                return r;
+        if (!n_saved)
+                ctx_notice(ctx, "%s: no VF has saved settings: nothing to restore", device);
+        for (char **s = skipped; s && *s; s++)
+                ctx_notice(ctx, "%s", *s);
+        if (ret_restored)
+                *ret_restored = total;
+        return 0;
+}

@@ -686,6 +686,15 @@ struct sriov_attach_options {
         unsigned timeout_ms;   /* each bounded wait (0: 10 s) */
 };
 
+/* sriov_vf_set(), sriov_vf_apply() and sriov_vf_restore() as an administrator runs them
+ * (sriovctl set, apply, restore): under the store's lock, a VF a guest
+ * holds is refused (-EADDRINUSE, naming the guest) before anything
+ * changes; restoring all VFs skips the guests' VFs, each named in a
+ * notice (detach restores them). */
+int sriov_admin_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct sriov_vf_config *cfg);
+int sriov_admin_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, size_t n);
+int sriov_admin_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored);
+
 /* Allocates what every handled <interface> of the domain needs and
  * rewrites the document for the guest (sriov_xml_domain_format() then
  * gives the XML to boot with). Interfaces of other types are left

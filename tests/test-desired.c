@@ -455,6 +455,27 @@ static void test_reconcile_guests_first(void **state)
         sriov_desired_free(d);
 }
 
+/* What an administrator runs (set, apply, restore) never touches a
+ * guest's VF: refused before anything is sent. */
+static void test_admin_refused_on_guests_vfs(void **state)
+{
+        struct env *e = *state;
+        write_allocations(e);
+        struct sriov_vf_config cfg = {.set = SRIOV_VF_MAC, .mac = {2, 0, 0, 0, 0, 9}};
+        assert_int_equal(sriov_admin_vf_set(e->ctx, "enp2s0f0", 3, &cfg), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx), "enp2s0f0 vf 3: a change refused: VF 3 (0000:02:10.6) of domain 'g3'");
+        /* the pending one too: its attach is running, or is rolled back by the next */
+        assert_int_equal(sriov_admin_vf_set(e->ctx, "0000:02:00.0", 1, &cfg), -EADDRINUSE);
+        struct sriov_vf_request reqs[2] = {{.device = "enp2s0f0", .vf = 2, .config = cfg},
+                                           {.device = "enp2s0f0", .vf = 4, .config = cfg, .origin = "vfs.conf:2"}};
+        assert_int_equal(sriov_admin_vf_apply(e->ctx, reqs, 2), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx), "vfs.conf:2: enp2s0f0 vf 4: a change refused: VF 4 of domain 'g4'");
+        assert_int_equal(sriov_admin_vf_restore(e->ctx, "enp2s0f0", 4, NULL), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx), "enp2s0f0 vf 4: restore refused");
+        /* a VF no guest holds gets as far as the kernel (not here) */
+        assert_int_not_equal(sriov_admin_vf_set(e->ctx, "enp2s0f0", 2, &cfg), -EADDRINUSE);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -466,6 +487,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_uevent_target, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_reconcile_pf_level, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_reconcile_guests_first, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_admin_refused_on_guests_vfs, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,22 @@ check_eq "exit status 5" 5 "$RC"
 check_match "names the change" "$PF: autoprobe on -> off refused" "$OUT"
 check_eq "autoprobe still on" 1 "$(<"/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe")"
 
+section "set, apply and restore refuse a guest's VF"
+RC=0
+OUT=$(sriovctl set "$PFDEV" vf 3 mac 02:00:00:00:0d:03 2>&1) || RC=$?
+check_eq "set on g3's VF: exit 5" 5 "$RC"
+check_match "names the guest" "vf 3: a change refused: VF 3 \($VF3\) of domain 'g3'" "$OUT"
+printf 'vf 4 mac 02:00:00:00:0d:04\n' | sed "s/^/$PFDEV /" >"$W/vfs.conf"
+RC=0
+OUT=$(sriovctl apply "$W/vfs.conf" 2>&1) || RC=$?
+check_eq "apply on g4's VF: exit 5" 5 "$RC"
+check_match "names FILE:LINE and the guest" "vfs.conf:1: .*vf 4: a change refused: .*domain 'g4'" "$OUT"
+RC=0
+OUT=$(sriovctl restore "$PFDEV" vf all 2>&1) || RC=$?
+check_eq "restore vf all: exit 0" 0 "$RC"
+check_match "skips the guests' VFs, naming them" "vf 0: restore refused: VF 0 .*domain 'g0'" "$OUT"
+check_eq "nothing changed" "$SNAP" "$(snapshot)"
+
 section "a change event (VF settings only) leaves the count and the guests alone"
 desired "pf $PF numvfs 3"
 udev_event change
