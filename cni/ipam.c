@@ -170,3 +170,23 @@ bool ipam_speaks(const char *type, const char *cni_path, const char *version)
         json_object_put(o);
         return yes;
 }
+
+int ipam_pick_version(const char *type, const char *cni_path, const char *want, char buf[static 16])
+{
+        struct cni_error err;
+        json_object *o = NULL, *list;
+        char in[64];
+        snprintf(in, sizeof(in), "{\"cniVersion\":\"%s\"}", want);
+        if (ipam_call(type, cni_path, "VERSION", in, &o, &err) < 0 || !o)
+                return -ENOENT;
+        buf[0] = 0;
+        if (json_object_object_get_ex(o, "supportedVersions", &list) && json_object_is_type(list, json_type_array))
+                for (size_t i = 0; i < json_object_array_length(list); i++) {
+                        const char *v = json_object_get_string(json_object_array_get_idx(list, i));
+                        if (v && strlen(v) < 16 && cni_version_cmp(v, want) <= 0 &&
+                            (!buf[0] || cni_version_cmp(v, buf) > 0))
+                                snprintf(buf, 16, "%s", v);
+                }
+        json_object_put(o);
+        return buf[0] ? 0 : -ENOENT;
+}

@@ -17,4 +17,8 @@ int ipam_call(const char *type, const char *cni_path, const char *command, const
  * exist from 1.1.0 on). */
 bool ipam_speaks(const char *type, const char *cni_path, const char *version);
 
+/* The highest version the plugin's VERSION lists that is not above want
+ * (-ENOENT: none, or no answer). */
+int ipam_pick_version(const char *type, const char *cni_path, const char *want, char buf[static 16]);
+
 #endif

@@ -22,6 +22,7 @@ struct run {
         struct sriov_ctx *ctx;
         const char *command, *container_id, *netns, *ifname, *cni_path;
         char *input;
+        char *ipam_input;         /* input as the IPAM plugin is given it */
         struct cni_netconf conf;
         json_object *ipam_result; /* ADD */
         struct cni_error err;
@@ -106,6 +107,32 @@ static int need_env(struct run *run, const char *name, const char **ret)
         return 0;
 }
 
+/* The configuration for the IPAM plugin: ours as it came, or, for a plugin
+ * that predates our cniVersion (Debian 12's host-local stops at 1.0.0),
+ * with the highest version both speak: the IPAM result of 1.0.0 and 1.1.0
+ * is the same. */
+static const char *ipam_input(struct run *run)
+{
+        if (run->ipam_input)
+                return run->ipam_input;
+        char v[16];
+        json_object *copy = NULL;
+        if (ipam_pick_version(run->conf.ipam_type, run->cni_path, run->conf.cni_version, v) == 0 &&
+            strcmp(v, run->conf.cni_version) != 0 && json_object_deep_copy(run->conf.doc, &copy, NULL) == 0) {
+                json_object_object_add(copy, "cniVersion", json_object_new_string(v));
+                run->ipam_input = strdup(json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN));
+                json_object_put(copy);
+        }
+        if (!run->ipam_input)
+                run->ipam_input = strdup(run->input);
+        return run->ipam_input ? run->ipam_input : run->input;
+}
+
+static int ipam(struct run *run, const char *command, json_object **ret, struct cni_error *err)
+{
+        return ipam_call(run->conf.ipam_type, run->cni_path, command, ipam_input(run), ret, err);
+}
+
 /* ---- IP configuration: the IPAM plugin's result in the netns ----------- */
 
 static int parse_cidr(const char *s, int *family, uint8_t addr[16], unsigned *prefix)
@@ -188,12 +215,12 @@ static int configure(struct sriov_ctx *ctx, const struct sriov_pod_iface *io, vo
         struct run *run = userdata;
         if (!run->conf.ipam_type)
                 return 0;
-        int r = ipam_call(run->conf.ipam_type, run->cni_path, "ADD", run->input, &run->ipam_result, &run->err);
+        int r = ipam(run, "ADD", &run->ipam_result, &run->err);
         if (r < 0)
                 return r;
         if (!io->vfio && (r = apply_ips(run, io, run->ipam_result)) < 0) {
                 struct cni_error e2;
-                (void)ipam_call(run->conf.ipam_type, run->cni_path, "DEL", run->input, NULL, &e2);
+                (void)ipam(run, "DEL", NULL, &e2);
                 return r;
         }
         return 0;
@@ -343,7 +370,7 @@ static int cmd_del(struct run *run)
         if (run->conf.ipam_type) {
                 if (!run->cni_path && (r = need_env(run, "CNI_PATH", &run->cni_path)) < 0)
                         return r;
-                if ((r = ipam_call(run->conf.ipam_type, run->cni_path, "DEL", run->input, NULL, &run->err)) < 0)
+                if ((r = ipam(run, "DEL", NULL, &run->err)) < 0)
                         return r;
         }
         return 0;
@@ -369,7 +396,7 @@ static int cmd_check(struct run *run)
         if (run->conf.ipam_type && cni_version_cmp(version_of(run), "0.4.0") >= 0) {
                 if (!run->cni_path && (r = need_env(run, "CNI_PATH", &run->cni_path)) < 0)
                         return r;
-                return ipam_call(run->conf.ipam_type, run->cni_path, "CHECK", run->input, NULL, &run->err);
+                return ipam(run, "CHECK", NULL, &run->err);
         }
         return 0;
 }
@@ -484,5 +511,6 @@ int main(void)
         cni_netconf_done(&run.conf);
         sriov_ctx_free(run.ctx);
         free(run.input);
+        free(run.ipam_input);
         return rc;
 }
