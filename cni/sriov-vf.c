@@ -429,17 +429,16 @@ static int cmd_gc(struct run *run)
 
 static int cmd_status(struct run *run)
 {
-        struct sriov_allocation *a = NULL;
-        size_t n = 0;
-        /* the store readable and its lock obtainable: ADDs can be taken */
-        int r = sriov_allocations(run->ctx, &a, &n);
+        /* the store usable, its lock obtainable: ADDs can be taken; what a
+         * killed ADD left is rolled back on the way */
+        int r = sriov_pod_status(run->ctx, 0);
         print_notices(run->ctx);
         if (r < 0) {
-                cni_error_set(&run->err, CNI_ERR_NOT_AVAILABLE, "the allocation store is not usable", "%s",
+                cni_error_set(&run->err, r == -ETIMEDOUT ? CNI_ERR_TRY_AGAIN : CNI_ERR_NOT_AVAILABLE,
+                              "the allocation store is not usable", "%s",
                               *sriov_ctx_error(run->ctx) ? sriov_ctx_error(run->ctx) : strerror(-r));
                 return r;
         }
-        sriov_allocations_free(a, n);
         if (run->conf.ipam_type && run->cni_path && ipam_speaks(run->conf.ipam_type, run->cni_path, "1.1.0"))
                 return ipam_call(run->conf.ipam_type, run->cni_path, "STATUS", run->input, NULL, &run->err);
         return 0;

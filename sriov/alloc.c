@@ -2070,13 +2070,19 @@ int sriov_pod_add(struct sriov_ctx *ctx, const struct sriov_pod_request *req, un
                 if (saved[k] == (unsigned)rec.a.vf)
                         rec.saved_here = false;
         free(saved);
+        if (!req->config.set) {
+                /* nothing is set through the PF: nothing to put back there */
+                free(rec.before);
+                rec.before = NULL;
+                rec.saved_here = false;
+        }
         if ((r = store_add(&s, &rec)) < 0 || (r = store_save(ctx, &s)) < 0)
                 goto undo;
 
         struct rec *nr = &s.recs[s.n - 1];
         struct sriov_pod_iface io = {.vfio = nr->a.pod.vfio};
         snprintf(io.vf_address, sizeof(io.vf_address), "%s", nr->a.vf_address);
-        if (req->config.set && (r = sriov_vf_set(ctx, nr->pf_ifname, (unsigned)nr->a.vf, &req->config)) < 0) {
+        if (req->config.set && (r = sriov_vf_set(ctx, rec_pf(nr), (unsigned)nr->a.vf, &req->config)) < 0) {
                 ctx_error_prefix(ctx, "VF %d (%s) of %s", nr->a.vf, nr->a.vf_address, nr->pf_ifname);
                 goto undo;
         }
@@ -2247,5 +2253,21 @@ int sriov_pod_gc(struct sriov_ctx *ctx, const char *network, const struct sriov_
                 return r;
         if (ret_released)
                 *ret_released = released;
+        return 0;
+}
+
+int sriov_pod_status(struct sriov_ctx *ctx, unsigned timeout_ms)
+{
+        ctx_clear_error(ctx);
+        if (!timeout_ms)
+                timeout_ms = WAIT_DEFAULT_MS;
+        int r = sysfs_root_fd(ctx);
+        if (r < 0)
+                return r;
+        struct store s;
+        if ((r = open_store(ctx, timeout_ms, &s)) < 0)
+                return r;
+        store_done(&s);
+        state_release(ctx);
         return 0;
 }

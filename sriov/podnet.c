@@ -55,7 +55,8 @@ static int ns_ctx_open(struct sriov_ctx *ctx, const char *path, struct sriov_ctx
         r = nl_open(n);
         /* back before anything else: the rest of the process works in the host */
         if (setns(self, CLONE_NEWNET) < 0)
-                abort(); /* the process would go on in the pod's namespace */
+                abort(); /* going on would change the pod's devices as if they were the
+                          * host's; a pending record is rolled back by the next call */
         if (r < 0)
                 return ctx_fail(ctx, r, "rtnetlink socket in %s: %s", path, sriov_ctx_error(n));
         *ret = TAKE_PTR(n);

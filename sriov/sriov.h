@@ -809,6 +809,11 @@ struct sriov_pod_key {
 int sriov_pod_gc(struct sriov_ctx *ctx, const char *network, const struct sriov_pod_key *valid, size_t n,
                  unsigned timeout_ms, unsigned *ret_released);
 
+/* CNI STATUS: the store can be locked, read and written; ADDs and attaches
+ * whose process died half-way are rolled back (as by every call that
+ * takes the store's lock; a listing does not). */
+int sriov_pod_status(struct sriov_ctx *ctx, unsigned timeout_ms);
+
 /* IP configuration inside a network namespace (the plugin's IPAM
  * results): an address (family AF_INET or AF_INET6, addr in network
  * order, prefix length) on ifindex, and a route (dst/dst_len; gw NULL
