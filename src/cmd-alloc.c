@@ -134,6 +134,11 @@ static void print_allocation(FILE *f, const struct sriov_allocation *a)
                 if (a->config.set & SRIOV_VF_VLAN)
                         fprintf(f, ", vlan %u", a->config.vlan);
                 break;
+        case SRIOV_ALLOC_POD:
+                fprintf(f, "VF %d of %s at %s, container '%s' as %s in %s (%s)", a->vf, a->pf, a->vf_address,
+                        a->pod.container_id, a->pod.ifname, a->pod.netns ? a->pod.netns : "?",
+                        a->pod.vfio ? "vfio-pci, configured through the PF" : "netdev moved");
+                break;
         case SRIOV_ALLOC_MACVTAP:
                 /* a macvtap made by libvirt, or one whose tap is gone, has no /dev/tapN */
                 fprintf(f, "%s%s%s%s on %s, mode %s", a->netdev, a->tap_path[0] ? " (" : "", a->tap_path,

@@ -213,3 +213,9 @@ out:
         nlmsg_free(msg);
         return r;
 }
+
+int nl_open(struct sriov_ctx *ctx)
+{
+        struct sriov_nl *nl;
+        return nl_get(ctx, &nl);
+}

@@ -36,4 +36,8 @@ int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_reques
  * RTM_NEWLINK. */
 int nl_getlink_vfs(struct sriov_ctx *ctx, const char *ifname, int ifindex, nl_reply_fn fn, void *userdata);
 
+/* Opens the context's socket now: it stays in the network namespace the
+ * process is in at this moment (podnet.c opens one inside a pod's netns). */
+int nl_open(struct sriov_ctx *ctx);
+
 #endif

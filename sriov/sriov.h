@@ -654,6 +654,7 @@ enum sriov_alloc_kind {
         SRIOV_ALLOC_HOSTDEV,   /* a VF handed to the guest as a PCI device */
         SRIOV_ALLOC_VF_DIRECT, /* a VF's netdev, for the macvtap passthru libvirt makes */
         SRIOV_ALLOC_MACVTAP,   /* a macvtap the manager made (guest opens its tap) */
+        SRIOV_ALLOC_POD,       /* a VF a CNI ADD gave a container (sriov_pod_add) */
 };
 
 /* One record of the allocation store (STATE/allocations.json). */
@@ -676,6 +677,16 @@ struct sriov_allocation {
         struct sriov_vf_config config;   /* VF kinds: what the allocation set on the VF */
         bool pending;                    /* attach did not finish (running, or killed:
                                           * the next attach or detach rolls it back) */
+        struct {                         /* POD: the CNI attachment (domain_name is
+                                          * "cni:NETWORK/CONTAINERID/IFNAME") */
+                char *container_id;      /* CNI_CONTAINERID */
+                char *ifname;            /* CNI_IFNAME, the VF netdev's name in the netns */
+                char *netns;             /* CNI_NETNS */
+                char *network;           /* the NetConf's name: what GC sweeps */
+                bool vfio;               /* on vfio-pci: configured through the PF only */
+                uint8_t netdev_mac[6];   /* netdev mode: the netdev's own MAC and MTU */
+                uint32_t netdev_mtu;     /* before the ADD (0: not read) */
+        } pod;
 };
 
 struct sriov_attach_options {
@@ -731,6 +742,87 @@ const char *sriov_alloc_kind_name(enum sriov_alloc_kind k);
 /* {"allocations": [...]}: the records as the store keeps them (without its
  * private fields). Schema in README.md. */
 int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, char **ret);
+
+/* ---- pods: VFs handed to containers by the CNI plugin (alloc.c, podnet.c) */
+
+/* A CNI ADD (the sriov-vf plugin). */
+struct sriov_pod_request {
+        const char *container_id;      /* CNI_CONTAINERID */
+        const char *ifname;            /* CNI_IFNAME */
+        const char *netns;             /* CNI_NETNS: a path (/var/run/netns/NAME, /proc/PID/ns/net) */
+        const char *network;           /* the NetConf's name */
+        const char *vf_address;        /* deviceID: the VF's PCI address */
+        struct sriov_vf_config config; /* set on the VF through its PF (set 0: nothing) */
+        uint32_t mtu;                  /* netdev mode; 0: left as it is */
+};
+
+/* What the container got. */
+struct sriov_pod_iface {
+        char ifname[SRIOV_IFNAME_MAX]; /* in the netns (netdev mode) */
+        int ifindex;                   /* in the netns; 0 in vfio mode */
+        uint8_t mac[6];                /* the netdev's MAC (netdev mode), else the admin MAC set */
+        bool has_mac;
+        uint32_t mtu;
+        bool vfio;                     /* the VF is on vfio-pci: nothing moved */
+        char vf_address[SRIOV_PCI_ADDR_MAX];
+};
+
+/* Called by sriov_pod_add with the VF in place and its record still
+ * pending, under the store's lock (IP configuration through IPAM): a
+ * failure, or a kill, undoes the whole ADD. */
+typedef int (*sriov_pod_configure_fn)(struct sriov_ctx *ctx, const struct sriov_pod_iface *iface,
+                                      void *userdata);
+
+/* Gives a container the VF req->vf_address, recorded in the same store
+ * and under the same lock as sriov_attach, so a VF a guest holds is never
+ * given to a pod and the other way round. Each step is recorded (pending)
+ * before it is made: the VF's settings through its PF (saved first), then
+ * in netdev mode the VF's netdev moved into the netns and renamed ifname
+ * in one RTM_SETLINK, its MTU, up. A VF on vfio-pci (KubeVirt, DPDK) is
+ * only configured through its PF. Refused before any change: not a VF
+ * (-ENODEV), held by a guest or another pod (-EADDRINUSE, naming it), in
+ * use outside the manager (-EBUSY: uppers; no netdev in the host
+ * namespace: -ENODEV), the attachment already exists (-EEXIST), the netns
+ * cannot be opened (-ENOENT). Any failure after that undoes every step.
+ * configure (may be NULL) runs last. *ret (may be NULL) what was made. */
+int sriov_pod_add(struct sriov_ctx *ctx, const struct sriov_pod_request *req, unsigned timeout_ms,
+                  sriov_pod_configure_fn configure, void *userdata, struct sriov_pod_iface *ret);
+/* Gives back what the attachment (container_id, ifname) holds: the netdev
+ * moved back to the host namespace under its old name (when the netns is
+ * gone the kernel has already moved it: it is waited for, at most
+ * timeout_ms), the VF's settings as they were, the netdev's MAC and MTU.
+ * Nothing held by that attachment is not an error and touches nothing:
+ * *ret_found (may be NULL) is then false. Only the record's own VF is
+ * ever touched, never one named by a later configuration. */
+int sriov_pod_del(struct sriov_ctx *ctx, const char *container_id, const char *ifname, unsigned timeout_ms,
+                  bool *ret_found);
+/* CNI CHECK: the attachment exists, finished, its netdev is in the netns
+ * as ifname and is that VF, and the VF's settings are still those set.
+ * -ENOENT (no such attachment), -EIO naming what differs. */
+int sriov_pod_check(struct sriov_ctx *ctx, const struct sriov_pod_request *req);
+/* CNI GC: releases every attachment of `network` not among valid[0..n)
+ * (as sriov_pod_del). *ret_released (may be NULL): how many. */
+struct sriov_pod_key {
+        const char *container_id;
+        const char *ifname;
+};
+int sriov_pod_gc(struct sriov_ctx *ctx, const char *network, const struct sriov_pod_key *valid, size_t n,
+                 unsigned timeout_ms, unsigned *ret_released);
+
+/* CNI STATUS: the store can be locked, read and written; ADDs and attaches
+ * whose process died half-way are rolled back (as by every call that
+ * takes the store's lock; a listing does not). */
+int sriov_pod_status(struct sriov_ctx *ctx, unsigned timeout_ms);
+
+/* IP configuration inside a network namespace (the plugin's IPAM
+ * results): an address (family AF_INET or AF_INET6, addr in network
+ * order, prefix length) on ifindex, and a route (dst/dst_len; gw NULL
+ * for on-link). The kernel's errno (EEXIST for an address or route that
+ * exists). */
+int sriov_netns_addr_add(struct sriov_ctx *ctx, const char *netns, int ifindex, int family, const uint8_t *addr,
+                         unsigned prefix);
+int sriov_netns_route_add(struct sriov_ctx *ctx, const char *netns, int ifindex, int family, const uint8_t *dst,
+                          unsigned dst_len, const uint8_t *gw);
 
 /* ---- desired state, put back when udev reports a PF or VF -------------- */
 /* (desired.c: the configuration; reconcile.c: one PF brought to it;

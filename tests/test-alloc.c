@@ -253,6 +253,80 @@ static void test_list_read_only(void **state)
         assert_as_user(4242, lists_g2, e);
 }
 
+/* Pods (issue 16): the CNI plugin's records in the same store. A VF a
+ * guest holds is refused to a pod and a pod's VF to another pod, before
+ * anything changes; a DEL or GC for an attachment the store does not hold
+ * touches nothing; the record round-trips. */
+static void test_pod_records(void **state)
+{
+        struct env *e = *state;
+        write_store(e, "{\"allocations\":["
+                       "{\"domain\":\"g1\",\"uuid\":\"u1\",\"interface\":0,\"kind\":\"hostdev\","
+                       "\"mac\":\"52:54:00:00:00:01\",\"pf\":\"0000:02:00.0\",\"pf_ifname\":\"enp2s0f0\","
+                       "\"vf\":3,\"vf_address\":\"0000:02:10.6\",\"config\":\"mac 52:54:00:00:00:01\",\"pending\":false},"
+                       "{\"domain\":\"cni:net-a/c1/net1\",\"interface\":0,\"kind\":\"pod\","
+                       "\"mac\":\"02:00:00:00:00:04\",\"pf\":\"0000:02:00.0\",\"pf_ifname\":\"enp2s0f0\","
+                       "\"vf\":1,\"vf_address\":\"0000:02:10.2\",\"config\":\"vlan 42\",\"netdev\":\"enp2s0f0v1\","
+                       "\"pod\":{\"container_id\":\"c1\",\"ifname\":\"net1\",\"netns\":\"/var/run/netns/p1\","
+                       "\"network\":\"net-a\",\"vfio\":false,\"netdev_mac\":\"02:aa:00:00:00:01\",\"netdev_mtu\":1500},"
+                       "\"pending\":false}]}");
+        struct sriov_allocation *a = NULL;
+        size_t n = 0;
+        assert_int_equal(sriov_allocations(e->ctx, &a, &n), 0);
+        assert_int_equal(n, 2);
+        assert_int_equal(a[1].kind, SRIOV_ALLOC_POD);
+        assert_string_equal(a[1].pod.container_id, "c1");
+        assert_string_equal(a[1].pod.ifname, "net1");
+        assert_string_equal(a[1].pod.netns, "/var/run/netns/p1");
+        assert_string_equal(a[1].pod.network, "net-a");
+        assert_int_equal(a[1].pod.netdev_mtu, 1500);
+        assert_int_equal(a[1].pod.netdev_mac[0], 0x02);
+        char *json = NULL;
+        assert_int_equal(sriov_render_allocations_json(a, n, &json), 0);
+        assert_contains(json, "\"kind\":\"pod\"");
+        assert_contains(json, "\"container_id\":\"c1\"");
+        assert_contains(json, "\"netdev_mtu\":1500");
+        free(json);
+        sriov_allocations_free(a, n);
+        /* a reconcile pass sees the pod's VF as held */
+        struct sriov_vf_config cfg;
+        assert_int_equal(sriov_allocation_vf_config(e->ctx, "0000:02:00.0", 1, &cfg), 0);
+        assert_int_equal(cfg.vlan, 42);
+
+        struct sriov_pod_request req = {.container_id = "c2", .ifname = "net1", .netns = "/proc/self/ns/net",
+                                        .network = "net-a", .vf_address = "0000:02:10.6"};
+        assert_int_equal(sriov_pod_add(e->ctx, &req, 0, NULL, NULL, NULL), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx), "is held by domain 'g1'");
+        req.vf_address = "0000:02:10.2";
+        assert_int_equal(sriov_pod_add(e->ctx, &req, 0, NULL, NULL, NULL), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx), "is held by container 'c1' (ifname net1, network 'net-a')");
+        req.container_id = "c1";
+        assert_int_equal(sriov_pod_add(e->ctx, &req, 0, NULL, NULL, NULL), -EEXIST);
+        req.vf_address = "0000:02:00.0";
+        assert_int_equal(sriov_pod_add(e->ctx, &req, 0, NULL, NULL, NULL), -ENODEV);
+        assert_contains(sriov_ctx_error(e->ctx), "is not an SR-IOV VF");
+
+        /* a late DEL (another container), a GC of another network: nothing touched */
+        bool found = true;
+        assert_int_equal(sriov_pod_del(e->ctx, "c0", "net1", 0, &found), 0);
+        assert_false(found);
+        assert_int_equal(sriov_pod_del(e->ctx, "c1", "net2", 0, &found), 0);
+        assert_false(found);
+        unsigned released = 9;
+        assert_int_equal(sriov_pod_gc(e->ctx, "net-b", NULL, 0, 0, &released), 0);
+        assert_int_equal(released, 0);
+        struct sriov_pod_key keep = {"c1", "net1"};
+        assert_int_equal(sriov_pod_gc(e->ctx, "net-a", &keep, 1, 0, &released), 0);
+        assert_int_equal(released, 0);
+        assert_int_equal(n_records(e), 2);
+
+        /* a pod record that does not name its attachment */
+        write_store(e, "{\"allocations\":[{\"domain\":\"cni:x\",\"interface\":0,\"kind\":\"pod\","
+                       "\"mac\":\"02:00:00:00:00:04\",\"pf_ifname\":\"enp2s0f0\",\"vf\":1}]}");
+        assert_int_equal(sriov_allocations(e->ctx, &a, &n), -EBADMSG);
+        assert_contains(sriov_ctx_error(e->ctx), "record #1: a pod record without its attachment");
+}
+
 static void test_bad_store(void **state)
 {
         struct env *e = *state;
@@ -275,6 +349,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_records, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_pending_rolled_back, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_list_read_only, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_pod_records, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_bad_store, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

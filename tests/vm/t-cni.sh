@@ -1,0 +1,257 @@
+#!/bin/bash
+# The sriov-vf CNI plugin (issue 16) against the real kernel: igb VFs moved
+# into real network namespaces (ip netns), the real host-local IPAM plugin
+# (Debian's containernetworking-plugins), ADD/CHECK/DEL/GC/STATUS/VERSION,
+# DEL twice, a late DEL of a container that no longer holds the VF
+# (sriov-cni#219), DEL after `ip netns del`, a kill mid-ADD rolled back, two
+# pods racing for one VF, 16 parallel ADDs on distinct VFs, a VF on vfio-pci
+# (KubeVirt) configured through the PF only, and a pod and a guest on one PF.
+# rig: RIG_IGB=3 RIG_TIMEOUT=1200
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_sriovctl
+
+PLUGIN=$SRIOV_BUILD_DIR/cni/sriov-vf
+export SRIOV_STATE_DIR=/run/sriov-cni
+W=/tmp/t-cni
+rm -rf "$W" "$SRIOV_STATE_DIR" /var/lib/cni/networks
+mkdir -p "$W/bin"
+cp /usr/lib/cni/host-local "$W/bin/"
+export CNI_PATH=$W/bin
+
+# cni COMMAND CONTAINER IFNAME NETNS CONF : the plugin's stdout; its status
+cni() {
+	CNI_COMMAND=$1 CNI_CONTAINERID=$2 CNI_IFNAME=$3 CNI_NETNS=$4 "$PLUGIN" <<<"$5"
+}
+# conf DEVICE [MORE JSON] : a NetConf for network sriov-net
+conf() { printf '{"cniVersion":"1.1.0","name":"sriov-net","type":"sriov-vf","deviceID":"%s"%s}' "$1" "${2:-}"; }
+ipam='"ipam":{"type":"host-local","ranges":[[{"subnet":"10.56.0.0/24","gateway":"10.56.0.1"}]],"routes":[{"dst":"10.57.0.0/16"}],"dataDir":"/run/cni-ipam"}'
+nsx() { ip netns exec "$@"; }
+n_pods() { sriovctl allocations --json | jq '[.allocations[] | select(.kind == "pod")] | length'; }
+host_mac() { cat "/sys/class/net/$1/address"; }
+code_of() { jq -r .code <<<"$1"; }
+# vf0_back : VF0's line as before the ADD. The MAC the PF reports may be the
+# netdev's own one: igb reports a VF's MAC once its driver registers it,
+# which the DEL's putting back of the netdev's MAC does.
+vf0_back() {
+	local now
+	now=$(vf_line "$pfdev" 0)
+	[ "${now/link\/ether * brd/MAC brd}" = "${line0/link\/ether * brd/MAC brd}" ] || { echo "$now"; return 1; }
+	[[ $now == *"link/ether 00:00:00:00:00:00 "* || $now == *"link/ether $mac0 "* ]] || { echo "$now"; return 1; }
+}
+
+section "setup: igb, 7 VFs on each of 3 PFs"
+check "load igb" igb_load
+mapfile -t PFS < <(rig_igb_pfs | cut -d' ' -f1)
+mapfile -t PFDEVS < <(rig_igb_pfs | cut -d' ' -f2)
+for p in "${PFS[@]}"; do check "7 VFs on $p" vfs_enable "$p" 7; check "netdevs of $p's VFs" vfs_wait_netdevs "$p"; done
+# igb refuses VF rates while its PF has no link
+for d in "${PFDEVS[@]}"; do check "$d up with carrier" link_up "$d"; done
+pf=${PFS[0]} pfdev=${PFDEVS[0]}
+mapfile -t VFS < <(vf_addrs "$pf")
+vf0=${VFS[0]}
+nd0=$(pci_netdev "$vf0")
+mac0=$(host_mac "$nd0")
+mtu0=$(<"/sys/class/net/$nd0/mtu")
+line0=$(vf_line "$pfdev" 0)
+note "VF0 $vf0 netdev $nd0 mac $mac0 mtu $mtu0: $line0"
+
+section "VERSION, STATUS, bad input changes nothing"
+out=$(CNI_COMMAND=VERSION "$PLUGIN" <<<'{"cniVersion":"1.1.0"}')
+check_eq "VERSION lists 1.1.0" true "$(jq '.supportedVersions | index("1.1.0") != null' <<<"$out")"
+check "STATUS" cni STATUS x net1 "" "$(conf "$vf0")"
+ip netns add pod1
+rc=0; out=$(cni ADD c1 net1 /var/run/netns/pod1 "$(conf "$vf0" ',"vlan":4095')") || rc=$?
+check_eq "vlan 4095: exit 1" 1 "$rc"
+check_eq "vlan 4095: code 7" 7 "$(code_of "$out")"
+check_match "vlan 4095: names the field" '"vlan\\": 4095 is out of range' "$out"
+rc=0; out=$(cni ADD c1 net1 /var/run/netns/pod1 '{"cniVersion":"1.1.0",') || rc=$?
+check_eq "malformed JSON: code 6" 6 "$(code_of "$out")"
+rc=0; out=$(CNI_COMMAND=ADD CNI_CONTAINERID=c1 CNI_NETNS=/var/run/netns/pod1 "$PLUGIN" <<<"$(conf "$vf0")") || rc=$?
+check_eq "no CNI_IFNAME: code 4" 4 "$(code_of "$out")"
+rc=0; out=$(cni ADD c1 net1 /var/run/netns/nope "$(conf "$vf0")") || rc=$?
+check_eq "netns that does not exist: code 3" 3 "$(code_of "$out")"
+rc=0; out=$(cni ADD c1 net1 /var/run/netns/pod1 "$(conf "${PFS[0]}")") || rc=$?
+check_eq "deviceID a PF: code 102" 102 "$(code_of "$out")"
+check_eq "nothing recorded" 0 "$(n_pods)"
+check_eq "VF0 untouched" "$line0" "$(vf_line "$pfdev" 0)"
+check_eq "its netdev still $nd0" "$nd0" "$(pci_netdev "$vf0")"
+
+section "ADD / CHECK / DEL in netdev mode, with host-local"
+full=$(conf "$vf0" ",\"vlan\":42,\"vlanQoS\":3,\"mac\":\"02:16:00:00:00:01\",\"spoofchk\":\"off\",\"trust\":\"on\",\"max_tx_rate\":100,\"mtu\":1400,$ipam")
+t0=$EPOCHREALTIME
+check "ADD c1 net1" cni ADD c1 net1 /var/run/netns/pod1 "$full"
+out=$(cni ADD c1b net1 /var/run/netns/pod1 "$full" 2>/dev/null || true)
+note "ADD took $(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 )) ms (with host-local)"
+check_eq "the same VF again (another container): code 101" 101 "$(code_of "$out")"
+check "net1 is in pod1" nsx pod1 ip link show net1
+check_eq "net1 is VF0 (parent device)" "$vf0" "$(nsx pod1 ip -j -d link show net1 | jq -r '.[0].parentdev // empty')"
+check_eq "net1 has the MAC" 02:16:00:00:00:01 "$(nsx pod1 cat /sys/class/net/net1/address)"
+check_eq "net1 mtu 1400" 1400 "$(nsx pod1 cat /sys/class/net/net1/mtu)"
+check_match "net1 is up" "UP" "$(nsx pod1 ip link show net1)"
+check_match "net1 has 10.56.0.x/24" 'inet 10\.56\.0\.[0-9]+/24' "$(nsx pod1 ip -4 addr show net1)"
+check_match "route 10.57.0.0/16 via 10.56.0.1" '10\.57\.0\.0/16 via 10\.56\.0\.1 dev net1' "$(nsx pod1 ip route)"
+check_eq "$nd0 gone from the host" "" "$(pci_netdev "$vf0")"
+check_match "VF0: vlan 42 qos 3, spoof off, trust on, max rate 100" 'vlan 42, qos 3.*max_tx_rate 100Mbps.*spoof checking off.*trust on' "$(vf_line "$pfdev" 0)"
+rec=$(sriovctl allocations --json | jq -c '.allocations[] | select(.kind == "pod")')
+check_eq "one pod record, finished" "c1 net1 /var/run/netns/pod1 sriov-net false" \
+	"$(jq -r '[.pod.container_id, .pod.ifname, .pod.netns, .pod.network, .pending] | join(" ")' <<<"$rec")"
+check "CHECK c1" cni CHECK c1 net1 /var/run/netns/pod1 "$full"
+ip link set dev "$pfdev" vf 0 vlan 7
+rc=0; out=$(cni CHECK c1 net1 /var/run/netns/pod1 "$full") || rc=$?
+check_eq "CHECK after the VLAN changed behind its back: code 103" 103 "$(code_of "$out")"
+check_match "CHECK names the VLAN" 'vlan 42' "$out"
+ip link set dev "$pfdev" vf 0 vlan 42 qos 3
+check "DEL c1" cni DEL c1 net1 /var/run/netns/pod1 "$full"
+check_eq "$nd0 back in the host under its name" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "$nd0 MAC back" "$mac0" "$(host_mac "$nd0")"
+check_eq "$nd0 mtu back" "$mtu0" "$(<"/sys/class/net/$nd0/mtu")"
+check "VF0 settings back" vf0_back
+check_eq "no pod record" 0 "$(n_pods)"
+check_eq "host-local released the address" 0 "$(find /run/cni-ipam/sriov-net -name '10.*' 2>/dev/null | wc -l)"
+check "DEL c1 again: success" cni DEL c1 net1 /var/run/netns/pod1 "$full"
+check "DEL without netns: success" cni DEL c1 net1 "" "$full"
+
+section "a late DEL of a container that no longer holds the VF (sriov-cni#219)"
+ip netns add pod2
+check "ADD c2 VF0 vlan 10" cni ADD c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10')"
+check "late DEL of c1 naming VF0" cni DEL c1 net1 /var/run/netns/pod1 "$(conf "$vf0" ',"vlan":10')"
+check "c2's net1 still in pod2" nsx pod2 ip link show net1
+check_match "VF0 still vlan 10" 'vlan 10' "$(vf_line "$pfdev" 0)"
+check "CHECK c2" cni CHECK c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10')"
+
+section "DEL after ip netns del"
+check "ip netns del pod2" ip netns del pod2
+check "DEL c2 (netns gone)" cni DEL c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10')"
+check_eq "$nd0 back under its name" "$nd0" "$(pci_netdev "$vf0")"
+check "VF0 settings back" vf0_back
+check_eq "no pod record" 0 "$(n_pods)"
+
+section "GC with cni.dev/valid-attachments"
+for i in 1 2 3; do
+	ip netns add gc$i
+	check "ADD g$i" cni ADD g$i net1 /var/run/netns/gc$i "$(conf "${VFS[$i]}")"
+done
+gc='{"cniVersion":"1.1.0","name":"sriov-net","type":"sriov-vf","cni.dev/valid-attachments":[{"containerID":"g2","ifname":"net1"}]}'
+check "GC keeping g2" env CNI_COMMAND=GC "$PLUGIN" <<<"$gc"
+check_eq "one pod record left: g2" g2 "$(sriovctl allocations --json | jq -r '[.allocations[] | select(.kind == "pod") | .pod.container_id] | join(",")')"
+check_eq "g1's VF back in the host" 1 "$(pci_netdevs "${VFS[1]}" | wc -l)"
+check "g2's VF still in gc2" nsx gc2 ip link show net1
+gcother='{"cniVersion":"1.1.0","name":"other-net","type":"sriov-vf","cni.dev/valid-attachments":[]}'
+check "GC of another network" env CNI_COMMAND=GC "$PLUGIN" <<<"$gcother"
+check_eq "g2 kept (another network's GC)" 1 "$(n_pods)"
+check "DEL g2" cni DEL g2 net1 /var/run/netns/gc2 "$(conf "${VFS[2]}")"
+
+section "a kill mid-ADD is rolled back by the next call"
+cat >"$W/bin/slow-ipam" <<EOS
+#!/bin/sh
+[ "\$CNI_COMMAND" = VERSION ] && { echo '{"cniVersion":"1.1.0","supportedVersions":["1.0.0","1.1.0"]}'; exit 0; }
+[ "\$CNI_COMMAND" = ADD ] && { echo \$\$ >"$W/slow-ipam.pid"; exec sleep 600; }
+exit 0
+EOS
+chmod +x "$W/bin/slow-ipam"
+rm -f "$W/slow-ipam.pid"
+ip netns add kill1
+kconf=$(conf "$vf0" ',"vlan":77,"ipam":{"type":"slow-ipam"}')
+CNI_COMMAND=ADD CNI_CONTAINERID=k1 CNI_IFNAME=net1 CNI_NETNS=/var/run/netns/kill1 "$PLUGIN" <<<"$kconf" >/dev/null 2>&1 &
+kpid=$!
+check "ADD k1 reached IPAM (VF0 in kill1)" wait_for 30 test -s "$W/slow-ipam.pid"
+check "net1 in kill1" nsx kill1 ip link show net1
+check "kill -9 the plugin mid-ADD" kill -9 "$kpid"
+wait "$kpid" 2>/dev/null || true
+kill "$(<"$W/slow-ipam.pid")" 2>/dev/null || true
+check_eq "its record is pending" true "$(jq '.allocations[0].pending' "$SRIOV_STATE_DIR/allocations.json")"
+check "STATUS (the next call)" cni STATUS x net1 "" "$(conf "$vf0")"
+check_eq "rolled back: no record" 0 "$(n_pods)"
+check_eq "$nd0 back under its name" "$nd0" "$(pci_netdev "$vf0")"
+check "VF0 settings back" vf0_back
+
+section "two pods race for one VF"
+ip netns add ra; ip netns add rb
+cni ADD ra net1 /var/run/netns/ra "$(conf "$vf0")" >"$W/ra.out" 2>/dev/null & pa=$!
+cni ADD rb net1 /var/run/netns/rb "$(conf "$vf0")" >"$W/rb.out" 2>/dev/null & pb=$!
+ra=0; wait $pa || ra=$?; rb=0; wait $pb || rb=$?
+check_eq "exactly one won" 1 "$(( (ra == 0) + (rb == 0) ))"
+loser=$W/rb.out; [ "$rb" = 0 ] && loser=$W/ra.out
+check_eq "the other got error JSON code 101" 101 "$(jq .code "$loser")"
+check_match "it names the holder" 'held by container' "$(jq -r .details "$loser")"
+check_eq "one record" 1 "$(n_pods)"
+cni DEL ra net1 /var/run/netns/ra "$(conf "$vf0")" >/dev/null
+cni DEL rb net1 /var/run/netns/rb "$(conf "$vf0")" >/dev/null
+check_eq "both DELs: VF0 home" "$nd0" "$(pci_netdev "$vf0")"
+
+section "16 parallel ADDs on distinct VFs (3 PFs)"
+mapfile -t ALL < <(for p in "${PFS[@]}"; do vf_addrs "$p"; done)
+pids=()
+t0=$EPOCHREALTIME
+for i in $(seq 0 15); do
+	ip netns add p$i
+	cni ADD p$i eth1 /var/run/netns/p$i "$(conf "${ALL[$i]}" ",\"vlan\":$((100 + i)),$ipam")" >"$W/p$i.out" 2>"$W/p$i.err" &
+	pids+=($!)
+done
+fails=0
+for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+note "16 ADDs in $(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 )) ms"
+check_eq "all 16 succeeded" 0 "$fails"
+check_eq "16 records" 16 "$(n_pods)"
+check_eq "16 distinct addresses" 16 "$(cat "$W"/p*.out | jq -r '.ips[0].address' | sort -u | wc -l)"
+ok16=0
+for i in $(seq 0 15); do nsx p$i ip link show eth1 >/dev/null 2>&1 && ok16=$((ok16 + 1)); done
+check_eq "each netns has its eth1" 16 "$ok16"
+for i in $(seq 0 15); do
+	cni DEL p$i eth1 /var/run/netns/p$i "$(conf "${ALL[$i]}" ",$ipam")" >/dev/null 2>&1 &
+	pids[i]=$!
+done
+fails=0
+for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+check_eq "16 parallel DELs succeeded" 0 "$fails"
+check_eq "no pod record" 0 "$(n_pods)"
+home=0
+for i in $(seq 0 15); do [ -n "$(pci_netdev "${ALL[$i]}")" ] && home=$((home + 1)); done
+check_eq "16 netdevs back in the host" 16 "$home"
+
+section "a VF on vfio-pci (KubeVirt, DPDK): configured through the PF only"
+modprobe vfio-pci
+vfv=${VFS[5]}
+echo vfio-pci >"/sys/bus/pci/devices/$vfv/driver_override"
+echo "$vfv" >"/sys/bus/pci/devices/$vfv/driver/unbind"
+echo "$vfv" >/sys/bus/pci/drivers_probe
+check_eq "VF5 on vfio-pci" vfio-pci "$(pci_driver "$vfv")"
+line5=$(vf_line "$pfdev" 5)
+ip netns add vm1
+out=$(cni ADD vm1 net1 /var/run/netns/vm1 "$(conf "$vfv" ',"vlan":55,"mac":"02:16:00:00:00:55"')")
+check_eq "result: pciID" "$vfv" "$(jq -r '.interfaces[0].pciID' <<<"$out")"
+check_eq "result: the MAC" 02:16:00:00:00:55 "$(jq -r '.interfaces[0].mac' <<<"$out")"
+check_match "VF5: vlan 55, the MAC" 'link/ether 02:16:00:00:00:55.*vlan 55' "$(vf_line "$pfdev" 5)"
+check_eq "still on vfio-pci" vfio-pci "$(pci_driver "$vfv")"
+check "CHECK vm1" cni CHECK vm1 net1 /var/run/netns/vm1 "$(conf "$vfv" ',"vlan":55,"mac":"02:16:00:00:00:55"')"
+check "DEL vm1" cni DEL vm1 net1 /var/run/netns/vm1 "$(conf "$vfv")"
+check_eq "VF5 settings back" "$line5" "$(vf_line "$pfdev" 5)"
+check_eq "still on vfio-pci" vfio-pci "$(pci_driver "$vfv")"
+
+section "a pod and a guest on one PF"
+ip netns add mix
+check "ADD pod on VF0" cni ADD mix net1 /var/run/netns/mix "$(conf "$vf0")"
+cat >"$W/g.xml" <<EOX
+<domain type='kvm'><name>g-mix</name><uuid>16161616-0000-4000-8000-000000000001</uuid><memory>1</memory><os><type>hvm</type></os><devices>
+<interface type='hostdev' managed='no'><source><address type='pci' domain='0x${vf0:0:4}' bus='0x${vf0:5:2}' slot='0x${vf0:8:2}' function='0x${vf0:11:1}'/></source></interface>
+</devices></domain>
+EOX
+check_fails "attach of the pod's VF refused" sriovctl attach --domain "$W/g.xml" -o "$W/g.out"
+check_match "names the pod" "held by domain 'cni:sriov-net/mix/net1'" "$CHECK_OUTPUT"
+cat >"$W/g2.xml" <<EOX
+<domain type='kvm'><name>g-mix2</name><uuid>16161616-0000-4000-8000-000000000002</uuid><memory>1</memory><os><type>hvm</type></os><devices>
+<interface type='direct'><source dev='$pfdev' mode='passthrough'/><mac address='52:54:00:16:00:02'/></interface>
+</devices></domain>
+EOX
+check "attach a guest to a free VF of that PF" sriovctl attach --domain "$W/g2.xml" -o "$W/g2.out" --no-vfio
+gvf=$(sriovctl allocations --json | jq -r '.allocations[] | select(.domain == "g-mix2") | .vf_address')
+check_match "the guest did not get VF0" '^0000:' "$gvf"
+[ "$gvf" != "$vf0" ] && ok "guest VF $gvf is not the pod's" || fail "guest got the pod's VF"
+ip netns add mix2
+rc=0; out=$(cni ADD mix2 net1 /var/run/netns/mix2 "$(conf "$gvf")") || rc=$?
+check_eq "ADD of the guest's VF: code 101" 101 "$(code_of "$out")"
+check_match "names the guest" "held by domain 'g-mix2'" "$out"
+check "detach the guest" sriovctl detach g-mix2
+check "DEL the pod" cni DEL mix net1 /var/run/netns/mix "$(conf "$vf0")"
+check_eq "store empty" 0 "$(sriovctl allocations --json | jq '.allocations | length')"
