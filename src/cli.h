@@ -53,6 +53,7 @@ struct options {
         bool keep_direct;
         bool fallback_macvtap;
         bool no_vfio;
+        const char *connect; /* libvirt URI (NULL: libvirt's default) */
         /* config / udev-event / monitor */
         const char *config_dir;
         const char *action; /* udev-event --action */

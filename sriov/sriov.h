@@ -565,6 +565,36 @@ int sriov_xml_random_mac(uint8_t ret[6]);
 const char *sriov_xml_mode_name(enum sriov_xml_mode m);
 const char *sriov_xml_vport_type_name(enum sriov_xml_vport_type t);
 
+/* ---- libvirt as the source of networks and domains (virt.c) ------------ */
+
+/* A read-only connection to libvirt (its client library). Lookups only:
+ * never used by the hook commands, since a libvirt hook that calls back
+ * into libvirtd deadlocks it. */
+struct sriov_virt;
+/* uri NULL or "": LIBVIRT_DEFAULT_URI, else libvirt's own default.
+ * -ECONNREFUSED (with libvirt's reason) when it cannot connect. */
+int sriov_virt_open(struct sriov_ctx *ctx, const char *uri, struct sriov_virt **ret);
+struct sriov_virt *sriov_virt_close(struct sriov_virt *v);
+/* The URI connected to, as libvirt names it. */
+const char *sriov_virt_uri(const struct sriov_virt *v);
+/* A network by name: its live XML when active, else the persistent one.
+ * -ENOENT when libvirt has no such network. */
+int sriov_virt_network(struct sriov_ctx *ctx, struct sriov_virt *v, const char *name,
+                       struct sriov_xml_network **ret);
+/* A domain by name or UUID: its persistent (inactive) XML. -ENOENT when
+ * libvirt has none. */
+int sriov_virt_domain(struct sriov_ctx *ctx, struct sriov_virt *v, const char *name_or_uuid,
+                      struct sriov_xml_domain **ret);
+/* The networks that d's type='network' interfaces name and `have` (the
+ * --network files) does not, each looked up in libvirt (each once). *conn
+ * is opened to uri on the first one needed (NULL stays NULL when none is
+ * missing); the caller closes it. A network neither has: -ENOENT, saying
+ * where it looked. *ret: malloc'd array, free with sriov_xml_networks_free. */
+int sriov_virt_resolve_networks(struct sriov_ctx *ctx, struct sriov_virt **conn, const char *uri,
+                                const struct sriov_xml_domain *d, struct sriov_xml_network *const *have,
+                                size_t n_have, struct sriov_xml_network ***ret, size_t *ret_n);
+void sriov_xml_networks_free(struct sriov_xml_network **nets, size_t n);
+
 /* ---- macvtap links (macvtap.c) ----------------------------------------- */
 
 enum sriov_macvtap_mode {
