@@ -125,6 +125,13 @@ static const struct command {
          "put a PF (or the VF the event is about) back to its desired state; from a udev rule ($ACTION, "
          "$DEVPATH)",
          OPT(O_ACTION)},
+        {"hook", cmd_hook,
+         "hook network NETWORK OPERATION [SUB-OPERATION [EXTRA]] < HOOKDATA.xml\n"
+         "hook qemu DOMAIN OPERATION [SUB-OPERATION [EXTRA]] < DOMAIN.xml",
+         "what libvirt's hooks run (hooks/, README.md \"With libvirt\"): record the VF a network port or a "
+         "guest gets (port-created, prepare), refuse one sriovctl gave away (exit 5), add what libvirt "
+         "cannot set on a VF (start), give it back (port-deleted, release); never calls libvirt",
+         0},
         {"monitor", cmd_monitor, "monitor",
          "long-running: the same on every pci/net uevent, one pass per PF per burst; logs each change; "
          "SIGTERM stops it",

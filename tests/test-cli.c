@@ -433,6 +433,16 @@ static const struct exit_case exit_cases[] = {
          {"attach", "--domain", "@F/nodev.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
         {4, "--domain /nonexistent/g.xml: No such file", {"attach", "--domain", "/nonexistent/g.xml"}},
         {4, "not well-formed", {"attach", "--domain", "@F/bad.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        /* hook (libvirt's hook scripts; stdin is /dev/null here: the hookData
+         * cases are in test-hook.c, exit 5 in tests/vm/t-libvirt.sh) */
+        {2, "hook: usage: sriovctl hook network NETWORK OPERATION", {"hook"}},
+        {2, "hook: usage: sriovctl hook network", {"hook", "lxc", "g", "prepare"}},
+        {2, "hook: unexpected 'x' after libvirt's four hook arguments",
+         {"hook", "qemu", "g", "prepare", "begin", "-", "x"}},
+        {0, "", {"hook", "network", "pool", "started", "begin", "-", "--state-dir", "@S"}},
+        {0, "", {"hook", "qemu", "g", "release", "end", "-", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {1, "hook network pool port-created: network hook pool port-created: <hookData>: not well-formed XML",
+         {"hook", "network", "pool", "port-created", "begin", "-", "--sysfs-root", "@T", "--state-dir", "@S"}},
         /* detach (0 needs an allocation: tests/vm/t-attach.sh) */
         {1, "state directory", {"detach", "g", "--sysfs-root", "@T", "--state-dir", "@B"}},
         {2, "detach: missing the domain", {"detach"}},
