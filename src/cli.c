@@ -21,7 +21,7 @@ const struct exit_status_doc exit_status_docs[6] = {
                      "an option the command does not take, a bad value of an option that steers sriovctl "
                      "(--timeout, --fallback)"},
         {EXIT_NODEV, "not found: no such device or not an SR-IOV physical function (or no netdev to configure "
-                     "VFs through), no such network among --network, a domain that holds nothing"},
+                     "VFs through), no such network in --network or libvirt, no such domain in libvirt, a domain that holds nothing"},
         {EXIT_BADINPUT, "bad input file or value: an unreadable or malformed file (FILE:LINE: apply file, domain "
                         "or network XML, config file, dump, sysfs root, state file), a value breaking a rule "
                         "(the words of set, a VF index, port profile fields, XML values)"},

@@ -53,6 +53,7 @@ struct options {
         bool keep_direct;
         bool fallback_macvtap;
         bool no_vfio;
+        const char *connect; /* libvirt URI (NULL: libvirt's default) */
         /* config / udev-event / monitor */
         const char *config_dir;
         const char *action; /* udev-event --action */
@@ -93,5 +94,6 @@ typedef int command_fn(struct sriov_ctx *ctx, const struct options *o, char **ar
 command_fn cmd_list, cmd_show, cmd_set, cmd_apply, cmd_restore, cmd_port_profile;
 command_fn cmd_attach, cmd_detach, cmd_allocations;
 command_fn cmd_config, cmd_udev_event, cmd_monitor;
+command_fn cmd_hook; /* cmd-hook.c: libvirt's hooks (issue 15) */
 
 #endif

@@ -151,12 +151,26 @@ static void print_allocation(FILE *f, const struct sriov_allocation *a)
                                        : "");
 }
 
+/* The domain to attach: --domain FILE, or NAME|UUID read from libvirt
+ * (its persistent definition). */
+static int attach_domain(struct sriov_ctx *ctx, const struct options *o, char **args,
+                         struct sriov_virt **conn, struct sriov_xml_domain **ret)
+{
+        if (o->domain)
+                return load_domain(ctx, "attach", o->domain, ret);
+        int r = sriov_virt_open(ctx, o->connect, conn);
+        if (r == 0)
+                r = sriov_virt_domain(ctx, *conn, args[0], ret);
+        return r < 0 ? fail(ctx, r, "attach") : EXIT_OK;
+}
+
 int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
-        if (nargs)
-                return usage_error("unexpected '%s': the domain is given with --domain GUEST.xml", args[0]);
-        if (!o->domain)
-                return usage_error("%s", "missing --domain GUEST.xml");
+        if (nargs > 1 || (nargs == 1 && o->domain))
+                return usage_error("unexpected '%s': one domain, by --domain GUEST.xml or NAME|UUID",
+                                   args[nargs - 1]);
+        if (!nargs && !o->domain)
+                return usage_error("%s", "missing the domain: --domain GUEST.xml or NAME|UUID (from libvirt)");
         struct sriov_attach_options ao = {.keep_direct = o->keep_direct, .fallback_macvtap = o->fallback_macvtap,
                                           .no_vfio = o->no_vfio};
         int rc = parse_timeout(o, 0, &ao.timeout_ms);
@@ -164,7 +178,8 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                 return rc;
         struct sriov_xml_domain *d = NULL;
         struct sriov_xml_network *nets[MAX_NETWORKS] = {0};
-        rc = load_domain(ctx, "attach", o->domain, &d);
+        struct sriov_virt *conn = NULL;
+        rc = attach_domain(ctx, o, args, &conn, &d);
         for (size_t i = 0; rc == EXIT_OK && i < o->n_networks; i++) {
                 char *xml;
                 size_t len;
@@ -179,11 +194,27 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                 if (r < 0)
                         rc = input_fail(ctx, r, "attach");
         }
+        /* every network no file names, from libvirt: all of them given as
+         * files is not how a libvirt host keeps its networks */
+        struct sriov_xml_network **more = NULL, **all = NULL;
+        size_t n_more = 0;
+        if (rc == EXIT_OK) {
+                int r = sriov_virt_resolve_networks(ctx, &conn, o->connect, d, nets, o->n_networks, &more, &n_more);
+                if (r < 0)
+                        rc = fail(ctx, r, "attach");
+                else if (!(all = calloc(o->n_networks + n_more + 1, sizeof(*all))))
+                        rc = fail(ctx, -ENOMEM, "attach");
+                else {
+                        memcpy(all, nets, o->n_networks * sizeof(*all));
+                        memcpy(all + o->n_networks, more, n_more * sizeof(*all));
+                }
+        }
+        conn = sriov_virt_close(conn);
         struct sriov_allocation *a = NULL;
         size_t n = 0;
         char *out = NULL;
         if (rc == EXIT_OK) {
-                int r = sriov_attach(ctx, d, nets, o->n_networks, &ao, &a, &n);
+                int r = sriov_attach(ctx, d, all, o->n_networks + n_more, &ao, &a, &n);
                 if (r < 0)
                         rc = fail(ctx, r, "attach");
                 print_notices(ctx);
@@ -218,6 +249,8 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
         sriov_allocations_free(a, n);
         for (size_t i = 0; i < o->n_networks; i++)
                 sriov_xml_network_free(nets[i]);
+        sriov_xml_networks_free(more, n_more);
+        free(all);
         sriov_xml_domain_free(d);
         return rc;
 }
@@ -245,6 +278,20 @@ int cmd_detach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
         int r = sriov_detach(ctx, domain, timeout, &freed);
         if (r == -ENOENT && d && d->uuid)
                 r = sriov_detach(ctx, d->uuid, timeout, &freed);
+        if (r == -ENOENT && !d && o->connect) {
+                /* records name the domain as its XML did: libvirt knows
+                 * the other of name and UUID */
+                struct sriov_virt *conn = NULL;
+                int v = sriov_virt_open(ctx, o->connect, &conn);
+                if (v == 0 && (v = sriov_virt_domain(ctx, conn, domain, &d)) == 0) {
+                        r = sriov_detach(ctx, d->name, timeout, &freed);
+                        if (r == -ENOENT && d->uuid)
+                                r = sriov_detach(ctx, d->uuid, timeout, &freed);
+                }
+                sriov_virt_close(conn);
+                if (v < 0)
+                        r = sriov_detach(ctx, domain, timeout, &freed); /* its message again */
+        }
         if (r < 0)
                 rc = fail(ctx, r, "detach");
         else {

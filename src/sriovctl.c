@@ -13,7 +13,7 @@
 enum opt {
         O_JSON, O_XML, O_SYSFS_ROOT, O_PCI_DUMP, O_STATE_DIR, O_CONFIG_DIR, O_NO_VALUE_CHECKS, O_HELP,
         O_TIMEOUT, O_PROFILE, O_INSTANCE, O_HOST, O_MANAGERID, O_TYPEID, O_TYPEIDVERSION, O_INSTANCEID,
-        O_DOMAIN, O_NETWORK, O_OUTPUT, O_KEEP_DIRECT, O_FALLBACK, O_NO_VFIO, O_ACTION,
+        O_DOMAIN, O_NETWORK, O_OUTPUT, O_KEEP_DIRECT, O_FALLBACK, O_NO_VFIO, O_ACTION, O_CONNECT,
         N_OPTS
 };
 #define OPT(o) (UINT32_C(1) << (o))
@@ -52,6 +52,9 @@ static const struct opt_def {
         [O_FALLBACK] = {"fallback", 0, "macvtap|none", "passthrough with no free VF: a macvtap, or fail (none)"},
         [O_NO_VFIO] = {"no-vfio", 0, NULL, "leave the vfio-pci binding of hostdevs to libvirt"},
         [O_ACTION] = {"action", 0, "ACTION", "the uevent's action (default $ACTION)"},
+        [O_CONNECT] = {"connect", 'c', "URI",
+                       "libvirt to read domains and the networks no --network file names from (default "
+                       "$LIBVIRT_DEFAULT_URI, else libvirt's default)"},
 };
 
 /* Options every command takes: where the library reads and writes. */
@@ -101,15 +104,20 @@ static const struct command {
          "reports it",
          PORT_OPTS | OPT(O_TIMEOUT) | OPT(O_JSON)},
         {"attach", cmd_attach,
-         "attach --domain GUEST.xml [--network NET.xml ...] [-o OUT.xml]\n"
-         " [--keep-direct] [--fallback macvtap|none] [--no-vfio] [--timeout MS]",
-         "allocate a VF (or a macvtap) for each passthrough interface of a libvirt domain, set its MAC, VLAN "
-         "and port profile, and write the XML to boot the guest with; nothing is kept if any step fails",
+         "attach --domain GUEST.xml [--network NET.xml ...] [-o OUT.xml] [--connect URI]\n"
+         " [--keep-direct] [--fallback macvtap|none] [--no-vfio] [--timeout MS]\n"
+         "attach NAME|UUID [the same options]",
+         "allocate a VF (or a macvtap) for each passthrough interface of a libvirt domain (a file, or "
+         "NAME|UUID: its persistent XML from libvirt), set its MAC, VLAN and port profile, and write the XML "
+         "to boot the guest with; networks no --network file names come from libvirt; nothing is kept if any "
+         "step fails",
          OPT(O_DOMAIN) | OPT(O_NETWORK) | OPT(O_OUTPUT) | OPT(O_KEEP_DIRECT) | OPT(O_FALLBACK) | OPT(O_NO_VFIO) |
-                 OPT(O_TIMEOUT)},
-        {"detach", cmd_detach, "detach --domain GUEST.xml [--timeout MS]\ndetach NAME|UUID [--timeout MS]",
-         "give back what a domain holds: VF settings, driver, port profile, macvtaps",
-         OPT(O_DOMAIN) | OPT(O_TIMEOUT)},
+                 OPT(O_TIMEOUT) | OPT(O_CONNECT)},
+        {"detach", cmd_detach,
+         "detach --domain GUEST.xml [--timeout MS]\ndetach NAME|UUID [--connect URI] [--timeout MS]",
+         "give back what a domain holds: VF settings, driver, port profile, macvtaps; with --connect, a "
+         "NAME|UUID that holds nothing is also tried as the other of the two that libvirt knows it by",
+         OPT(O_DOMAIN) | OPT(O_TIMEOUT) | OPT(O_CONNECT)},
         {"allocations", cmd_allocations, "allocations [--json]", "who holds which VF or macvtap", OPT(O_JSON)},
         {"config", cmd_config, "config show|check",
          "the desired state (CONFIG_DIR/*.conf): normalized, or validated (FILE:LINE of the first error)", 0},
@@ -117,6 +125,13 @@ static const struct command {
          "put a PF (or the VF the event is about) back to its desired state; from a udev rule ($ACTION, "
          "$DEVPATH)",
          OPT(O_ACTION)},
+        {"hook", cmd_hook,
+         "hook network NETWORK OPERATION [SUB-OPERATION [EXTRA]] < HOOKDATA.xml\n"
+         "hook qemu DOMAIN OPERATION [SUB-OPERATION [EXTRA]] < DOMAIN.xml",
+         "what libvirt's hooks run (hooks/, README.md \"With libvirt\"): record the VF a network port or a "
+         "guest gets (port-created, prepare), refuse one sriovctl gave away (exit 5), add what libvirt "
+         "cannot set on a VF (start), give it back (port-deleted, release); never calls libvirt",
+         0},
         {"monitor", cmd_monitor, "monitor",
          "long-running: the same on every pci/net uevent, one pass per PF per burst; logs each change; "
          "SIGTERM stops it",
@@ -309,6 +324,9 @@ static bool set_option(struct options *o, enum opt id, const char *value, struct
                 break;
         case O_ACTION:
                 o->action = value;
+                break;
+        case O_CONNECT:
+                o->connect = value;
                 break;
         case N_OPTS:
                 break;

@@ -51,6 +51,9 @@ static void rec_done(struct rec *r)
         pod_fields_free(&r->a);
         free(r->pf_ifname);
         free(r->before);
+        free(r->a.source);
+        free(r->a.network);
+        free(r->a.port);
         *r = (struct rec){0};
 }
 
@@ -157,6 +160,10 @@ static int allocation_to_json(const struct sriov_allocation *a, json_object *o)
         r |= add_str(o, "vfio_driver", a->vfio_driver);
         r |= add_bool(o, "port_profile", a->port_profile);
         r |= add_bool(o, "pending", a->pending);
+        /* absent for sriovctl's own records: older stores read the same */
+        r |= add_str(o, "source", a->source);
+        r |= add_str(o, "network", a->network);
+        r |= add_str(o, "port", a->port);
         return r ? -ENOMEM : 0;
 }
 
@@ -255,7 +262,9 @@ static int rec_from_json(struct sriov_ctx *ctx, json_object *o, size_t index, st
             dup_opt(get_str(o, "pf"), &rec.a.pf) < 0 || dup_opt(get_str(o, "netdev"), &rec.a.netdev) < 0 ||
             dup_opt(get_str(o, "lower"), &rec.a.lower) < 0 ||
             dup_opt(get_str(o, "vfio_driver"), &rec.a.vfio_driver) < 0 ||
-            dup_opt(get_str(o, "pf_ifname"), &rec.pf_ifname) < 0 || dup_opt(get_str(o, "before"), &rec.before) < 0)
+            dup_opt(get_str(o, "pf_ifname"), &rec.pf_ifname) < 0 || dup_opt(get_str(o, "before"), &rec.before) < 0 ||
+            dup_opt(get_str(o, "source"), &rec.a.source) < 0 || dup_opt(get_str(o, "network"), &rec.a.network) < 0 ||
+            dup_opt(get_str(o, "port"), &rec.a.port) < 0)
                 r = -ENOMEM;
         if (r == 0 && rec.a.kind == SRIOV_ALLOC_POD && (r = pod_from_json(o, &rec.a)) == -EBADMSG)
                 r = ctx_fail(ctx, r, "%s/%s: record #%zu: a pod record without its attachment", state_dir(ctx),
@@ -1405,7 +1414,9 @@ static int copy_allocations(const struct store *s, size_t from, struct sriov_all
                 a[i] = *src;
                 a[i].domain_name = a[i].domain_uuid = a[i].pf = a[i].netdev = a[i].lower = a[i].vfio_driver = NULL;
                 a[i].pod.container_id = a[i].pod.ifname = a[i].pod.netns = a[i].pod.network = NULL;
-                if (dup_opt(src->domain_name, &a[i].domain_name) < 0 ||
+                a[i].source = a[i].network = a[i].port = NULL;
+                if (dup_opt(src->source, &a[i].source) < 0 || dup_opt(src->network, &a[i].network) < 0 ||
+                    dup_opt(src->port, &a[i].port) < 0 || dup_opt(src->domain_name, &a[i].domain_name) < 0 ||
                     dup_opt(src->domain_uuid, &a[i].domain_uuid) < 0 || dup_opt(src->pf, &a[i].pf) < 0 ||
                     dup_opt(src->netdev, &a[i].netdev) < 0 || dup_opt(src->lower, &a[i].lower) < 0 ||
                     dup_opt(src->vfio_driver, &a[i].vfio_driver) < 0 || pod_fields_dup(&a[i], src) < 0) {
@@ -1601,6 +1612,9 @@ void sriov_allocations_free(struct sriov_allocation *a, size_t n)
                 free(a[i].lower);
                 free(a[i].vfio_driver);
                 pod_fields_free(&a[i]);
+                free(a[i].source);
+                free(a[i].network);
+                free(a[i].port);
         }
         free(a);
 }
@@ -2270,4 +2284,270 @@ int sriov_pod_status(struct sriov_ctx *ctx, unsigned timeout_ms)
         store_done(&s);
         state_release(ctx);
         return 0;
+}
+
+/* ---- VFs libvirt hands out (issue 15: the hooks, hook.c) --------------- */
+
+/* A record of libvirt's, and of the same guest: the VF is libvirt's to
+ * give that guest (a port made again when libvirtd restarts, a start
+ * after the port was made). */
+static bool libvirt_same_holder(const struct rec *h, const struct alloc_libvirt_vf *x)
+{
+        return h->a.source && strcmp(h->a.domain_name, x->domain_name) == 0;
+}
+
+static int refuse_held(struct sriov_ctx *ctx, const struct rec *h, const struct alloc_libvirt_vf *x,
+                       const struct vf_ref *v)
+{
+        char by[160];
+        if (h->a.source)
+                snprintf(by, sizeof(by), "given out by libvirt (%s%s%s%s)", h->a.source,
+                         h->a.network ? ", network '" : "", h->a.network ? h->a.network : "",
+                         h->a.network ? "'" : "");
+        else
+                snprintf(by, sizeof(by), "given out by sriovctl attach");
+        return ctx_fail(ctx, -EADDRINUSE,
+                        "VF %u (%s) of %s is held by domain '%s'%s%s%s (interface #%u, %s), %s: libvirt must not "
+                        "give it to domain '%s' too (sriovctl allocations lists the holders; take the VF out of the "
+                        "pool or detach the holder)",
+                        v->vf, v->addr, v->pf.name, h->a.domain_name, h->a.domain_uuid[0] ? " (uuid " : "",
+                        h->a.domain_uuid, h->a.domain_uuid[0] ? ")" : "", h->a.iface + 1,
+                        sriov_alloc_kind_name(h->a.kind), by, x->domain_name);
+}
+
+/* Puts cfg on the record's VF, having saved what to put back first (once:
+ * a later call adds to what the first saved). */
+static int libvirt_apply(struct sriov_ctx *ctx, struct store *s, struct rec *rec, const struct sriov_vf_config *cfg)
+{
+        int r;
+        if (!rec->before) {
+                struct vfinfo_reply now = {0};
+                if ((r = vfinfo_read(ctx, rec->pf_ifname, &now)) < 0)
+                        return r;
+                unsigned vf = (unsigned)rec->a.vf;
+                if (vf >= now.n || !now.seen[vf]) {
+                        vfinfo_reply_done(&now);
+                        return ctx_fail(ctx, -EIO, "the kernel did not report VF %u of %s", vf, rec->pf_ifname);
+                }
+                r = vf_link_to_words(&now.vfs[vf], &rec->before);
+                vfinfo_reply_done(&now);
+                if (r < 0)
+                        return r;
+                unsigned *saved = NULL;
+                size_t n_saved = 0;
+                if ((r = sriov_vf_saved(ctx, rec->pf_ifname, &saved, &n_saved)) < 0)
+                        return r;
+                rec->saved_here = true;
+                for (size_t k = 0; k < n_saved; k++)
+                        if (saved[k] == vf)
+                                rec->saved_here = false;
+                free(saved);
+                /* what to put back is on disk before the first change */
+                rec->a.pending = true;
+                if ((r = store_save(ctx, s)) < 0)
+                        return r;
+        }
+        if ((r = sriov_vf_set(ctx, rec->pf_ifname, (unsigned)rec->a.vf, cfg)) < 0)
+                ctx_error_prefix(ctx, "VF %d (%s) of %s", rec->a.vf, rec->a.vf_address, rec->pf_ifname);
+        return r;
+}
+
+void alloc_config_merge(struct sriov_vf_config *base, const struct sriov_vf_config *cfg)
+{
+        struct sriov_vf_config m = *base;
+        if (cfg->set & SRIOV_VF_MAC)
+                memcpy(m.mac, cfg->mac, 6);
+        if (cfg->set & SRIOV_VF_VLAN) {
+                m.vlan = cfg->vlan;
+                m.qos = cfg->qos;
+        }
+        if (cfg->set & SRIOV_VF_VLAN_PROTO)
+                m.vlan_proto = cfg->vlan_proto;
+        if (cfg->set & SRIOV_VF_SPOOFCHK)
+                m.spoofchk = cfg->spoofchk;
+        if (cfg->set & SRIOV_VF_TRUST)
+                m.trust = cfg->trust;
+        if (cfg->set & SRIOV_VF_LINK_STATE)
+                m.link_state = cfg->link_state;
+        if (cfg->set & SRIOV_VF_MIN_RATE)
+                m.min_tx_rate = cfg->min_tx_rate;
+        if (cfg->set & SRIOV_VF_MAX_RATE)
+                m.max_tx_rate = cfg->max_tx_rate;
+        if (cfg->set & SRIOV_VF_QUERY_RSS)
+                m.query_rss = cfg->query_rss;
+        m.set |= cfg->set;
+        *base = m;
+}
+
+static int libvirt_new_rec(const struct alloc_libvirt_vf *x, struct vf_ref *v, struct rec *ret)
+{
+        struct rec rec = {.a.iface = x->iface, .a.kind = x->kind, .a.vf = (int)v->vf, .pid = (long)getpid()};
+        memcpy(rec.a.mac, x->mac, 6);
+        snprintf(rec.a.vf_address, sizeof(rec.a.vf_address), "%s", v->addr);
+        rec.a.pf = TAKE_PTR(v->pf.name);
+        rec.pf_ifname = TAKE_PTR(v->pf.ifname);
+        if (dup_opt(x->domain_name, &rec.a.domain_name) < 0 ||
+            dup_opt(x->domain_uuid ? x->domain_uuid : "", &rec.a.domain_uuid) < 0 ||
+            dup_opt(x->source, &rec.a.source) < 0 || dup_opt(x->network, &rec.a.network) < 0 ||
+            dup_opt(x->port, &rec.a.port) < 0) {
+                rec_done(&rec);
+                return -ENOMEM;
+        }
+        *ret = rec;
+        return 0;
+}
+
+int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, enum alloc_libvirt_result *ret)
+{
+        ctx_clear_error(ctx);
+        int r = sysfs_root_fd(ctx);
+        if (r < 0)
+                return r;
+        struct vf_ref v;
+        if ((r = vf_ref_from_pci(ctx, x->domain_name, x->vf_address, &v)) < 0)
+                return r; /* -ENOTSUP: not a VF, none of ours */
+        struct store s;
+        if ((r = open_store(ctx, WAIT_DEFAULT_MS, &s)) < 0) {
+                pf_ref_done(&v.pf);
+                return r;
+        }
+        enum alloc_libvirt_result res = ALLOC_LIBVIRT_NEW;
+        struct rec *rec = (struct rec *)holder_of_vf(&s, v.pf.name, (int)v.vf);
+        if (rec && !libvirt_same_holder(rec, x)) {
+                if (!rec->a.source && (strcmp(rec->a.domain_name, x->domain_name) == 0 ||
+                                       (x->domain_uuid && *x->domain_uuid &&
+                                        strcasecmp(rec->a.domain_uuid, x->domain_uuid) == 0)))
+                        res = ALLOC_LIBVIRT_ATTACHED; /* the XML sriovctl attach wrote for this guest */
+                else
+                        r = refuse_held(ctx, rec, x, &v);
+                rec = NULL;
+        } else if (rec) {
+                res = ALLOC_LIBVIRT_KEPT;
+                /* a port made again (libvirtd restarted) keeps what the first
+                 * one recorded, the settings before included */
+                if (x->port && (!rec->a.port || strcmp(rec->a.port, x->port) != 0)) {
+                        free(rec->a.port);
+                        if (!(rec->a.port = strdup(x->port)))
+                                r = -ENOMEM;
+                        res = ALLOC_LIBVIRT_UPDATED;
+                }
+        } else {
+                struct rec nr;
+                if ((r = libvirt_new_rec(x, &v, &nr)) == 0 && (r = store_add(&s, &nr)) < 0)
+                        rec_done(&nr);
+                if (r == 0)
+                        rec = &s.recs[s.n - 1];
+        }
+        pf_ref_done(&v.pf);
+        if (r == 0 && rec) {
+                struct sriov_vf_config want = rec->a.config;
+                alloc_config_merge(&want, &x->config);
+                struct sriov_vf_config change = x->config;
+                change.set &= ~x->deferred;
+                if (res != ALLOC_LIBVIRT_NEW && !x->force && memcmp(&want, &rec->a.config, sizeof(want)) == 0)
+                        change.set = 0; /* as recorded: nothing to send */
+                if (x->iface_known && rec->a.iface != x->iface) {
+                        rec->a.iface = x->iface;
+                        if (res == ALLOC_LIBVIRT_KEPT)
+                                res = ALLOC_LIBVIRT_UPDATED;
+                }
+                if (change.set) {
+                        if ((r = libvirt_apply(ctx, &s, rec, &change)) == 0 && res == ALLOC_LIBVIRT_KEPT)
+                                res = ALLOC_LIBVIRT_UPDATED;
+                }
+                if (r == 0) {
+                        rec->a.config = want;
+                        rec->a.pending = false;
+                        r = store_save(ctx, &s);
+                } else if (res == ALLOC_LIBVIRT_NEW) {
+                        /* nothing of this one is kept: what was set goes back */
+                        _cleanup_free_ char *why = strdup(sriov_ctx_error(ctx));
+                        int u = undo_rec(ctx, rec, WAIT_DEFAULT_MS);
+                        if (u < 0)
+                                ctx_notice(ctx, "putting VF %s back: %s", rec->a.vf_address,
+                                           *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-u));
+                        store_drop(&s, s.n - 1);
+                        (void)store_save(ctx, &s);
+                        ctx_clear_error(ctx);
+                        if (why && *why)
+                                ctx_fail(ctx, r, "%s", why);
+                } else {
+                        rec->a.pending = false;
+                        (void)store_save(ctx, &s);
+                }
+        }
+        store_done(&s);
+        state_release(ctx);
+        if (r == 0 && ret)
+                *ret = res;
+        return r;
+}
+
+int alloc_libvirt_vf_of(struct sriov_ctx *ctx, const char *domain, const uint8_t mac[6],
+                        char ret[static SRIOV_PCI_ADDR_MAX], struct sriov_vf_config *ret_config)
+{
+        struct store s;
+        int r = store_load(ctx, &s);
+        if (r < 0)
+                return r;
+        r = -ENOENT;
+        for (size_t i = 0; i < s.n; i++) {
+                const struct rec *rec = &s.recs[i];
+                if (rec->a.source && rec->a.vf_address[0] && strcmp(rec->a.domain_name, domain) == 0 &&
+                    memcmp(rec->a.mac, mac, 6) == 0) {
+                        snprintf(ret, SRIOV_PCI_ADDR_MAX, "%s", rec->a.vf_address);
+                        *ret_config = rec->a.config;
+                        r = 0;
+                        break;
+                }
+        }
+        store_done(&s);
+        return r;
+}
+
+int alloc_libvirt_release(struct sriov_ctx *ctx, const char *port, const char *domain, unsigned *ret_freed)
+{
+        ctx_clear_error(ctx);
+        int r = sysfs_root_fd(ctx);
+        if (r < 0)
+                return r;
+        struct store s;
+        if ((r = open_store(ctx, WAIT_DEFAULT_MS, &s)) < 0)
+                return r;
+        unsigned freed = 0;
+        int first = 0;
+        for (size_t i = s.n; i-- > 0;) {
+                struct rec *rec = &s.recs[i];
+                if (!rec->a.source || (port && (!rec->a.port || strcmp(rec->a.port, port) != 0)) ||
+                    (domain && strcmp(rec->a.domain_name, domain) != 0))
+                        continue;
+                _cleanup_free_ char *name = strdup(rec->a.domain_name);
+                unsigned iface = rec->a.iface;
+                char addr[SRIOV_PCI_ADDR_MAX];
+                snprintf(addr, sizeof(addr), "%s", rec->a.vf_address);
+                if ((r = undo_rec(ctx, rec, WAIT_DEFAULT_MS)) < 0) {
+                        /* kept: the VF stays out of attach's hands until
+                         * `sriovctl detach` gives it back */
+                        if (!first) {
+                                _cleanup_free_ char *why = strdup(sriov_ctx_error(ctx));
+                                ctx_clear_error(ctx);
+                                first = ctx_fail(ctx, r,
+                                                 "domain '%s' interface #%u: VF %s: %s; its record is kept "
+                                                 "(sriovctl detach '%s' tries again)",
+                                                 name ? name : "?", iface + 1, addr,
+                                                 why && *why ? why : strerror(-r), name ? name : "?");
+                        }
+                        continue;
+                }
+                store_drop(&s, i);
+                freed++;
+        }
+        r = freed ? store_save(ctx, &s) : 0;
+        store_done(&s);
+        state_release(ctx);
+        if (first < 0)
+                return first;
+        if (r == 0 && ret_freed)
+                *ret_freed = freed;
+        return r;
 }

@@ -565,6 +565,68 @@ int sriov_xml_random_mac(uint8_t ret[6]);
 const char *sriov_xml_mode_name(enum sriov_xml_mode m);
 const char *sriov_xml_vport_type_name(enum sriov_xml_vport_type t);
 
+/* ---- libvirt as the source of networks and domains (virt.c) ------------ */
+
+/* A read-only connection to libvirt (its client library). Lookups only:
+ * never used by the hook commands, since a libvirt hook that calls back
+ * into libvirtd deadlocks it. */
+struct sriov_virt;
+/* uri NULL or "": LIBVIRT_DEFAULT_URI, else libvirt's own default.
+ * -ECONNREFUSED (with libvirt's reason) when it cannot connect. */
+int sriov_virt_open(struct sriov_ctx *ctx, const char *uri, struct sriov_virt **ret);
+struct sriov_virt *sriov_virt_close(struct sriov_virt *v);
+/* The URI connected to, as libvirt names it. */
+const char *sriov_virt_uri(const struct sriov_virt *v);
+/* A network by name: its live XML when active, else the persistent one.
+ * -ENOENT when libvirt has no such network. */
+int sriov_virt_network(struct sriov_ctx *ctx, struct sriov_virt *v, const char *name,
+                       struct sriov_xml_network **ret);
+/* A domain by name or UUID: its persistent (inactive) XML. -ENOENT when
+ * libvirt has none. */
+int sriov_virt_domain(struct sriov_ctx *ctx, struct sriov_virt *v, const char *name_or_uuid,
+                      struct sriov_xml_domain **ret);
+/* The networks that d's type='network' interfaces name and `have` (the
+ * --network files) does not, each looked up in libvirt (each once). *conn
+ * is opened to uri on the first one needed (NULL stays NULL when none is
+ * missing); the caller closes it. A network neither has: -ENOENT, saying
+ * where it looked. *ret: malloc'd array, free with sriov_xml_networks_free. */
+int sriov_virt_resolve_networks(struct sriov_ctx *ctx, struct sriov_virt **conn, const char *uri,
+                                const struct sriov_xml_domain *d, struct sriov_xml_network *const *have,
+                                size_t n_have, struct sriov_xml_network ***ret, size_t *ret_n);
+void sriov_xml_networks_free(struct sriov_xml_network **nets, size_t n);
+
+/* ---- libvirt's hooks (hook.c) ------------------------------------------- */
+
+/* The namespace of sriovctl's element in a network's or domain's
+ * <metadata>: <sriov:vf xmlns:sriov=SRIOV_LIBVIRT_XMLNS spoofchk='on'
+ * trust='off' state='auto|enable|disable' min-rate='MBPS' max-rate='MBPS'
+ * query-rss='on|off' vlan-qos='0-7' vlan-proto='802.1Q|802.1ad'
+ * [mac='ADDR']/>: what libvirt cannot set on a VF (README.md). */
+#define SRIOV_LIBVIRT_XMLNS "urn:x-sriov-manager:libvirt:1"
+
+struct sriov_hook_options {
+        const char *config_dir; /* the desired state (NULL: SRIOV_CONFIG_DIR_DEFAULT) */
+};
+/* One run of libvirt's network hook: NETWORK OP SUBOP as libvirt passes
+ * them, xml its stdin (<hookData>). port-created records the VF a port
+ * hands out (idempotent: it runs again when libvirtd restarts) and sets
+ * what the desired state and the network's <metadata> ask beyond MAC and
+ * VLAN; a VF sriovctl attach gave away is refused (-EADDRINUSE, naming
+ * the holder). port-deleted gives that back. Other operations: nothing.
+ * Never calls libvirt. *ret_actions: one line per thing done, may be
+ * empty, NULL-terminated. */
+int sriov_hook_network(struct sriov_ctx *ctx, const char *network, const char *op, const char *subop,
+                       const char *xml, size_t len, const struct sriov_hook_options *o, char ***ret_actions);
+/* One run of libvirt's qemu hook (DOMAIN OP SUBOP, xml: the domain XML).
+ * prepare records the VFs the guest's XML names itself (refusing ones
+ * another guest holds); start sends what must follow libvirt's own VF
+ * setup (a VLAN priority or protocol) for those and for the ports its
+ * network hook recorded (matched by MAC), with the domain <metadata>'s
+ * settings; release gives back every libvirt record of the domain (a
+ * failure keeps the record and is returned). Other operations: nothing. */
+int sriov_hook_qemu(struct sriov_ctx *ctx, const char *domain, const char *op, const char *subop,
+                    const char *xml, size_t len, const struct sriov_hook_options *o, char ***ret_actions);
+
 /* ---- macvtap links (macvtap.c) ----------------------------------------- */
 
 enum sriov_macvtap_mode {
@@ -687,6 +749,14 @@ struct sriov_allocation {
                 uint8_t netdev_mac[6];   /* netdev mode: the netdev's own MAC and MTU */
                 uint32_t netdev_mtu;     /* before the ADD (0: not read) */
         } pod;
+        /* who handed the VF out (issue 15): NULL for sriovctl attach;
+         * "libvirt-network" for a port libvirt's network driver made (its
+         * network hook), "libvirt-domain" for a VF a libvirt guest's own XML
+         * names (its qemu hook). libvirt then owns MAC, VLAN and driver;
+         * config is only what sriovctl set on top. */
+        char *source;
+        char *network;                   /* libvirt-network: the network */
+        char *port;                      /* libvirt-network: the port's UUID */
 };
 
 struct sriov_attach_options {

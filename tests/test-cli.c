@@ -276,7 +276,7 @@ static void attach_refusals(void **state)
         snprintf(state_dir, sizeof(state_dir), "%s/state", tmp);
         struct result r = run("attach", "--sysfs-root", tree, NULL);
         expect_code(r, 2);
-        assert_contains(r.err, "attach: missing --domain GUEST.xml");
+        assert_contains(r.err, "attach: missing the domain: --domain GUEST.xml or NAME|UUID");
         result_done(&r);
         r = run("list", "--domain", xml, NULL);
         expect_code(r, 2);
@@ -409,7 +409,22 @@ static const struct exit_case exit_cases[] = {
         {0, "domain 'g' has no interface for sriovctl",
          {"attach", "--domain", "@F/empty.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
         {1, "state directory", {"attach", "--domain", "@F/empty.xml", "--sysfs-root", "@T", "--state-dir", "@B"}},
-        {2, "attach: missing --domain GUEST.xml", {"attach"}},
+        {2, "attach: missing the domain: --domain GUEST.xml or NAME|UUID", {"attach"}},
+        {2, "attach: unexpected 'b': one domain", {"attach", "a", "b"}},
+        /* networks and domains from libvirt (its in-process test driver) */
+        {0, "network 'default' has <forward mode='nat'>: libvirt's own",
+         {"attach", "--domain", "@F/nat.xml", "-c", "test:///default", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {0, "domain 'test' has no interface for sriovctl",
+         {"attach", "test", "--connect", "test:///default", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {3, "<source network='nosuch'>: no such network: no --network file was given, and libvirt "
+            "'test:///default' has none",
+         {"attach", "--domain", "@F/nonet.xml", "-c", "test:///default", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {3, "libvirt 'test:///default' has no domain named 'nosuch'",
+         {"attach", "nosuch", "-c", "test:///default", "--state-dir", "@S"}},
+        {1, "cannot connect to libvirt at 'test:///nonexistent/node.xml'",
+         {"attach", "--domain", "@F/nonet.xml", "-c", "test:///nonexistent/node.xml", "--state-dir", "@S"}},
+        {2, "list: --connect is not an option of list (it is one of attach, detach)",
+         {"list", "--connect", "test:///default"}},
         {2, "attach: unexpected 'x'", {"attach", "x", "--domain", "@F/empty.xml"}},
         {2, "attach: --fallback 'bogus': macvtap or none", {"attach", "--domain", "@F/empty.xml", "--fallback", "bogus"}},
         {2, "attach: --timeout 'abc': milliseconds", {"attach", "--domain", "@F/empty.xml", "--timeout", "abc"}},
@@ -418,6 +433,16 @@ static const struct exit_case exit_cases[] = {
          {"attach", "--domain", "@F/nodev.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
         {4, "--domain /nonexistent/g.xml: No such file", {"attach", "--domain", "/nonexistent/g.xml"}},
         {4, "not well-formed", {"attach", "--domain", "@F/bad.xml", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        /* hook (libvirt's hook scripts; stdin is /dev/null here: the hookData
+         * cases are in test-hook.c, exit 5 in tests/vm/t-libvirt.sh) */
+        {2, "hook: usage: sriovctl hook network NETWORK OPERATION", {"hook"}},
+        {2, "hook: usage: sriovctl hook network", {"hook", "lxc", "g", "prepare"}},
+        {2, "hook: unexpected 'x' after libvirt's four hook arguments",
+         {"hook", "qemu", "g", "prepare", "begin", "-", "x"}},
+        {0, "", {"hook", "network", "pool", "started", "begin", "-", "--state-dir", "@S"}},
+        {0, "", {"hook", "qemu", "g", "release", "end", "-", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {1, "hook network pool port-created: network hook pool port-created: <hookData>: not well-formed XML",
+         {"hook", "network", "pool", "port-created", "begin", "-", "--sysfs-root", "@T", "--state-dir", "@S"}},
         /* detach (0 needs an allocation: tests/vm/t-attach.sh) */
         {1, "state directory", {"detach", "g", "--sysfs-root", "@T", "--state-dir", "@B"}},
         {2, "detach: missing the domain", {"detach"}},
@@ -471,6 +496,14 @@ static void exit_status_walk(void **state)
                                   "<source dev='nosuch0' mode='bridge'/></interface></devices></domain>"),
                          0);
         assert_int_equal(fx_write(tmp, "bad.xml", "%s", "<domain><name>g</name><devices><interface"), 0);
+        assert_int_equal(fx_write(tmp, "nat.xml", "%s",
+                                  "<domain><name>g</name><devices><interface type='network'>"
+                                  "<source network='default'/></interface></devices></domain>"),
+                         0);
+        assert_int_equal(fx_write(tmp, "nonet.xml", "%s",
+                                  "<domain><name>g</name><devices><interface type='network'>"
+                                  "<source network='nosuch'/></interface></devices></domain>"),
+                         0);
         /* which statuses each command reached, for the summary */
         char seen[16][8] = {{0}};
         const char *names[16] = {0};
