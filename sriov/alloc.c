@@ -1817,11 +1817,28 @@ int sriov_admin_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned v
                 state_release(ctx);
                 return r;
         }
-        /* all: those no guest holds, one by one (a guest's VF keeps what
+        /* all: in one batch when no guest holds a VF of the PF (the usual
+         * case, and 4096 VFs one by one would read all 4096 each time);
+         * else those no guest holds, one by one (a guest's VF keeps what
          * its allocation set until it is detached, which restores it) */
+        struct pf_ref pf;
+        if ((r = pf_ref_resolve(ctx, device, &pf)) < 0) {
+                state_release(ctx);
+                return r;
+        }
+        struct held_vf *h = NULL;
+        size_t n_held = 0;
+        r = alloc_held_vfs(ctx, pf.name, &h, &n_held);
+        pf_ref_done(&pf);
+        if (r == 0 && n_held == 0) {
+                r = sriov_vf_restore(ctx, device, SRIOV_VF_ALL, ret_restored);
+                state_release(ctx);
+                return r;
+        }
+        held_vfs_free(h, n_held);
         unsigned *saved = NULL, total = 0;
         size_t n_saved = 0;
-        if ((r = sriov_vf_saved(ctx, device, &saved, &n_saved)) < 0) {
+        if (r < 0 || (r = sriov_vf_saved(ctx, device, &saved, &n_saved)) < 0) {
                 state_release(ctx);
                 return r;
         }
