@@ -135,10 +135,14 @@ void podnet_host_netdev(struct sriov_ctx *ctx, const char *addr, char buf[static
         snprintf(p, sizeof(p), "bus/pci/devices/%s/net", addr);
         _cleanup_strv_free_ char **names = NULL;
         buf[0] = 0;
+        /* none is an answer, not a failure: keep an earlier step's message
+         * (undo_rec goes on after a failed step) */
+        bool had_error = *sriov_ctx_error(ctx);
         /* sysfs shows the netdevs of the namespace it was mounted in: the host's */
         if (sysfs_list(ctx, p, NULL, &names) == 0 && names[0])
                 snprintf(buf, SRIOV_IFNAME_MAX, "%s", names[0]);
-        ctx_clear_error(ctx);
+        if (!had_error)
+                ctx_clear_error(ctx);
 }
 
 static int host_ifindex(struct sriov_ctx *ctx, const char *ifname, int *ret)
@@ -304,6 +308,17 @@ int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsig
                         break;
                 sleep_ms(WAIT_HOME_STEP_MS);
         }
+        char p[64];
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/net", a->vf_address);
+        if (!nd[0] && ns_gone && sysfs_exists(ctx, p))
+                /* the VF still has a netdev (its net/ directory exists) but
+                 * not in this namespace: the netns file is gone, yet a
+                 * process still holds the namespace. Dropping the record now
+                 * would hand a VF out that is still inside it. */
+                return ctx_fail(ctx, -EAGAIN,
+                                "VF %s: its netdev is still in a network namespace: %s was removed, but a process "
+                                "still holds the namespace; DEL again once it has ended (the record is kept)",
+                                a->vf_address, a->pod.netns ? a->pod.netns : "the netns");
         if (!nd[0]) {
                 ctx_notice(ctx, "VF %s: its netdev is neither in %s as %s nor in the host namespace%s: only its "
                                 "settings are put back",
