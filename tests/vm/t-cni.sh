@@ -123,7 +123,9 @@ check "DEL without netns: success" cni DEL c1 net1 "" "$full"
 
 section "a late DEL of a container that no longer holds the VF (sriov-cni#219)"
 ip netns add pod2
-check "ADD c2 VF0 vlan 10" cni ADD c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10')"
+check "ADD c2 VF0 vlan 10, a MAC, trust off" cni ADD c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10,"mac":"02:16:00:00:00:02"')"
+# igbvf with trust off takes an admin MAC only when it binds: the plugin rebinds it
+check_eq "net1 in pod2 has the MAC" 02:16:00:00:00:02 "$(nsx pod2 cat /sys/class/net/net1/address)"
 check "late DEL of c1 naming VF0" cni DEL c1 net1 /var/run/netns/pod1 "$(conf "$vf0" ',"vlan":10')"
 check "c2's net1 still in pod2" nsx pod2 ip link show net1
 check_match "VF0 still vlan 10" 'vlan 10' "$(vf_line "$pfdev" 0)"
@@ -133,6 +135,7 @@ section "DEL after ip netns del"
 check "ip netns del pod2" ip netns del pod2
 check "DEL c2 (netns gone)" cni DEL c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10')"
 check_eq "$nd0 back under its name" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "$nd0 MAC back" "$mac0" "$(host_mac "$nd0")"
 check "VF0 settings back" vf0_back
 check_eq "no pod record" 0 "$(n_pods)"
 
