@@ -376,10 +376,37 @@ static int cmd_del(struct run *run)
         return 0;
 }
 
+/* CHECK's prevResult (ADD's result, when the runtime passes it) names our
+ * interface in this sandbox. */
+static int check_prev_result(struct run *run)
+{
+        json_object *ifs;
+        if (!run->conf.prev_result || !json_object_object_get_ex(run->conf.prev_result, "interfaces", &ifs) ||
+            !json_object_is_type(ifs, json_type_array))
+                return 0;
+        for (size_t i = 0; i < json_object_array_length(ifs); i++) {
+                json_object *f = json_object_array_get_idx(ifs, i);
+                const char *name = jstr(f, "name"), *sandbox = jstr(f, "sandbox");
+                if (!name || strcmp(name, run->ifname) != 0)
+                        continue;
+                if (sandbox && strcmp(sandbox, run->netns) != 0) {
+                        cni_error_set(&run->err, CNI_ERR_CHECK, "the attachment is not as ADD left it",
+                                      "prevResult: %s was in sandbox %s, CNI_NETNS is %s", name, sandbox, run->netns);
+                        return -EIO;
+                }
+                return 0;
+        }
+        cni_error_set(&run->err, CNI_ERR_CHECK, "the attachment is not as ADD left it",
+                      "prevResult lists no interface %s", run->ifname);
+        return -EIO;
+}
+
 static int cmd_check(struct run *run)
 {
         int r;
         if ((r = attachment_env(run, true)) < 0 || (r = need_device(run)) < 0)
+                return r;
+        if ((r = check_prev_result(run)) < 0)
                 return r;
         struct sriov_pod_request req;
         pod_request(run, &req);

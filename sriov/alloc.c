@@ -956,7 +956,7 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
         /* after the admin MAC went back: igb refuses a VF's own MAC change
          * while the PF's admin MAC is set */
         if (a->kind == SRIOV_ALLOC_POD && !a->pod.vfio)
-                first_error(&first, podnet_reset(ctx, a));
+                first_error(&first, podnet_reset(ctx, a, timeout_ms));
         return first;
 }
 

@@ -135,10 +135,14 @@ void podnet_host_netdev(struct sriov_ctx *ctx, const char *addr, char buf[static
         snprintf(p, sizeof(p), "bus/pci/devices/%s/net", addr);
         _cleanup_strv_free_ char **names = NULL;
         buf[0] = 0;
+        /* none is an answer, not a failure: keep an earlier step's message
+         * (undo_rec goes on after a failed step) */
+        bool had_error = *sriov_ctx_error(ctx);
         /* sysfs shows the netdevs of the namespace it was mounted in: the host's */
         if (sysfs_list(ctx, p, NULL, &names) == 0 && names[0])
                 snprintf(buf, SRIOV_IFNAME_MAX, "%s", names[0]);
-        ctx_clear_error(ctx);
+        if (!had_error)
+                ctx_clear_error(ctx);
 }
 
 static int host_ifindex(struct sriov_ctx *ctx, const char *ifname, int *ret)
@@ -304,6 +308,17 @@ int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsig
                         break;
                 sleep_ms(WAIT_HOME_STEP_MS);
         }
+        char p[64];
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/net", a->vf_address);
+        if (!nd[0] && ns_gone && sysfs_exists(ctx, p))
+                /* the VF still has a netdev (its net/ directory exists) but
+                 * not in this namespace: the netns file is gone, yet a
+                 * process still holds the namespace. Dropping the record now
+                 * would hand a VF out that is still inside it. */
+                return ctx_fail(ctx, -EAGAIN,
+                                "VF %s: its netdev is still in a network namespace: %s was removed, but a process "
+                                "still holds the namespace; DEL again once it has ended (the record is kept)",
+                                a->vf_address, a->pod.netns ? a->pod.netns : "the netns");
         if (!nd[0]) {
                 ctx_notice(ctx, "VF %s: its netdev is neither in %s as %s nor in the host namespace%s: only its "
                                 "settings are put back",
@@ -320,7 +335,46 @@ int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsig
         return 0;
 }
 
-int podnet_reset(struct sriov_ctx *ctx, const struct sriov_allocation *a)
+/* Sets a host netdev's own MAC and reads it back: 0, or the errno (a VF
+ * driver whose PF refused it may return 0 and keep its old MAC: -EIO). */
+static int host_set_mac(struct sriov_ctx *ctx, const char *nd, const uint8_t want[6])
+{
+        int ifindex, r;
+        if ((r = host_ifindex(ctx, nd, &ifindex)) < 0)
+                return r;
+        struct nl_msg *msg = setlink_msg(ifindex, 0, 0);
+        if ((r = send_free(ctx, msg, msg ? nla_put(msg, IFLA_ADDRESS, 6, want) : 0)) < 0)
+                return r;
+        uint8_t mac[6];
+        uint32_t mtu;
+        if ((r = podnet_host_link(ctx, nd, mac, &mtu)) < 0)
+                return r;
+        return memcmp(mac, want, 6) == 0 ? 0 : -EIO;
+}
+
+/* The VF's netdev in the host namespace after a rebind, named `home`. */
+static int rebound_netdev(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsigned timeout_ms,
+                          char nd[static SRIOV_IFNAME_MAX])
+{
+        int r = pci_rebind(ctx, a->vf_address, timeout_ms);
+        if (r < 0)
+                return r;
+        int64_t deadline = monotonic_ms() + timeout_ms;
+        for (podnet_host_netdev(ctx, a->vf_address, nd); !nd[0]; podnet_host_netdev(ctx, a->vf_address, nd)) {
+                if (monotonic_ms() >= deadline)
+                        return ctx_fail(ctx, -ETIMEDOUT, "VF %s: no netdev %u ms after its driver was rebound",
+                                        a->vf_address, timeout_ms);
+                sleep_ms(WAIT_HOME_STEP_MS);
+        }
+        if (strcmp(nd, a->netdev) != 0) {
+                if ((r = host_rename(ctx, nd, a->netdev)) < 0)
+                        return r;
+                snprintf(nd, SRIOV_IFNAME_MAX, "%s", a->netdev);
+        }
+        return 0;
+}
+
+int podnet_reset(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsigned timeout_ms)
 {
         if (!a->pod.netdev_mtu)
                 return 0;
@@ -331,29 +385,38 @@ int podnet_reset(struct sriov_ctx *ctx, const struct sriov_allocation *a)
         uint8_t mac[6];
         uint32_t mtu;
         int ifindex, r;
-        if ((r = podnet_host_link(ctx, nd, mac, &mtu)) < 0 || (r = host_ifindex(ctx, nd, &ifindex)) < 0)
+        char what[96], m[18];
+        if ((r = podnet_host_link(ctx, nd, mac, &mtu)) < 0)
                 return r;
-        int first = 0;
+        /* the MAC first: a rebind below resets the MTU */
+        if (memcmp(mac, a->pod.netdev_mac, 6) != 0 && (r = host_set_mac(ctx, nd, a->pod.netdev_mac)) < 0) {
+                /* igb refuses a VF's own MAC (EADDRNOTAVAIL from igbvf) until
+                 * the VF driver has reset its mailbox after the admin MAC went
+                 * away; bound again, igbvf does, and then takes it */
+                bool had_error = *sriov_ctx_error(ctx);
+                if (!had_error)
+                        ctx_clear_error(ctx);
+                if ((r = rebound_netdev(ctx, a, timeout_ms, nd)) == 0)
+                        r = host_set_mac(ctx, nd, a->pod.netdev_mac);
+                if (r < 0) {
+                        sriov_format_mac(a->pod.netdev_mac, m);
+                        snprintf(what, sizeof(what), "%s: its MAC back to %s (also after rebinding its driver)", nd,
+                                 m);
+                        return failed(ctx, r, what);
+                }
+                if ((r = podnet_host_link(ctx, nd, mac, &mtu)) < 0)
+                        return r;
+        }
         if (mtu != a->pod.netdev_mtu) {
+                if ((r = host_ifindex(ctx, nd, &ifindex)) < 0)
+                        return r;
                 struct nl_msg *msg = setlink_msg(ifindex, 0, 0);
                 if ((r = send_free(ctx, msg, msg ? nla_put_u32(msg, IFLA_MTU, a->pod.netdev_mtu) : 0)) < 0) {
-                        char what[96];
                         snprintf(what, sizeof(what), "%s: mtu %u", nd, a->pod.netdev_mtu);
-                        first = failed(ctx, r, what);
+                        return failed(ctx, r, what);
                 }
         }
-        if (memcmp(mac, a->pod.netdev_mac, 6) != 0) {
-                struct nl_msg *msg = setlink_msg(ifindex, 0, 0);
-                if ((r = send_free(ctx, msg, msg ? nla_put(msg, IFLA_ADDRESS, 6, a->pod.netdev_mac) : 0)) < 0) {
-                        char what[96], m[18];
-                        sriov_format_mac(a->pod.netdev_mac, m);
-                        snprintf(what, sizeof(what), "%s: its MAC back to %s", nd, m);
-                        r = failed(ctx, r, what);
-                        if (!first)
-                                first = r;
-                }
-        }
-        return first;
+        return 0;
 }
 
 int podnet_probe(struct sriov_ctx *ctx, const char *netns, const char *ifname, struct podnet_link *ret)

@@ -27,8 +27,9 @@ int podnet_move_in(struct sriov_ctx *ctx, const char *host_ifname, const char *n
  * namespace for at most timeout_ms and renamed. A VF without a netdev
  * anywhere is a notice (its driver was unbound). */
 int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsigned timeout_ms);
-/* The netdev's MAC and MTU back to the record's (host namespace). */
-int podnet_reset(struct sriov_ctx *ctx, const struct sriov_allocation *a);
+/* The netdev's MAC and MTU back to the record's (host namespace); a VF
+ * driver that refuses its own MAC is rebound (timeout_ms) and asked again. */
+int podnet_reset(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsigned timeout_ms);
 
 /* ifname in the netns: its ifindex, MTU and the parent device (the VF's
  * PCI address, IFLA_PARENT_DEV_NAME; "" when the kernel does not say). */

@@ -30,6 +30,7 @@ nsx() { ip netns exec "$@"; }
 n_pods() { sriovctl allocations --json | jq '[.allocations[] | select(.kind == "pod")] | length'; }
 host_mac() { cat "/sys/class/net/$1/address"; }
 code_of() { jq -r .code <<<"$1"; }
+ns_has_pids() { [ -n "$(ip netns pids "$1" 2>/dev/null)" ]; }
 # vf0_back : VF0's line as before the ADD. The MAC the PF reports may be the
 # netdev's own one: igb reports a VF's MAC once its driver registers it,
 # which the DEL's putting back of the netdev's MAC does.
@@ -80,7 +81,11 @@ check_eq "its netdev still $nd0" "$nd0" "$(pci_netdev "$vf0")"
 section "ADD / CHECK / DEL in netdev mode, with host-local"
 full=$(conf "$vf0" ",\"vlan\":42,\"vlanQoS\":3,\"mac\":\"02:16:00:00:00:01\",\"spoofchk\":\"off\",\"trust\":\"on\",\"max_tx_rate\":100,\"mtu\":1400,$ipam")
 t0=$EPOCHREALTIME
-check "ADD c1 net1" cni ADD c1 net1 /var/run/netns/pod1 "$full"
+check "ADD c1 net1" eval 'cni ADD c1 net1 /var/run/netns/pod1 "$full" >"$W/add-c1.json"'
+check_eq "result: net1 in pod1, pciID VF0" "net1 /var/run/netns/pod1 $vf0 1400" \
+	"$(jq -r '.interfaces[0] | [.name, .sandbox, .pciID, .mtu] | map(tostring) | join(" ")' "$W/add-c1.json")"
+check_match "result: ips from host-local" '^10\.56\.0\.[0-9]+/24 10\.56\.0\.1 0$' \
+	"$(jq -r '.ips[0] | [.address, .gateway, .interface] | map(tostring) | join(" ")' "$W/add-c1.json")"
 out=$(cni ADD c1b net1 /var/run/netns/pod1 "$full" 2>/dev/null || true)
 note "ADD took $(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 )) ms (with host-local)"
 check_eq "the same VF again (another container): code 101" 101 "$(code_of "$out")"
@@ -97,6 +102,10 @@ rec=$(sriovctl allocations --json | jq -c '.allocations[] | select(.kind == "pod
 check_eq "one pod record, finished" "c1 net1 /var/run/netns/pod1 sriov-net false" \
 	"$(jq -r '[.pod.container_id, .pod.ifname, .pod.netns, .pod.network, .pending] | join(" ")' <<<"$rec")"
 check "CHECK c1" cni CHECK c1 net1 /var/run/netns/pod1 "$full"
+addres=$(<"$W/add-c1.json")
+check "CHECK c1 with ADD's result as prevResult" cni CHECK c1 net1 /var/run/netns/pod1 "${full%\}},\"prevResult\":$addres}"
+rc=0; out=$(cni CHECK c1 net2 /var/run/netns/pod1 "${full%\}},\"prevResult\":$addres}") || rc=$?
+check_eq "CHECK of an ifname the prevResult does not list: code 103" 103 "$(code_of "$out")"
 ip link set dev "$pfdev" vf 0 vlan 7
 rc=0; out=$(cni CHECK c1 net1 /var/run/netns/pod1 "$full") || rc=$?
 check_eq "CHECK after the VLAN changed behind its back: code 103" 103 "$(code_of "$out")"
@@ -114,7 +123,9 @@ check "DEL without netns: success" cni DEL c1 net1 "" "$full"
 
 section "a late DEL of a container that no longer holds the VF (sriov-cni#219)"
 ip netns add pod2
-check "ADD c2 VF0 vlan 10" cni ADD c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10')"
+check "ADD c2 VF0 vlan 10, a MAC, trust off" cni ADD c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10,"mac":"02:16:00:00:00:02"')"
+# igbvf with trust off takes an admin MAC only when it binds: the plugin rebinds it
+check_eq "net1 in pod2 has the MAC" 02:16:00:00:00:02 "$(nsx pod2 cat /sys/class/net/net1/address)"
 check "late DEL of c1 naming VF0" cni DEL c1 net1 /var/run/netns/pod1 "$(conf "$vf0" ',"vlan":10')"
 check "c2's net1 still in pod2" nsx pod2 ip link show net1
 check_match "VF0 still vlan 10" 'vlan 10' "$(vf_line "$pfdev" 0)"
@@ -124,7 +135,25 @@ section "DEL after ip netns del"
 check "ip netns del pod2" ip netns del pod2
 check "DEL c2 (netns gone)" cni DEL c2 net1 /var/run/netns/pod2 "$(conf "$vf0" ',"vlan":10')"
 check_eq "$nd0 back under its name" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "$nd0 MAC back" "$mac0" "$(host_mac "$nd0")"
 check "VF0 settings back" vf0_back
+check_eq "no pod record" 0 "$(n_pods)"
+
+section "DEL while a process still holds the removed netns"
+ip netns add pod3
+check "ADD c3 VF0" cni ADD c3 net1 /var/run/netns/pod3 "$(conf "$vf0")"
+ip netns exec pod3 sleep 600 &
+holder=$!
+check "the sleep is in pod3" wait_for 10 ns_has_pids pod3
+check "ip netns del pod3 (the sleep keeps the namespace)" ip netns del pod3
+rc=0; out=$(cni DEL c3 net1 /var/run/netns/pod3 "$(conf "$vf0")" 2>/dev/null) || rc=$?
+check_eq "DEL: try again later (code 11)" 11 "$(code_of "$out")"
+check_match "it says why" 'still holds the namespace' "$out"
+check_eq "the record is kept" 1 "$(n_pods)"
+kill "$holder" || true
+wait "$holder" 2>/dev/null || true
+check "DEL again once the namespace has ended" cni DEL c3 net1 /var/run/netns/pod3 "$(conf "$vf0")"
+check_eq "$nd0 back under its name" "$nd0" "$(pci_netdev "$vf0")"
 check_eq "no pod record" 0 "$(n_pods)"
 
 section "GC with cni.dev/valid-attachments"
