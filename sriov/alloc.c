@@ -1750,15 +1750,25 @@ int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, ch
 
 /* -EADDRINUSE naming the guest if an allocation holds VF vf of device's
  * PF. Under the store's lock, so no attach takes it meanwhile. */
-static int refuse_if_held(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *what)
+/* The held VFs of the PF a user names (interface or PCI address). */
+static int held_of_device(struct sriov_ctx *ctx, const char *device, struct held_vf **ret, size_t *ret_n)
 {
         struct pf_ref pf;
         int r = pf_ref_resolve(ctx, device, &pf);
         if (r < 0)
                 return r;
+        r = alloc_held_vfs(ctx, pf.name, ret, ret_n);
+        pf_ref_done(&pf);
+        return r;
+}
+
+static int refuse_if_held(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *what)
+{
         struct held_vf *h;
         size_t n;
-        r = alloc_held_vfs(ctx, pf.name, &h, &n);
+        int r = held_of_device(ctx, device, &h, &n);
+        if (r < 0)
+                return r;
         for (size_t i = 0; r == 0 && i < n; i++)
                 if (h[i].vf == vf) {
                         char who[256];
@@ -1767,7 +1777,6 @@ static int refuse_if_held(struct sriov_ctx *ctx, const char *device, unsigned vf
                                      device, vf, what, who);
                 }
         held_vfs_free(h, n);
-        pf_ref_done(&pf);
         return r;
 }
 
@@ -1821,15 +1830,9 @@ int sriov_admin_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned v
          * case, and 4096 VFs one by one would read all 4096 each time);
          * else those no guest holds, one by one (a guest's VF keeps what
          * its allocation set until it is detached, which restores it) */
-        struct pf_ref pf;
-        if ((r = pf_ref_resolve(ctx, device, &pf)) < 0) {
-                state_release(ctx);
-                return r;
-        }
         struct held_vf *h = NULL;
         size_t n_held = 0;
-        r = alloc_held_vfs(ctx, pf.name, &h, &n_held);
-        pf_ref_done(&pf);
+        r = held_of_device(ctx, device, &h, &n_held);
         if (r == 0 && n_held == 0) {
                 r = sriov_vf_restore(ctx, device, SRIOV_VF_ALL, ret_restored);
                 state_release(ctx);
