@@ -205,8 +205,11 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                 else if (!(all = calloc(o->n_networks + n_more + 1, sizeof(*all))))
                         rc = fail(ctx, -ENOMEM, "attach");
                 else {
-                        memcpy(all, nets, o->n_networks * sizeof(*all));
-                        memcpy(all + o->n_networks, more, n_more * sizeof(*all));
+                        /* memcpy of nothing still wants a pointer (UBSan) */
+                        if (o->n_networks)
+                                memcpy(all, nets, o->n_networks * sizeof(*all));
+                        if (n_more)
+                                memcpy(all + o->n_networks, more, n_more * sizeof(*all));
                 }
         }
         conn = sriov_virt_close(conn);
