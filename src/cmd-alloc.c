@@ -145,10 +145,16 @@ static void print_allocation(FILE *f, const struct sriov_allocation *a)
                         a->tap_path[0] ? ")" : "", a->lower, sriov_macvtap_mode_name(a->macvtap_mode));
                 break;
         }
-        fprintf(f, ", MAC %s%s%s\n", mac, a->port_profile ? ", port profile associated" : "",
+        fprintf(f, ", MAC %s%s%s", mac, a->port_profile ? ", port profile associated" : "",
                 a->pending ? " [PENDING: its attach has not finished: still running, or killed (then the next "
-                                         "attach or detach rolls it back)]"
-                                       : "");
+                             "attach or detach rolls it back)]"
+                           : "");
+        /* libvirt's: handed out by its network driver or named by the guest */
+        if (a->source && a->network)
+                fprintf(f, " [libvirt network '%s', port %s]", a->network, a->port ? a->port : "?");
+        else if (a->source)
+                fprintf(f, " [libvirt: the guest's own XML]");
+        fputc('\n', f);
 }
 
 /* The domain to attach: --domain FILE, or NAME|UUID read from libvirt
