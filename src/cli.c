@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "cli.h"
 
@@ -148,4 +149,15 @@ int parse_vf_words(const char *cmd, const char *device, char **args, int nargs, 
         }
         *ret = v;
         return 2;
+}
+
+void vreport(FILE *out, bool to_syslog, int prio, const char *fmt, va_list ap)
+{
+        char *msg;
+        if (vasprintf(&msg, fmt, ap) < 0)
+                return;
+        fprintf(out, "sriovctl: %s\n", msg);
+        if (to_syslog)
+                syslog(prio, "%s", msg);
+        free(msg);
 }

@@ -4,8 +4,10 @@
 #ifndef SRIOVCTL_CLI_H
 #define SRIOVCTL_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sriov.h"
 
@@ -88,6 +90,10 @@ int parse_vf_words(const char *cmd, const char *device, char **args, int nargs, 
 /* --timeout in milliseconds (0-3600000), `fallback` when not given; a bad
  * value is a usage error, printed; returns EXIT_OK or EXIT_USAGE. */
 int parse_timeout(const struct options *o, unsigned fallback, unsigned *ret);
+
+/* "sriovctl: MESSAGE" on out and, to_syslog, to syslog at prio: what a
+ * udev RUN program or a libvirt hook says lands in no terminal. */
+void vreport(FILE *out, bool to_syslog, int prio, const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* The commands: args are the words after the command's name. */
 typedef int command_fn(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs);

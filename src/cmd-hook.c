@@ -19,15 +19,8 @@ static void say(int prio, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        char *msg;
-        if (vasprintf(&msg, fmt, ap) < 0)
-                msg = NULL;
+        vreport(stderr, true, prio, fmt, ap);
         va_end(ap);
-        if (!msg)
-                return;
-        fprintf(stderr, "sriovctl: %s\n", msg);
-        syslog(prio, "%s", msg);
-        free(msg);
 }
 
 static char *read_stdin(size_t *ret_len)

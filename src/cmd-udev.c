@@ -130,16 +130,8 @@ static void report(bool from_udev, int prio, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        char *msg;
-        if (vasprintf(&msg, fmt, ap) < 0)
-                msg = NULL;
+        vreport(prio <= LOG_ERR ? stderr : stdout, from_udev, prio, fmt, ap);
         va_end(ap);
-        if (!msg)
-                return;
-        fprintf(prio <= LOG_ERR ? stderr : stdout, "sriovctl: %s\n", msg);
-        if (from_udev)
-                syslog(prio, "%s", msg);
-        free(msg);
 }
 
 int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
