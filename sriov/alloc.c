@@ -1205,42 +1205,14 @@ static int attach_macvtap(struct sriov_ctx *ctx, struct attach_run *run, const s
 
 /* The VF's netdev must carry the admin MAC before a macvtap passthru is
  * made on it (the macvtap takes its lower's MAC, and with trust off the
- * VF may not change it itself). igbvf reads the admin MAC only when it
- * binds: rebind it when its netdev does not show the MAC yet. */
+ * VF may not change it itself): the same wait as a pod's VF netdev. */
 static int vf_netdev_take_mac(struct sriov_ctx *ctx, const struct want *w, const char *addr, unsigned timeout_ms,
                               char nd[static SRIOV_IFNAME_MAX])
 {
-        pci_netdev(ctx, addr, nd);
-        char p[64];
-        uint8_t cur[6];
-        _cleanup_free_ char *s = NULL;
-        snprintf(p, sizeof(p), "class/net/%s/address", nd);
-        if (nd[0] && sysfs_read_line(ctx, p, &s) == 0 && vf_mac_parse(s, cur) == 0 && memcmp(cur, w->mac, 6) == 0)
-                return 0;
-        ctx_clear_error(ctx);
-        int r = pci_rebind(ctx, addr, timeout_ms);
+        int r = podnet_take_mac(ctx, addr, w->mac, timeout_ms, nd);
         if (r < 0)
-                return r;
-        int64_t deadline = monotonic_ms() + timeout_ms;
-        for (;;) {
-                pci_netdev(ctx, addr, nd);
-                free(s);
-                s = NULL;
-                snprintf(p, sizeof(p), "class/net/%s/address", nd);
-                if (nd[0] && sysfs_read_line(ctx, p, &s) == 0 && vf_mac_parse(s, cur) == 0 &&
-                    memcmp(cur, w->mac, 6) == 0)
-                        return 0;
-                ctx_clear_error(ctx);
-                if (monotonic_ms() >= deadline) {
-                        char want[18];
-                        sriov_format_mac(w->mac, want);
-                        return ctx_fail(ctx, -ETIMEDOUT,
-                                        "%s: VF %s: its netdev %s does not show the admin MAC %s (it shows %s) "
-                                        "%u ms after its driver was rebound",
-                                        w->what, addr, nd[0] ? nd : "(none)", want, s ? s : "nothing", timeout_ms);
-                }
-                sleep_ms(20);
-        }
+                ctx_error_prefix(ctx, "%s", w->what);
+        return r;
 }
 
 static int attach_vf(struct sriov_ctx *ctx, struct attach_run *run, const struct want *w, const struct cand *c,
