@@ -1720,8 +1720,6 @@ int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, ch
 
 /* ---- an administrator's set, apply and restore ------------------------- */
 
-/* -EADDRINUSE naming the guest if an allocation holds VF vf of device's
- * PF. Under the store's lock, so no attach takes it meanwhile. */
 /* The held VFs of the PF a user names (interface or PCI address). */
 static int held_of_device(struct sriov_ctx *ctx, const char *device, struct held_vf **ret, size_t *ret_n)
 {
@@ -1734,6 +1732,21 @@ static int held_of_device(struct sriov_ctx *ctx, const char *device, struct held
         return r;
 }
 
+/* -EADDRINUSE naming the guest if one of h (device's held VFs) is VF vf.
+ * Under the store's lock, so no attach takes it meanwhile. */
+static int refuse_held_vf(struct sriov_ctx *ctx, const struct held_vf *h, size_t n, const char *device, unsigned vf,
+                          const char *what)
+{
+        for (size_t i = 0; i < n; i++)
+                if (h[i].vf == vf) {
+                        char who[256];
+                        held_vf_describe(&h[i], who, sizeof(who));
+                        return ctx_fail(ctx, -EADDRINUSE, "%s vf %u: %s refused: %s holds it (detach it first)",
+                                        device, vf, what, who);
+                }
+        return 0;
+}
+
 static int refuse_if_held(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *what)
 {
         struct held_vf *h;
@@ -1741,13 +1754,7 @@ static int refuse_if_held(struct sriov_ctx *ctx, const char *device, unsigned vf
         int r = held_of_device(ctx, device, &h, &n);
         if (r < 0)
                 return r;
-        for (size_t i = 0; r == 0 && i < n; i++)
-                if (h[i].vf == vf) {
-                        char who[256];
-                        held_vf_describe(&h[i], who, sizeof(who));
-                        r = ctx_fail(ctx, -EADDRINUSE, "%s vf %u: %s refused: %s holds it (detach it first)",
-                                     device, vf, what, who);
-                }
+        r = refuse_held_vf(ctx, h, n, device, vf, what);
         held_vfs_free(h, n);
         return r;
 }
@@ -1778,9 +1785,23 @@ int sriov_admin_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *r
         int r = admin_hold(ctx);
         if (r < 0)
                 return r;
-        for (size_t i = 0; r == 0 && i < n; i++)
-                if ((r = refuse_if_held(ctx, reqs[i].device, reqs[i].vf, "a change")) < 0 && reqs[i].origin)
+        /* the store and the PF are read once per run of requests for one
+         * device (a file lists a PF's VFs together), not once per line */
+        struct held_vf *h = NULL;
+        size_t n_held = 0;
+        for (size_t i = 0; r == 0 && i < n; i++) {
+                if (i == 0 || strcmp(reqs[i].device, reqs[i - 1].device) != 0) {
+                        held_vfs_free(h, n_held);
+                        h = NULL;
+                        n_held = 0;
+                        r = held_of_device(ctx, reqs[i].device, &h, &n_held);
+                }
+                if (r == 0)
+                        r = refuse_held_vf(ctx, h, n_held, reqs[i].device, reqs[i].vf, "a change");
+                if (r < 0 && reqs[i].origin)
                         ctx_error_prefix(ctx, "%s", reqs[i].origin);
+        }
+        held_vfs_free(h, n_held);
         if (r == 0)
                 r = sriov_vf_apply(ctx, reqs, n);
         state_release(ctx);
@@ -1806,21 +1827,22 @@ int sriov_admin_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned v
         size_t n_held = 0;
         r = held_of_device(ctx, device, &h, &n_held);
         if (r == 0 && n_held == 0) {
+                held_vfs_free(h, n_held);
                 r = sriov_vf_restore(ctx, device, SRIOV_VF_ALL, ret_restored);
                 state_release(ctx);
                 return r;
         }
-        held_vfs_free(h, n_held);
         unsigned *saved = NULL, total = 0;
         size_t n_saved = 0;
         if (r < 0 || (r = sriov_vf_saved(ctx, device, &saved, &n_saved)) < 0) {
+                held_vfs_free(h, n_held);
                 state_release(ctx);
                 return r;
         }
         _cleanup_strv_free_ char **skipped = NULL;
         for (size_t i = 0; r == 0 && i < n_saved; i++) {
                 unsigned one = 0;
-                if ((r = refuse_if_held(ctx, device, saved[i], "restore")) == -EADDRINUSE) {
+                if ((r = refuse_held_vf(ctx, h, n_held, device, saved[i], "restore")) == -EADDRINUSE) {
                         r = strv_push(&skipped, sriov_ctx_error(ctx));
                         ctx_clear_error(ctx);
                         continue;
@@ -1829,6 +1851,7 @@ int sriov_admin_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned v
                         total += one;
         }
         free(saved);
+        held_vfs_free(h, n_held);
         state_release(ctx);
         if (r < 0)
                 return r;

@@ -470,6 +470,15 @@ static void test_admin_refused_on_guests_vfs(void **state)
                                            {.device = "enp2s0f0", .vf = 4, .config = cfg, .origin = "vfs.conf:2"}};
         assert_int_equal(sriov_admin_vf_apply(e->ctx, reqs, 2), -EADDRINUSE);
         assert_contains(sriov_ctx_error(e->ctx), "vfs.conf:2: enp2s0f0 vf 4: a change refused: VF 4 of domain 'g4'");
+        /* the held VFs are read per run of lines for one device: a held VF
+         * after a change of device (and a spelling of the same PF) still counts */
+        struct sriov_vf_request mixed[3] = {
+                {.device = "enp2s0f0", .vf = 2, .config = cfg, .origin = "vfs.conf:1"},
+                {.device = "0000:02:00.0", .vf = 2, .config = cfg, .origin = "vfs.conf:2"},
+                {.device = "0000:02:00.0", .vf = 3, .config = cfg, .origin = "vfs.conf:3"}};
+        assert_int_equal(sriov_admin_vf_apply(e->ctx, mixed, 3), -EADDRINUSE);
+        assert_contains(sriov_ctx_error(e->ctx),
+                        "vfs.conf:3: 0000:02:00.0 vf 3: a change refused: VF 3 (0000:02:10.6) of domain 'g3'");
         assert_int_equal(sriov_admin_vf_restore(e->ctx, "enp2s0f0", 4, NULL), -EADDRINUSE);
         assert_contains(sriov_ctx_error(e->ctx), "enp2s0f0 vf 4: restore refused");
         /* a VF no guest holds gets as far as the kernel (not here) */
