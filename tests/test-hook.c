@@ -276,6 +276,61 @@ static void test_network_metadata(void **state)
         free(xml);
 }
 
+/* The <metadata> block of an examples/ file, as it stands there. */
+static char *example_metadata(const char *name)
+{
+        char path[512];
+        snprintf(path, sizeof(path), "%s/examples/%s", SRIOV_SOURCE_DIR, name);
+        size_t len = 0;
+        _cleanup_free_ char *s = slurp(path, &len);
+        assert_non_null(s);
+        const char *body = strstr(s, "-->"); /* after the leading comment, which names it too */
+        const char *a = body ? strstr(body, "<metadata>") : NULL, *b = a ? strstr(a, "</metadata>") : NULL;
+        if (!b)
+                fail_msg("%s: no <metadata> block", path);
+        char *m = strndup(a, (size_t)(b - a) + strlen("</metadata>"));
+        assert_non_null(m);
+        return m;
+}
+
+/* The metadata the examples show is what the hooks take: it gets as far
+ * as the kernel (absent here); one value spoilt in it is refused, naming
+ * where. */
+static void test_examples_metadata(void **state)
+{
+        struct env *e = *state;
+        char *m = example_metadata("net-hostdev-pool.xml");
+        char *xml = hookdata(m, NULL);
+        assert_true(net_hook(e, "port-created", xml, NULL) < 0);
+        assert_contains(sriov_ctx_error(e->ctx), "RTM_GETLINK enp2s0f0");
+        patch(xml, "max-rate='1000'", "max-rate='10x0'");
+        assert_int_equal(net_hook(e, "port-created", xml, NULL), -EINVAL);
+        assert_contains(sriov_ctx_error(e->ctx), "network 'pool': <metadata>: ");
+        assert_contains(sriov_ctx_error(e->ctx), "10x0");
+        free(xml);
+        free(m);
+
+        m = example_metadata("domain-network.xml");
+        char *dom = NULL;
+        assert_true(asprintf(&dom,
+                             "<domain type='kvm'><name>app-worker-3</name>%s<devices>"
+                             "<interface type='hostdev' managed='yes'><mac address='52:54:00:19:e2:40'/><source>"
+                             "<address type='pci' domain='0x0000' bus='0x02' slot='0x10' function='0x6'/></source>"
+                             "</interface></devices></domain>",
+                             m) > 0);
+        assert_true(qemu_hook(e, "app-worker-3", "prepare", dom, NULL) < 0);
+        assert_contains(sriov_ctx_error(e->ctx), "RTM_GETLINK enp2s0f0");
+        patch(dom, "vlan-qos='3'", "vlan-qos='9'");
+        assert_int_equal(qemu_hook(e, "app-worker-3", "prepare", dom, NULL), -EINVAL);
+        assert_contains(sriov_ctx_error(e->ctx), "domain 'app-worker-3': <metadata>: ");
+        size_t n;
+        struct sriov_allocation *a = records(e, &n);
+        assert_int_equal(n, 0); /* nothing kept of either */
+        sriov_allocations_free(a, n);
+        free(dom);
+        free(m);
+}
+
 /* Malformed input is refused before anything is read or written. */
 static void test_bad_hookdata(void **state)
 {
@@ -396,6 +451,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_port_refused_when_attached, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_port_not_a_vf, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_network_metadata, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_examples_metadata, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_bad_hookdata, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_qemu_prepare_start_release, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_release_failure_kept, setup, env_teardown),
