@@ -273,6 +273,48 @@ static int host_rename(struct sriov_ctx *ctx, const char *from, const char *to)
         return send_free(ctx, msg, msg ? nla_put_string(msg, IFLA_IFNAME, to) : 0);
 }
 
+/* Renamed back to `home` in the host namespace. A name taken meanwhile
+ * (another netdev is called `home` now) is not a failure: the VF is home
+ * all the same, under the name it has, and the record goes; a DEL that
+ * failed on it would be retried by the runtime forever. */
+static int rename_home(struct sriov_ctx *ctx, const char *vf_address, const char *from, const char *home)
+{
+        int r = host_rename(ctx, from, home);
+        if (r == -EEXIST) {
+                ctx_clear_error(ctx);
+                ctx_notice(ctx, "VF %s: the host has another netdev named %s now: the VF's netdev stays %s", vf_address,
+                           home, from);
+                return 0;
+        }
+        return r;
+}
+
+/* The move home failed with EEXIST: its name is another netdev's in the
+ * host now. The kernel moves a netdev under its current name and renames
+ * it after: when that name was free the VF is in the host already (under
+ * its pod name); else it is still in the pod's netns and goes home under a
+ * name the kernel picks, as it does for a netns that goes away (dev%d). */
+static int return_name_taken(struct sriov_ctx *ctx, struct sriov_ctx *n, const struct podnet_link *l, int self,
+                             const char *vf_address, const char *home)
+{
+        ctx_clear_error(n);
+        char nd[SRIOV_IFNAME_MAX];
+        podnet_host_netdev(ctx, vf_address, nd);
+        if (!nd[0]) {
+                struct nl_msg *msg = setlink_msg(l->ifindex, 0, 0);
+                int r = send_free(n, msg,
+                                  msg ? nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)self) |
+                                                nla_put_string(msg, IFLA_IFNAME, "dev%d")
+                                      : 0);
+                if (r < 0)
+                        return r;
+                podnet_host_netdev(ctx, vf_address, nd);
+        }
+        ctx_notice(ctx, "VF %s: the host has another netdev named %s now: the VF's netdev is back as %s", vf_address,
+                   home, nd[0] ? nd : "(none)");
+        return 0;
+}
+
 int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsigned timeout_ms)
 {
         const char *home = a->netdev;
@@ -293,6 +335,8 @@ int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsig
                 r = send_free(n, msg,
                               msg ? nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)self) | nla_put_string(msg, IFLA_IFNAME, home)
                                   : 0);
+                if (r == -EEXIST)
+                        r = return_name_taken(ctx, n, &l, self, a->vf_address, home);
                 if (r < 0)
                         return ctx_fail(ctx, r, "%s: %s%s%s", what, strerror(-r), *sriov_ctx_error(n) ? ": " : "",
                                         sriov_ctx_error(n));
@@ -328,7 +372,7 @@ int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsig
         }
         if (strcmp(nd, home) == 0)
                 return 0;
-        if ((r = host_rename(ctx, nd, home)) < 0) {
+        if ((r = rename_home(ctx, a->vf_address, nd, home)) < 0) {
                 snprintf(what, sizeof(what), "VF %s: renaming its netdev %s back to %s", a->vf_address, nd, home);
                 return failed(ctx, r, what);
         }
@@ -367,9 +411,9 @@ static int rebound_netdev(struct sriov_ctx *ctx, const struct sriov_allocation *
                 sleep_ms(WAIT_HOME_STEP_MS);
         }
         if (strcmp(nd, a->netdev) != 0) {
-                if ((r = host_rename(ctx, nd, a->netdev)) < 0)
+                if ((r = rename_home(ctx, a->vf_address, nd, a->netdev)) < 0)
                         return r;
-                snprintf(nd, SRIOV_IFNAME_MAX, "%s", a->netdev);
+                podnet_host_netdev(ctx, a->vf_address, nd);
         }
         return 0;
 }

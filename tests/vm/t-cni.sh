@@ -156,6 +156,40 @@ check "DEL again once the namespace has ended" cni DEL c3 net1 /var/run/netns/po
 check_eq "$nd0 back under its name" "$nd0" "$(pci_netdev "$vf0")"
 check_eq "no pod record" 0 "$(n_pods)"
 
+section "DEL when the VF's host name was taken meanwhile"
+# The kernel moves a netdev home under its pod name and renames it after:
+# (a) the pod name is free in the host, the VF's old name is not: it stays
+# under the pod name; (b) both are taken: the kernel picks devN. Either way
+# DEL succeeds (a failing DEL is retried by the runtime forever), the VF's
+# settings are back and the record is gone.
+# vf0_home NAME : VF0's netdev renamed back to $nd0 after the dummy is gone
+vf0_home() {
+	ip link del "$nd0"
+	[ "$1" = "$nd0" ] || ip link set dev "$1" name "$nd0"
+}
+for taken in "$nd0" "$nd0 net1"; do
+	ip netns add pod4
+	check "ADD c4 VF0" cni ADD c4 net1 /var/run/netns/pod4 "$(conf "$vf0" ',"vlan":11')"
+	for t in $taken; do ip link add "$t" type dummy; done
+	rc=0; err=$(cni DEL c4 net1 /var/run/netns/pod4 "$(conf "$vf0" ',"vlan":11')" 2>&1 >/dev/null) || rc=$?
+	check_eq "DEL with $taken taken in the host: exit 0" 0 "$rc"
+	now=$(pci_netdev "$vf0")
+	if [ "$taken" = "$nd0" ]; then
+		check_eq "VF0's netdev home under its pod name" net1 "$now"
+	else
+		check_match "VF0's netdev home as the kernel named it" '^dev[0-9]+$' "$now"
+		ip link del net1
+	fi
+	check_match "DEL says so" "the host has another netdev named $nd0 now: the VF's netdev is back as $now" "$err"
+	check_eq "its MAC back" "$mac0" "$(host_mac "$now")"
+	check "VF0 settings back" vf0_back
+	check_eq "no pod record" 0 "$(n_pods)"
+	check "$nd0 is the dummy still" test -d "/sys/class/net/$nd0" -a ! -e "/sys/class/net/$nd0/device"
+	vf0_home "$now"
+	check_eq "$nd0 is VF0's again" "$nd0" "$(pci_netdev "$vf0")"
+	ip netns del pod4
+done
+
 section "GC with cni.dev/valid-attachments"
 for i in 1 2 3; do
 	ip netns add gc$i
