@@ -169,6 +169,20 @@ pci_driver() {
 	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
 	echo "${l##*/}"
 }
+# driver_is PCI_ADDR DRIVER : bound to DRIVER now (for wait_for: read each try)
+driver_is() { [ "$(pci_driver "$1")" = "$2" ]; }
+# vf_json PFDEV INDEX : the VF's entry of ip -j -d link, without counters
+vf_json() {
+	ip -j -d link show "$1" | jq -c --argjson i "$2" '.[0].vfinfo_list[] | select(.vf == $i) | del(.stats)'
+}
+# vf_index PF_ADDR VF_ADDR : the VF's index on its PF (none: empty)
+vf_index() {
+	local l
+	for l in "/sys/bus/pci/devices/$1"/virtfn*; do
+		[ "$(basename "$(readlink "$l")")" = "$2" ] && echo "${l##*virtfn}" && return
+	done
+	return 0
+}
 # vf_addr PF_ADDR INDEX
 vf_addr() {
 	local l
@@ -496,4 +510,22 @@ check_igb_reloaded() {
 	PFDEV=$(pf_netdev_settled "$PF") && ip link set "$PFDEV" up
 	check "the VF count comes back (igb made none)" wait_for 60 _vfs_are "$PF" 7
 	check "every VF's settings come back" vfs_wait_norm "$PFDEV" UDEVCFG_IGB 60
+}
+
+# peer_netns NETNS PFDEV VLAN UNTAGGED_NET VLAN_NET : the far end of a guest's
+# VF: PFDEV moved into NETNS with UNTAGGED_NET.2/24 on it and VLAN_NET.2/24 on
+# its VLAN device vlanVLAN. One segment per interface: the untagged address
+# is not answered for over the VLAN (Linux answers ARP for any local address
+# on any interface otherwise).
+peer_netns() {
+	local ns=$1 dev=$2 vlan=$3 net_u=$4 net_v=$5
+	ip netns add "$ns"
+	ip link set "$dev" netns "$ns"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" addr add "$net_u.2/24" dev "$dev"
+	ip -n "$ns" link set "$dev" up
+	ip -n "$ns" link add link "$dev" name "vlan$vlan" type vlan id "$vlan"
+	ip -n "$ns" addr add "$net_v.2/24" dev "vlan$vlan"
+	ip -n "$ns" link set "vlan$vlan" up
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.rp_filter=1
 }

@@ -133,7 +133,7 @@ check_eq "vf 2 back on igbvf" igbvf "$(pci_driver "$vf2")"
 echo vfio-pci >"/sys/bus/pci/devices/$(vf_addr "$pf" 0)/driver_override"
 echo "$(vf_addr "$pf" 0)" >/sys/bus/pci/drivers/igbvf/unbind
 echo "$(vf_addr "$pf" 0)" >/sys/bus/pci/drivers_probe
-wait_for 10 test "$(pci_driver "$(vf_addr "$pf" 0)")" = igbvf || true
+wait_for 10 driver_is "$(vf_addr "$pf" 0)" igbvf || true
 # igbvf, bound without an admin MAC, registers a random MAC with the PF
 rig_sleep 1
 before[0]=$(vf_line "$pfdev" 0)
@@ -145,7 +145,7 @@ ip link del outside0
 echo "$(vf_addr "$pf" 0)" >/sys/bus/pci/drivers/vfio-pci/unbind
 echo >"/sys/bus/pci/devices/$(vf_addr "$pf" 0)/driver_override"
 echo "$(vf_addr "$pf" 0)" >/sys/bus/pci/drivers_probe
-wait_for 10 test "$(pci_driver "$(vf_addr "$pf" 0)")" = igbvf || true
+wait_for 10 driver_is "$(vf_addr "$pf" 0)" igbvf || true
 # igbvf, bound without an admin MAC, registers a random MAC with the PF
 rig_sleep 1
 before[0]=$(vf_line "$pfdev" 0)

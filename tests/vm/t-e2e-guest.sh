@@ -63,19 +63,6 @@ done
 
 # ------------------------------------------------------------------ helpers
 
-# vf_json PFDEV INDEX : the VF's entry of `ip -j -d link show` without counters
-vf_json() {
-	ip -j -d link show "$1" | jq -c --argjson i "$2" \
-		'.[0].vfinfo_list[] | select(.vf == $i) | del(.stats)'
-}
-# vf_index PF_ADDR VF_ADDR : the VF's index on its PF (none: empty)
-vf_index() {
-	local l
-	for l in "/sys/bus/pci/devices/$1"/virtfn*; do
-		[ "$(basename "$(readlink "$l")")" = "$2" ] && echo "${l##*virtfn}" && return
-	done
-	return 0
-}
 _has_netdev() { [ -n "$(pci_netdev "$1")" ]; }
 
 # console_tail NAME : the nested guest's console, last 40 lines
@@ -195,7 +182,7 @@ check_hostdev() {
 # check_given_back VF VFI : after detach, the VF is as it was before attach
 check_given_back() {
 	local vf=$1 vfi=$2
-	check "$vf is back on igbvf (within 10 s)" wait_for 10 test "$(pci_driver "$vf")" = igbvf
+	check "$vf is back on igbvf (within 10 s)" wait_for 10 driver_is "$vf" igbvf
 	check_eq "$vf: driver_override cleared" "(null)" "$(cat "/sys/bus/pci/devices/$vf/driver_override")"
 	check "$vf has an igbvf netdev again (within 10 s)" wait_for 10 _has_netdev "$vf"
 	check_eq "$PF0DEV vf $vfi as before attach (ip -j -d link: MAC, VLAN, spoofchk, trust...)" \
@@ -215,17 +202,7 @@ done
 } < <(rig_igb_pfs)
 note "PF0 $PF0 ($PF0DEV), PF1 $PF1 ($PF1DEV)"
 ip link set "$PF0DEV" up
-ip netns add "$PEER"
-ip link set "$PF1DEV" netns "$PEER"
-ip -n "$PEER" link set lo up
-ip -n "$PEER" addr add "$NET_U.2/24" dev "$PF1DEV"
-ip -n "$PEER" link set "$PF1DEV" up
-ip -n "$PEER" link add link "$PF1DEV" name "vlan$VLAN" type vlan id "$VLAN"
-ip -n "$PEER" addr add "$NET_V.2/24" dev "vlan$VLAN"
-ip -n "$PEER" link set "vlan$VLAN" up
-# one segment per interface: the untagged address is not answered for over the
-# VLAN (Linux answers ARP for any local address on any interface otherwise)
-ip netns exec "$PEER" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.rp_filter=1
+peer_netns "$PEER" "$PF1DEV" "$VLAN" "$NET_U" "$NET_V"
 check "2 VFs on $PF0" vfs_enable "$PF0" 2
 check "VFs bound to igbvf with netdevs" vfs_wait_netdevs "$PF0"
 declare -A ORIG_JSON ORIG_LINE

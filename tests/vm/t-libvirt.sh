@@ -50,15 +50,13 @@ done
 V() { virsh -q -c qemu:///system "$@"; }
 
 # ------------------------------------------------------------------ helpers
-vf_json() {
-	ip -j -d link show "$1" | jq -c --argjson i "$2" '.[0].vfinfo_list[] | select(.vf == $i) | del(.stats)'
-}
-vf_index() {
-	local l
-	for l in "/sys/bus/pci/devices/$1"/virtfn*; do
-		[ "$(basename "$(readlink "$l")")" = "$2" ] && echo "${l##*virtfn}" && return
-	done
-	return 0
+# check_given_back DOMAIN VF VFI : the guest let go: its VF is on igbvf, not
+# recorded, and as before the guest started
+check_given_back() {
+	check "$2 is back on igbvf (within 10 s)" wait_for 10 driver_is "$2" igbvf
+	check_eq "sriovctl allocations: $1 holds nothing" "[]" "$(alloc_of "$1")"
+	check_eq "vf $3 as before the start (ip -j -d link: MAC, VLAN, spoof check, trust, rate)" \
+		"${ORIG[$3]}" "$(vf_json "$PF0DEV" "$3")"
 }
 # live_vf DOMAIN MAC : the PCI address libvirt gave the interface with MAC
 live_vf() {
@@ -145,15 +143,7 @@ note "nested guests: <domain type='$ACCEL'>"
 	read -r PF1 PF1DEV
 } < <(rig_igb_pfs)
 ip link set "$PF0DEV" up
-ip netns add "$PEER"
-ip link set "$PF1DEV" netns "$PEER"
-ip -n "$PEER" link set lo up
-ip -n "$PEER" addr add "$NET_U.2/24" dev "$PF1DEV"
-ip -n "$PEER" link set "$PF1DEV" up
-ip -n "$PEER" link add link "$PF1DEV" name "vlan$VLAN" type vlan id "$VLAN"
-ip -n "$PEER" addr add "$NET_V.2/24" dev "vlan$VLAN"
-ip -n "$PEER" link set "vlan$VLAN" up
-ip netns exec "$PEER" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.rp_filter=1
+peer_netns "$PEER" "$PF1DEV" "$VLAN" "$NET_U" "$NET_V"
 check "2 VFs on $PF0" vfs_enable "$PF0" 2
 check "VFs bound to igbvf with netdevs" vfs_wait_netdevs "$PF0"
 declare -A ORIG
@@ -267,10 +257,7 @@ if [ -n "$VFI" ]; then
 
 	section "a: virsh destroy gives everything back"
 	check "virsh destroy lg1" V destroy lg1
-	check "$VF is back on igbvf (within 10 s)" wait_for 10 test "$(pci_driver "$VF")" = igbvf
-	check_eq "sriovctl allocations: lg1 holds nothing" "[]" "$(alloc_of lg1)"
-	check_eq "vf $VFI as before the start (ip -j -d link: MAC, VLAN, spoof check, trust, rate)" \
-		"${ORIG[$VFI]}" "$(vf_json "$PF0DEV" "$VFI")"
+	check_given_back lg1 "$VF" "$VFI"
 else
 	fail "the live XML of lg1 names a VF of $PF0 for $MAC1 (got '${VF:-}')"
 	show <"$LT/lg1.live.xml" 2>/dev/null || true
@@ -306,9 +293,7 @@ if [ -n "$VFI2" ] && V create "$LT/lg2.out.xml" >"$LT/lg2.start" 2>&1; then
 	check "virsh destroy lg2" V destroy lg2
 	check_eq "after destroy, sriovctl still records lg2 (detach gives it back)" 1 "$(alloc_of lg2 | jq length)"
 	check "sriovctl detach lg2" sriovctl detach lg2
-	check "$VF2 is back on igbvf (within 10 s)" wait_for 10 test "$(pci_driver "$VF2")" = igbvf
-	check_eq "sriovctl allocations: lg2 holds nothing" "[]" "$(alloc_of lg2)"
-	check_eq "vf $VFI2 as before (ip -j -d link)" "${ORIG[$VFI2]}" "$(vf_json "$PF0DEV" "$VFI2")"
+	check_given_back lg2 "$VF2" "$VFI2"
 else
 	fail "virsh create lg2.out.xml"
 	show <"$LT/lg2.start" 2>/dev/null || true
