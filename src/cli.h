@@ -100,6 +100,6 @@ typedef int command_fn(struct sriov_ctx *ctx, const struct options *o, char **ar
 command_fn cmd_list, cmd_show, cmd_set, cmd_apply, cmd_restore, cmd_port_profile;
 command_fn cmd_attach, cmd_detach, cmd_allocations;
 command_fn cmd_config, cmd_udev_event, cmd_monitor;
-command_fn cmd_hook; /* cmd-hook.c: libvirt's hooks (issue 15) */
+command_fn cmd_hook; /* cmd-hook.c: libvirt's hooks */
 
 #endif

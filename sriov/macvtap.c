@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* macvtap links on a lower device (issue 6: the fallback when no VF is
+/* macvtap links on a lower device (the fallback when no VF is
  * free): created over rtnetlink through nl_transact (so the kernel's errno
  * and extended ack are kept), messages built with libnl. The lower's
  * uppers are found through sysfs (upper_* links) and classified over

@@ -749,7 +749,7 @@ struct sriov_allocation {
                 uint8_t netdev_mac[6];   /* netdev mode: the netdev's own MAC and MTU */
                 uint32_t netdev_mtu;     /* before the ADD (0: not read) */
         } pod;
-        /* who handed the VF out (issue 15): NULL for sriovctl attach;
+        /* who handed the VF out: NULL for sriovctl attach;
          * "libvirt-network" for a port libvirt's network driver made (its
          * network hook), "libvirt-domain" for a VF a libvirt guest's own XML
          * names (its qemu hook). libvirt then owns MAC, VLAN and driver;

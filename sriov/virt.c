@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libvirt as the source of networks and domains (issue 15): a read-only
+/* libvirt as the source of networks and domains : a read-only
  * connection through libvirt's client library, the network and domain
  * XML it gives handed to domxml.c's parsers. Nothing here changes
  * anything in libvirt, and nothing here may run inside a libvirt hook:

@@ -253,7 +253,7 @@ static void test_list_read_only(void **state)
         assert_as_user(4242, lists_g2, e);
 }
 
-/* Pods (issue 16): the CNI plugin's records in the same store. A VF a
+/* Pods: the CNI plugin's records in the same store. A VF a
  * guest holds is refused to a pod and a pod's VF to another pod, before
  * anything changes; a DEL or GC for an attachment the store does not hold
  * touches nothing; the record round-trips. */

@@ -198,7 +198,7 @@ static void test_load_dir(void **state)
 }
 
 /* Symbolic links out of the config dir are refused; a file that is not
- * configuration never has its text in an error (issue 13). */
+ * configuration never has its text in an error. */
 static void test_load_links(void **state)
 {
         struct env *e = *state;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Netlink hardening (issue 13, point 5): macvtap link info is parsed with
+/* Netlink hardening: macvtap link info is parsed with
  * attribute policies, so a short or unterminated attribute is refused
  * instead of read past; and replies from a sender other than the one asked
  * (the kernel, or the VDP daemon's port) are dropped, so another process

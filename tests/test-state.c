@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The state store trusts only what nobody else can steer (issue 13,
- * point 3): a state directory, a directory under it or a file owned by
- * another user or writable by group or others is refused with a message
+/* The state store trusts only what nobody else can steer: a state
+ * directory, a directory under it or a file owned by another user or writable by group or others is refused with a message
  * naming it and the rule; symbolic links and FIFOs are never opened; what
  * the store makes is 0700 / 0600; temporary files left by a killed writer
  * are swept under the lock. */

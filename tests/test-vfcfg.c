@@ -489,8 +489,8 @@ static void test_describe(void **state)
         assert_string_equal(sriov_errno_name(EPROTONOSUPPORT), "EPROTONOSUPPORT");
 }
 
-/* restore's read-back when the VF count shrank between its two reads
- * (issue 13): the VF is "not reported", never read past the reply */
+/* restore's read-back when the VF count shrank between its two reads:
+ * the VF is "not reported", never read past the reply */
 static void test_restore_verify(void **state)
 {
         (void)state;

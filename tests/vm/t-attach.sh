@@ -1,5 +1,5 @@
 #!/bin/bash
-# sriovctl attach / detach / allocations (issue 6) against the real kernel:
+# sriovctl attach / detach / allocations against the real kernel:
 # igb VFs handed out as hostdevs (vfio-pci) and as direct VF netdevs, VFs
 # named by the domain, network pools, macvtap in all four modes on a NIC
 # without SR-IOV, the 802.1Qbg/802.1Qbh rules, netdevsim VFs refused, 32

@@ -1,5 +1,5 @@
 #!/bin/bash
-# End to end (issue 8): guests boot with working network cards that sriovctl
+# End to end: guests boot with working network cards that sriovctl
 # gave them. Inside the rig guest a nested QEMU (KVM where the rig guest has
 # it, else TCG) boots the same kernel with
 # tests/vm/inner-init, which reports what its NICs do (see that file).

@@ -1,5 +1,5 @@
 #!/bin/bash
-# libsriov's macvtap links and vfio-pci binding (issue 6) against the real
+# libsriov's macvtap links and vfio-pci binding against the real
 # kernel, through build/tests/sriov-testtool: all four macvtap modes on dummy
 # and veth, passthru refused next to another macvtap, a macvtap on an igb VF
 # netdev, an igb VF to vfio-pci and back to igbvf, and the error messages.
