@@ -24,6 +24,9 @@
 #define STORE_FILE "allocations.json"
 /* attaches queue on the lock: 32 parallel ones under TCG take a while */
 #define LOCK_TIMEOUT_MS 120000
+/* libvirtd waits for its hooks (holding locks of its own): a hook waits
+ * this long at most, then fails naming the lock's holder */
+#define HOOK_LOCK_MS 5000
 #define WAIT_DEFAULT_MS 10000
 #define PORT_TIMEOUT_MS 10000
 
@@ -1401,10 +1404,11 @@ static int copy_allocations(const struct store *s, size_t from, struct sriov_all
         return 0;
 }
 
-/* Takes the lock, loads the store and rolls back dead attaches. */
-static int open_store(struct sriov_ctx *ctx, unsigned timeout_ms, struct store *ret)
+/* Takes the lock (waiting lock_ms at most), loads the store and rolls
+ * back dead attaches. */
+static int open_store_within(struct sriov_ctx *ctx, unsigned lock_ms, unsigned timeout_ms, struct store *ret)
 {
-        int r = state_hold(ctx, LOCK_TIMEOUT_MS);
+        int r = state_hold(ctx, lock_ms);
         if (r < 0)
                 return r;
         struct store s = {0};
@@ -1417,6 +1421,11 @@ static int open_store(struct sriov_ctx *ctx, unsigned timeout_ms, struct store *
         }
         *ret = s;
         return 0;
+}
+
+static int open_store(struct sriov_ctx *ctx, unsigned timeout_ms, struct store *ret)
+{
+        return open_store_within(ctx, LOCK_TIMEOUT_MS, timeout_ms, ret);
 }
 
 int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov_xml_network *const *nets,
@@ -2422,7 +2431,7 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
         if ((r = vf_ref_from_pci(ctx, x->domain_name, x->vf_address, &v)) < 0)
                 return r; /* -ENOTSUP: not a VF, none of ours */
         struct store s;
-        if ((r = open_store(ctx, WAIT_DEFAULT_MS, &s)) < 0) {
+        if ((r = open_store_within(ctx, HOOK_LOCK_MS, WAIT_DEFAULT_MS, &s)) < 0) {
                 pf_ref_done(&v.pf);
                 return r;
         }
@@ -2527,7 +2536,7 @@ int alloc_libvirt_release(struct sriov_ctx *ctx, const char *port, const char *d
         if (r < 0)
                 return r;
         struct store s;
-        if ((r = open_store(ctx, WAIT_DEFAULT_MS, &s)) < 0)
+        if ((r = open_store_within(ctx, HOOK_LOCK_MS, WAIT_DEFAULT_MS, &s)) < 0)
                 return r;
         unsigned freed = 0;
         int first = 0;
