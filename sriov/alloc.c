@@ -946,12 +946,19 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
         if (a->kind == SRIOV_ALLOC_POD && !a->pod.vfio)
                 first_error(&first, podnet_return(ctx, a, timeout_ms));
         if (a->vf >= 0 && rec->before) {
+                /* of a VF libvirt handed out, only what sriovctl set goes
+                 * back: its MAC and VLAN are libvirt's, which puts them back
+                 * itself before the hooks that give the VF back run */
+                uint32_t put = UINT32_MAX;
+                if (a->source)
+                        put = a->config.set & ~(uint32_t)(SRIOV_VF_MAC | SRIOV_VF_VLAN | SRIOV_VF_VLAN_PROTO);
                 if (rec->saved_here)
-                        r = sriov_vf_restore(ctx, rec_pf(rec), (unsigned)a->vf, NULL);
+                        r = vf_restore_some(ctx, rec_pf(rec), (unsigned)a->vf, put, NULL);
                 else {
                         struct sriov_vf_config cfg;
                         r = vf_words_to_config(ctx, rec_pf(rec), (unsigned)a->vf, rec->before, &cfg);
-                        if (r == 0)
+                        cfg.set &= put;
+                        if (r == 0 && cfg.set)
                                 r = sriov_vf_set(ctx, rec_pf(rec), (unsigned)a->vf, &cfg);
                 }
                 first_error(&first, r);
@@ -1613,6 +1620,7 @@ static int held_add(struct held_vf **v, size_t *n, const struct rec *rec, unsign
                 .kind = a->kind,
                 .pending = a->pending,
                 .vfio = a->kind == SRIOV_ALLOC_HOSTDEV && a->vfio_driver,
+                .libvirt = a->source != NULL,
                 .has_config = a->kind != SRIOV_ALLOC_MACVTAP,
                 .config = a->config,
                 .domain_name = strdup(a->domain_name ? a->domain_name : ""),
@@ -2339,24 +2347,32 @@ static int refuse_held(struct sriov_ctx *ctx, const struct rec *h, const struct 
                         sriov_alloc_kind_name(h->a.kind), by, x->domain_name);
 }
 
-/* Puts cfg on the record's VF, having saved what to put back first (once:
- * a later call adds to what the first saved). */
+/* What to put back: the record's VF's settings now, into rec->before. */
+static int libvirt_snapshot(struct sriov_ctx *ctx, struct rec *rec)
+{
+        struct vfinfo_reply now = {0};
+        int r = vfinfo_read(ctx, rec->pf_ifname, &now);
+        if (r < 0)
+                return r;
+        unsigned vf = (unsigned)rec->a.vf;
+        if (vf >= now.n || !now.seen[vf])
+                r = ctx_fail(ctx, -EIO, "the kernel did not report VF %u of %s", vf, rec->pf_ifname);
+        else
+                r = vf_link_to_words(&now.vfs[vf], &rec->before);
+        vfinfo_reply_done(&now);
+        return r;
+}
+
+/* Puts cfg on the record's VF, with what to put back on disk first. */
 static int libvirt_apply(struct sriov_ctx *ctx, struct store *s, struct rec *rec, const struct sriov_vf_config *cfg)
 {
         int r;
-        if (!rec->before) {
-                struct vfinfo_reply now = {0};
-                if ((r = vfinfo_read(ctx, rec->pf_ifname, &now)) < 0)
-                        return r;
-                unsigned vf = (unsigned)rec->a.vf;
-                if (vf >= now.n || !now.seen[vf]) {
-                        vfinfo_reply_done(&now);
-                        return ctx_fail(ctx, -EIO, "the kernel did not report VF %u of %s", vf, rec->pf_ifname);
-                }
-                r = vf_link_to_words(&now.vfs[vf], &rec->before);
-                vfinfo_reply_done(&now);
-                if (r < 0)
-                        return r;
+        unsigned vf = (unsigned)rec->a.vf;
+        if (!rec->before && (r = libvirt_snapshot(ctx, rec)) < 0)
+                return r;
+        if (!rec->saved_here) {
+                /* the VF's originals (vfcfg.c) are this record's if this
+                 * change is the one that saves them */
                 unsigned *saved = NULL;
                 size_t n_saved = 0;
                 if ((r = sriov_vf_saved(ctx, rec->pf_ifname, &saved, &n_saved)) < 0)
@@ -2366,12 +2382,11 @@ static int libvirt_apply(struct sriov_ctx *ctx, struct store *s, struct rec *rec
                         if (saved[k] == vf)
                                 rec->saved_here = false;
                 free(saved);
-                /* what to put back is on disk before the first change */
-                rec->a.pending = true;
-                if ((r = store_save(ctx, s)) < 0)
-                        return r;
         }
-        if ((r = sriov_vf_set(ctx, rec->pf_ifname, (unsigned)rec->a.vf, cfg)) < 0)
+        rec->a.pending = true;
+        if ((r = store_save(ctx, s)) < 0)
+                return r;
+        if ((r = sriov_vf_set(ctx, rec->pf_ifname, vf, cfg)) < 0)
                 ctx_error_prefix(ctx, "VF %d (%s) of %s", rec->a.vf, rec->a.vf_address, rec->pf_ifname);
         return r;
 }
@@ -2475,12 +2490,25 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
                         if (res == ALLOC_LIBVIRT_KEPT)
                                 res = ALLOC_LIBVIRT_UPDATED;
                 }
-                if (change.set) {
+                if (res == ALLOC_LIBVIRT_NEW && (r = libvirt_snapshot(ctx, rec)) < 0 && !change.set) {
+                        /* taken now, before libvirt sets the VF's MAC and
+                         * VLAN, though nothing is sent yet; failing that, at
+                         * the first change: libvirt changes nothing else,
+                         * and its MAC and VLAN are never put back */
+                        ctx_notice(ctx, "VF %s: its settings cannot be read now (%s): they are read before the "
+                                        "first change",
+                                   rec->a.vf_address, *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
+                        ctx_clear_error(ctx);
+                        r = 0;
+                }
+                /* recorded with the change, so that undoing it knows what to put back */
+                struct sriov_vf_config had = rec->a.config;
+                rec->a.config = want;
+                if (r == 0 && change.set) {
                         if ((r = libvirt_apply(ctx, &s, rec, &change)) == 0 && res == ALLOC_LIBVIRT_KEPT)
                                 res = ALLOC_LIBVIRT_UPDATED;
                 }
                 if (r == 0) {
-                        rec->a.config = want;
                         rec->a.pending = false;
                         r = store_save(ctx, &s);
                 } else if (res == ALLOC_LIBVIRT_NEW) {
@@ -2496,6 +2524,7 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
                         if (why && *why)
                                 ctx_fail(ctx, r, "%s", why);
                 } else {
+                        rec->a.config = had; /* sriov_vf_set rolled back what it refused */
                         rec->a.pending = false;
                         (void)store_save(ctx, &s);
                 }

@@ -143,6 +143,7 @@ static void test_port_recorded_idempotent(void **state)
         assert_int_equal(nh, 1);
         assert_int_equal(h[0].vf, 0);
         assert_string_equal(h[0].domain_name, "g");
+        assert_true(h[0].libvirt); /* its MAC and VLAN are libvirt's */
         held_vfs_free(h, nh);
 
         assert_int_equal(net_hook(e, "port-created", xml, &actions), 0);
@@ -448,6 +449,28 @@ static void test_release_failure_kept(void **state)
         sriov_allocations_free(a, n);
 }
 
+/* libvirt puts back the MAC and VLAN it set before release runs: a VF
+ * whose only setting of sriovctl's was a VLAN priority has nothing to put
+ * back (no kernel needed), whatever the VF's settings were before. */
+static void test_release_leaves_libvirt_mac_vlan(void **state)
+{
+        struct env *e = *state;
+        write_store(e, "{\"allocations\":[{\"domain\":\"q\",\"interface\":0,\"kind\":\"hostdev\","
+                       "\"mac\":\"52:54:00:7e:aa:01\",\"pf\":\"0000:02:00.0\",\"pf_ifname\":\"enp2s0f0\","
+                       "\"vf\":0,\"vf_address\":\"0000:02:10.0\",\"config\":\"vlan 42 qos 3\","
+                       "\"before\":\"mac 52:54:00:7e:aa:01 vlan 42 qos 0 spoofchk on trust off\","
+                       "\"saved_here\":false,\"source\":\"libvirt-network\",\"network\":\"pool\","
+                       "\"port\":\"" PORT_UUID "\",\"pending\":false}]}");
+        char **actions = NULL;
+        assert_int_equal(qemu_hook(e, "q", "release", "<domain/>", &actions), 0);
+        assert_contains(actions[0], "domain 'q': 1 VF given back");
+        strv_free(actions);
+        size_t n;
+        struct sriov_allocation *a = records(e, &n);
+        assert_int_equal(n, 0);
+        sriov_allocations_free(a, n);
+}
+
 /* ---- the hook scripts as libvirt runs them ------------------------------- */
 
 extern char **environ;
@@ -590,6 +613,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_bad_hookdata, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_qemu_prepare_start_release, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_release_failure_kept, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_release_leaves_libvirt_mac_vlan, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_hook_names_verbatim, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_hook_lock_wait_bounded, setup, env_teardown),
         };
