@@ -29,6 +29,8 @@
 #define HOOK_LOCK_MS 5000
 #define WAIT_DEFAULT_MS 10000
 #define PORT_TIMEOUT_MS 10000
+/* what libvirt sets on a VF it hands out */
+#define LIBVIRT_OWN (SRIOV_VF_MAC | SRIOV_VF_VLAN | SRIOV_VF_VLAN_PROTO)
 
 /* A record with what only the store needs. */
 struct rec {
@@ -898,6 +900,29 @@ static bool vf_exists(struct sriov_ctx *ctx, const struct rec *rec)
         return sysfs_exists(ctx, p);
 }
 
+/* A VF libvirt handed out, as before the guest: what sriovctl set, from
+ * its saved originals, and MAC and VLAN as the record's snapshot has them
+ * (taken before libvirt set them; a later one leaves them out, and they
+ * stay as libvirt put them back). libvirt's own putting back runs first
+ * and cannot be relied on for the MAC: igbvf, bound again without an
+ * admin MAC, registers a random one, which the PF then reports. */
+static int libvirt_put_back(struct sriov_ctx *ctx, const struct rec *rec)
+{
+        unsigned vf = (unsigned)rec->a.vf;
+        struct sriov_vf_config cfg;
+        int r = vf_words_to_config(ctx, rec_pf(rec), vf, rec->before, &cfg);
+        if (r < 0)
+                return r;
+        uint32_t ours = rec->a.config.set & ~(uint32_t)LIBVIRT_OWN;
+        if (rec->saved_here) {
+                if ((r = vf_restore_some(ctx, rec_pf(rec), vf, ours, NULL)) < 0)
+                        return r;
+                cfg.set &= LIBVIRT_OWN;
+        } else
+                cfg.set &= ours | LIBVIRT_OWN;
+        return cfg.set ? vf_set(ctx, rec_pf(rec), vf, &cfg, false) : 0;
+}
+
 /* Undoes what a record stands for: port profile, vfio binding, then the
  * VF's settings. The driver is given back before the settings: igbvf,
  * bound without an admin MAC, registers a random MAC of its own with the
@@ -945,20 +970,15 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
         /* a pod's netdev comes home before its VF's settings go back */
         if (a->kind == SRIOV_ALLOC_POD && !a->pod.vfio)
                 first_error(&first, podnet_return(ctx, a, timeout_ms));
-        if (a->vf >= 0 && rec->before) {
-                /* of a VF libvirt handed out, only what sriovctl set goes
-                 * back: its MAC and VLAN are libvirt's, which puts them back
-                 * itself before the hooks that give the VF back run */
-                uint32_t put = UINT32_MAX;
-                if (a->source)
-                        put = a->config.set & ~(uint32_t)(SRIOV_VF_MAC | SRIOV_VF_VLAN | SRIOV_VF_VLAN_PROTO);
+        if (a->vf >= 0 && rec->before && a->source)
+                first_error(&first, libvirt_put_back(ctx, rec));
+        else if (a->vf >= 0 && rec->before) {
                 if (rec->saved_here)
-                        r = vf_restore_some(ctx, rec_pf(rec), (unsigned)a->vf, put, NULL);
+                        r = sriov_vf_restore(ctx, rec_pf(rec), (unsigned)a->vf, NULL);
                 else {
                         struct sriov_vf_config cfg;
                         r = vf_words_to_config(ctx, rec_pf(rec), (unsigned)a->vf, rec->before, &cfg);
-                        cfg.set &= put;
-                        if (r == 0 && cfg.set)
+                        if (r == 0)
                                 r = sriov_vf_set(ctx, rec_pf(rec), (unsigned)a->vf, &cfg);
                 }
                 first_error(&first, r);
@@ -2347,8 +2367,9 @@ static int refuse_held(struct sriov_ctx *ctx, const struct rec *h, const struct 
                         sriov_alloc_kind_name(h->a.kind), by, x->domain_name);
 }
 
-/* What to put back: the record's VF's settings now, into rec->before. */
-static int libvirt_snapshot(struct sriov_ctx *ctx, struct rec *rec)
+/* What to put back: the record's VF's settings now, into rec->before;
+ * without MAC and VLAN once libvirt may have set them (!first). */
+static int libvirt_snapshot(struct sriov_ctx *ctx, struct rec *rec, bool first)
 {
         struct vfinfo_reply now = {0};
         int r = vfinfo_read(ctx, rec->pf_ifname, &now);
@@ -2357,8 +2378,12 @@ static int libvirt_snapshot(struct sriov_ctx *ctx, struct rec *rec)
         unsigned vf = (unsigned)rec->a.vf;
         if (vf >= now.n || !now.seen[vf])
                 r = ctx_fail(ctx, -EIO, "the kernel did not report VF %u of %s", vf, rec->pf_ifname);
-        else
-                r = vf_link_to_words(&now.vfs[vf], &rec->before);
+        else {
+                struct sriov_vf_link l = now.vfs[vf];
+                if (!first)
+                        l.present &= ~(uint32_t)LIBVIRT_OWN;
+                r = vf_link_to_words(&l, &rec->before);
+        }
         vfinfo_reply_done(&now);
         return r;
 }
@@ -2368,7 +2393,7 @@ static int libvirt_apply(struct sriov_ctx *ctx, struct store *s, struct rec *rec
 {
         int r;
         unsigned vf = (unsigned)rec->a.vf;
-        if (!rec->before && (r = libvirt_snapshot(ctx, rec)) < 0)
+        if (!rec->before && (r = libvirt_snapshot(ctx, rec, false)) < 0)
                 return r;
         if (!rec->saved_here) {
                 /* the VF's originals (vfcfg.c) are this record's if this
@@ -2490,11 +2515,11 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
                         if (res == ALLOC_LIBVIRT_KEPT)
                                 res = ALLOC_LIBVIRT_UPDATED;
                 }
-                if (res == ALLOC_LIBVIRT_NEW && (r = libvirt_snapshot(ctx, rec)) < 0 && !change.set) {
+                if (res == ALLOC_LIBVIRT_NEW && (r = libvirt_snapshot(ctx, rec, true)) < 0 && !change.set) {
                         /* taken now, before libvirt sets the VF's MAC and
                          * VLAN, though nothing is sent yet; failing that, at
-                         * the first change: libvirt changes nothing else,
-                         * and its MAC and VLAN are never put back */
+                         * the first change, without the MAC and VLAN (then
+                         * libvirt's, never put back) */
                         ctx_notice(ctx, "VF %s: its settings cannot be read now (%s): they are read before the "
                                         "first change",
                                    rec->a.vf_address, *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));

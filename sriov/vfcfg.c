@@ -1008,6 +1008,12 @@ static void describe_mismatch(struct text *t, uint32_t m, const struct sriov_vf_
 
 int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct sriov_vf_config *cfg)
 {
+        return vf_set(ctx, device, vf, cfg, true);
+}
+
+int vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct sriov_vf_config *cfg,
+           bool save_first)
+{
         ctx_clear_error(ctx);
         int r = sriov_vf_config_validate(ctx, cfg);
         if (r < 0) {
@@ -1027,7 +1033,7 @@ int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const s
                 ctx_notice(ctx, "%s vf %u: already set as requested: nothing to change", ifname, vf);
                 return 0;
         }
-        if ((r = save_originals(ctx, &p, &vf, 1)) < 0)
+        if (save_first && (r = save_originals(ctx, &p, &vf, 1)) < 0)
                 return r;
         struct answers ans;
         answers_open(ctx, &ans, driver);
