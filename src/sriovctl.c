@@ -126,11 +126,12 @@ static const struct command {
          "$DEVPATH)",
          OPT(O_ACTION)},
         {"hook", cmd_hook,
-         "hook network NETWORK OPERATION [SUB-OPERATION [EXTRA]] < HOOKDATA.xml\n"
-         "hook qemu DOMAIN OPERATION [SUB-OPERATION [EXTRA]] < DOMAIN.xml",
+         "hook network [--] NETWORK OPERATION [SUB-OPERATION [EXTRA]] < HOOKDATA.xml\n"
+         "hook qemu [--] DOMAIN OPERATION [SUB-OPERATION [EXTRA]] < DOMAIN.xml",
          "what libvirt's hooks run (hooks/, README.md \"With libvirt\"): record the VF a network port or a "
          "guest gets (port-created, prepare), refuse one sriovctl gave away (exit 5), add what libvirt "
-         "cannot set on a VF (start), give it back (port-deleted, release); never calls libvirt",
+         "cannot set on a VF (start), give it back (port-deleted, release); never calls libvirt; every word "
+         "after network|qemu is libvirt's (a name such as -web), never an option",
          0},
         {"monitor", cmd_monitor, "monitor",
          "long-running: the same on every pci/net uevent, one pass per PF per burst; logs each change; "
@@ -345,7 +346,8 @@ static int find_option(const char *arg, size_t len, bool is_long)
 
 /* What getopt would do, with rules of our own: every error is named once
  * (getopt prints its own line first); "-1" is a word, not an option (`vf
- * -1` is a bad VF index); options may come anywhere ("--" ends them).
+ * -1` is a bad VF index); options may come anywhere ("--" ends them),
+ * except after `hook network|qemu`, where every word is libvirt's.
  * Positional words are moved to the front of argv (*ret_n of them), also
  * after an error, so that the command is known for the message; the first
  * error goes to *e. seen: the options given. */
@@ -358,6 +360,14 @@ static void parse_args(int argc, char **argv, struct options *o, uint32_t *seen,
                 char *a = argv[i];
                 if (options_done || a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9')) {
                         argv[n++] = a;
+                        if (n == 2 && strcmp(argv[0], "hook") == 0) {
+                                /* libvirt's names and operations follow, and
+                                 * a name may be "-web" or "--help": words,
+                                 * every one (the hooks pass "--" first) */
+                                options_done = true;
+                                if (i + 1 < argc && strcmp(argv[i + 1], "--") == 0)
+                                        i++;
+                        }
                         continue;
                 }
                 if (strcmp(a, "--") == 0) {

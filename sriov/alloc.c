@@ -24,8 +24,13 @@
 #define STORE_FILE "allocations.json"
 /* attaches queue on the lock: 32 parallel ones under TCG take a while */
 #define LOCK_TIMEOUT_MS 120000
+/* libvirtd waits for its hooks (holding locks of its own): a hook waits
+ * this long at most, then fails naming the lock's holder */
+#define HOOK_LOCK_MS 5000
 #define WAIT_DEFAULT_MS 10000
 #define PORT_TIMEOUT_MS 10000
+/* what libvirt sets on a VF it hands out */
+#define LIBVIRT_OWN (SRIOV_VF_MAC | SRIOV_VF_VLAN | SRIOV_VF_VLAN_PROTO)
 
 /* A record with what only the store needs. */
 struct rec {
@@ -895,6 +900,29 @@ static bool vf_exists(struct sriov_ctx *ctx, const struct rec *rec)
         return sysfs_exists(ctx, p);
 }
 
+/* A VF libvirt handed out, as before the guest: what sriovctl set, from
+ * its saved originals, and MAC and VLAN as the record's snapshot has them
+ * (taken before libvirt set them; a later one leaves them out, and they
+ * stay as libvirt put them back). libvirt's own putting back runs first
+ * and cannot be relied on for the MAC: igbvf, bound again without an
+ * admin MAC, registers a random one, which the PF then reports. */
+static int libvirt_put_back(struct sriov_ctx *ctx, const struct rec *rec)
+{
+        unsigned vf = (unsigned)rec->a.vf;
+        struct sriov_vf_config cfg;
+        int r = vf_words_to_config(ctx, rec_pf(rec), vf, rec->before, &cfg);
+        if (r < 0)
+                return r;
+        uint32_t ours = rec->a.config.set & ~(uint32_t)LIBVIRT_OWN;
+        if (rec->saved_here) {
+                if ((r = vf_restore_some(ctx, rec_pf(rec), vf, ours, NULL)) < 0)
+                        return r;
+                cfg.set &= LIBVIRT_OWN;
+        } else
+                cfg.set &= ours | LIBVIRT_OWN;
+        return cfg.set ? vf_set(ctx, rec_pf(rec), vf, &cfg, false) : 0;
+}
+
 /* Undoes what a record stands for: port profile, vfio binding, then the
  * VF's settings. The driver is given back before the settings: igbvf,
  * bound without an admin MAC, registers a random MAC of its own with the
@@ -942,7 +970,9 @@ static int undo_rec(struct sriov_ctx *ctx, const struct rec *rec, unsigned timeo
         /* a pod's netdev comes home before its VF's settings go back */
         if (a->kind == SRIOV_ALLOC_POD && !a->pod.vfio)
                 first_error(&first, podnet_return(ctx, a, timeout_ms));
-        if (a->vf >= 0 && rec->before) {
+        if (a->vf >= 0 && rec->before && a->source)
+                first_error(&first, libvirt_put_back(ctx, rec));
+        else if (a->vf >= 0 && rec->before) {
                 if (rec->saved_here)
                         r = sriov_vf_restore(ctx, rec_pf(rec), (unsigned)a->vf, NULL);
                 else {
@@ -1401,10 +1431,11 @@ static int copy_allocations(const struct store *s, size_t from, struct sriov_all
         return 0;
 }
 
-/* Takes the lock, loads the store and rolls back dead attaches. */
-static int open_store(struct sriov_ctx *ctx, unsigned timeout_ms, struct store *ret)
+/* Takes the lock (waiting lock_ms at most), loads the store and rolls
+ * back dead attaches. */
+static int open_store_within(struct sriov_ctx *ctx, unsigned lock_ms, unsigned timeout_ms, struct store *ret)
 {
-        int r = state_hold(ctx, LOCK_TIMEOUT_MS);
+        int r = state_hold(ctx, lock_ms);
         if (r < 0)
                 return r;
         struct store s = {0};
@@ -1417,6 +1448,11 @@ static int open_store(struct sriov_ctx *ctx, unsigned timeout_ms, struct store *
         }
         *ret = s;
         return 0;
+}
+
+static int open_store(struct sriov_ctx *ctx, unsigned timeout_ms, struct store *ret)
+{
+        return open_store_within(ctx, LOCK_TIMEOUT_MS, timeout_ms, ret);
 }
 
 int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov_xml_network *const *nets,
@@ -1604,6 +1640,7 @@ static int held_add(struct held_vf **v, size_t *n, const struct rec *rec, unsign
                 .kind = a->kind,
                 .pending = a->pending,
                 .vfio = a->kind == SRIOV_ALLOC_HOSTDEV && a->vfio_driver,
+                .libvirt = a->source != NULL,
                 .has_config = a->kind != SRIOV_ALLOC_MACVTAP,
                 .config = a->config,
                 .domain_name = strdup(a->domain_name ? a->domain_name : ""),
@@ -2330,24 +2367,37 @@ static int refuse_held(struct sriov_ctx *ctx, const struct rec *h, const struct 
                         sriov_alloc_kind_name(h->a.kind), by, x->domain_name);
 }
 
-/* Puts cfg on the record's VF, having saved what to put back first (once:
- * a later call adds to what the first saved). */
+/* What to put back: the record's VF's settings now, into rec->before;
+ * without MAC and VLAN once libvirt may have set them (!first). */
+static int libvirt_snapshot(struct sriov_ctx *ctx, struct rec *rec, bool first)
+{
+        struct vfinfo_reply now = {0};
+        int r = vfinfo_read(ctx, rec->pf_ifname, &now);
+        if (r < 0)
+                return r;
+        unsigned vf = (unsigned)rec->a.vf;
+        if (vf >= now.n || !now.seen[vf])
+                r = ctx_fail(ctx, -EIO, "the kernel did not report VF %u of %s", vf, rec->pf_ifname);
+        else {
+                struct sriov_vf_link l = now.vfs[vf];
+                if (!first)
+                        l.present &= ~(uint32_t)LIBVIRT_OWN;
+                r = vf_link_to_words(&l, &rec->before);
+        }
+        vfinfo_reply_done(&now);
+        return r;
+}
+
+/* Puts cfg on the record's VF, with what to put back on disk first. */
 static int libvirt_apply(struct sriov_ctx *ctx, struct store *s, struct rec *rec, const struct sriov_vf_config *cfg)
 {
         int r;
-        if (!rec->before) {
-                struct vfinfo_reply now = {0};
-                if ((r = vfinfo_read(ctx, rec->pf_ifname, &now)) < 0)
-                        return r;
-                unsigned vf = (unsigned)rec->a.vf;
-                if (vf >= now.n || !now.seen[vf]) {
-                        vfinfo_reply_done(&now);
-                        return ctx_fail(ctx, -EIO, "the kernel did not report VF %u of %s", vf, rec->pf_ifname);
-                }
-                r = vf_link_to_words(&now.vfs[vf], &rec->before);
-                vfinfo_reply_done(&now);
-                if (r < 0)
-                        return r;
+        unsigned vf = (unsigned)rec->a.vf;
+        if (!rec->before && (r = libvirt_snapshot(ctx, rec, false)) < 0)
+                return r;
+        if (!rec->saved_here) {
+                /* the VF's originals (vfcfg.c) are this record's if this
+                 * change is the one that saves them */
                 unsigned *saved = NULL;
                 size_t n_saved = 0;
                 if ((r = sriov_vf_saved(ctx, rec->pf_ifname, &saved, &n_saved)) < 0)
@@ -2357,12 +2407,11 @@ static int libvirt_apply(struct sriov_ctx *ctx, struct store *s, struct rec *rec
                         if (saved[k] == vf)
                                 rec->saved_here = false;
                 free(saved);
-                /* what to put back is on disk before the first change */
-                rec->a.pending = true;
-                if ((r = store_save(ctx, s)) < 0)
-                        return r;
         }
-        if ((r = sriov_vf_set(ctx, rec->pf_ifname, (unsigned)rec->a.vf, cfg)) < 0)
+        rec->a.pending = true;
+        if ((r = store_save(ctx, s)) < 0)
+                return r;
+        if ((r = sriov_vf_set(ctx, rec->pf_ifname, vf, cfg)) < 0)
                 ctx_error_prefix(ctx, "VF %d (%s) of %s", rec->a.vf, rec->a.vf_address, rec->pf_ifname);
         return r;
 }
@@ -2422,7 +2471,7 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
         if ((r = vf_ref_from_pci(ctx, x->domain_name, x->vf_address, &v)) < 0)
                 return r; /* -ENOTSUP: not a VF, none of ours */
         struct store s;
-        if ((r = open_store(ctx, WAIT_DEFAULT_MS, &s)) < 0) {
+        if ((r = open_store_within(ctx, HOOK_LOCK_MS, WAIT_DEFAULT_MS, &s)) < 0) {
                 pf_ref_done(&v.pf);
                 return r;
         }
@@ -2466,12 +2515,25 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
                         if (res == ALLOC_LIBVIRT_KEPT)
                                 res = ALLOC_LIBVIRT_UPDATED;
                 }
-                if (change.set) {
+                if (res == ALLOC_LIBVIRT_NEW && (r = libvirt_snapshot(ctx, rec, true)) < 0 && !change.set) {
+                        /* taken now, before libvirt sets the VF's MAC and
+                         * VLAN, though nothing is sent yet; failing that, at
+                         * the first change, without the MAC and VLAN (then
+                         * libvirt's, never put back) */
+                        ctx_notice(ctx, "VF %s: its settings cannot be read now (%s): they are read before the "
+                                        "first change",
+                                   rec->a.vf_address, *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
+                        ctx_clear_error(ctx);
+                        r = 0;
+                }
+                /* recorded with the change, so that undoing it knows what to put back */
+                struct sriov_vf_config had = rec->a.config;
+                rec->a.config = want;
+                if (r == 0 && change.set) {
                         if ((r = libvirt_apply(ctx, &s, rec, &change)) == 0 && res == ALLOC_LIBVIRT_KEPT)
                                 res = ALLOC_LIBVIRT_UPDATED;
                 }
                 if (r == 0) {
-                        rec->a.config = want;
                         rec->a.pending = false;
                         r = store_save(ctx, &s);
                 } else if (res == ALLOC_LIBVIRT_NEW) {
@@ -2487,6 +2549,7 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
                         if (why && *why)
                                 ctx_fail(ctx, r, "%s", why);
                 } else {
+                        rec->a.config = had; /* sriov_vf_set rolled back what it refused */
                         rec->a.pending = false;
                         (void)store_save(ctx, &s);
                 }
@@ -2527,7 +2590,7 @@ int alloc_libvirt_release(struct sriov_ctx *ctx, const char *port, const char *d
         if (r < 0)
                 return r;
         struct store s;
-        if ((r = open_store(ctx, WAIT_DEFAULT_MS, &s)) < 0)
+        if ((r = open_store_within(ctx, HOOK_LOCK_MS, WAIT_DEFAULT_MS, &s)) < 0)
                 return r;
         unsigned freed = 0;
         int first = 0;

@@ -15,6 +15,7 @@ struct held_vf {
         enum sriov_alloc_kind kind;          /* MACVTAP: a macvtap on the VF's netdev */
         bool pending;        /* an attach in flight, or killed: not ours to touch */
         bool vfio;           /* the allocation bound it to vfio-pci */
+        bool libvirt;        /* libvirt handed it out (the hooks' record): its MAC and VLAN are libvirt's */
         bool has_config;     /* config: what the allocation set on the VF */
         struct sriov_vf_config config;
 };

@@ -517,7 +517,10 @@ static int set_vfs(struct sriov_ctx *ctx, const struct sriov_desired_pf *dpf, co
                         continue;
                 }
                 if (hv) {
-                        /* a guest holds this VF: its settings win */
+                        /* a guest holds this VF: its settings win; libvirt
+                         * set the MAC and VLAN of one it handed out */
+                        if (hv->libvirt)
+                                w.config.set &= ~(uint32_t)(SRIOV_VF_MAC | SRIOV_VF_VLAN | SRIOV_VF_VLAN_PROTO);
                         config_overlay(&w.config, &hv->config);
                         w.allocated = true;
                 }

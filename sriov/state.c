@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "state.h"
@@ -270,6 +271,64 @@ static void sweep(struct sriov_ctx *ctx, int dirfd, const char *path, bool desce
 
 /* ---- the lock ----------------------------------------------------------- */
 
+/* " (sriovctl monitor)": what process pid runs, its command line cut at
+ * 60 characters ("" when it cannot be read). */
+static void pid_command(long pid, char *buf, size_t size)
+{
+        char path[64], cmd[61];
+        snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, cmd, sizeof(cmd) - 1) : -1;
+        buf[0] = 0;
+        if (n <= 0)
+                return;
+        for (ssize_t i = 0; i < n; i++)
+                if (cmd[i] == 0 || cmd[i] == '\n')
+                        cmd[i] = ' ';
+        while (n > 0 && cmd[n - 1] == ' ')
+                n--;
+        cmd[n] = 0;
+        snprintf(buf, size, " (%s)", cmd);
+}
+
+/* "pid 123 (sriovctl monitor), pid 456 (...)": the processes holding the
+ * lock on fd's file as /proc/locks lists them (shared holders too), else
+ * the pid the last exclusive holder wrote into it; "" if neither says. */
+static void lock_holders(int fd, char *buf, size_t size)
+{
+        struct stat st;
+        size_t len = 0;
+        buf[0] = 0;
+        _cleanup_fclose_ FILE *f = fstat(fd, &st) == 0 ? fopen("/proc/locks", "re") : NULL;
+        char line[256];
+        while (f && fgets(line, sizeof(line), f) && len + 1 < size) {
+                /* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters' lines have "->" */
+                char type[16];
+                long pid;
+                unsigned maj, min;
+                unsigned long long ino;
+                if (strstr(line, "->") ||
+                    sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%llu", type, &pid, &maj, &min, &ino) != 5 ||
+                    strcmp(type, "FLOCK") != 0 || ino != (unsigned long long)st.st_ino ||
+                    makedev(maj, min) != st.st_dev)
+                        continue;
+                char cmd[72];
+                pid_command(pid, cmd, sizeof(cmd));
+                len += (size_t)snprintf(buf + len, size - len, "%spid %ld%s", len ? ", " : "", pid, cmd);
+        }
+        if (len)
+                return;
+        char pid[32] = "";
+        ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+        pid[n > 0 ? n : 0] = 0;
+        pid[strcspn(pid, "\n")] = 0;
+        if (pid[0]) {
+                char cmd[72];
+                pid_command(strtol(pid, NULL, 10), cmd, sizeof(cmd));
+                snprintf(buf, size, "pid %s%s", pid, cmd);
+        }
+}
+
 /* flock(op) on STATE/relpath (made if missing, through the same checks as
  * every file of the store), waiting at most timeout_ms: polling, so that a
  * signal's default action still ends a process that waits. */
@@ -292,14 +351,10 @@ static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigne
                 if (errno != EWOULDBLOCK && errno != EINTR)
                         return ctx_fail(ctx, -errno, "state lock %s: %s", path, strerror(errno));
                 if (waited >= timeout_ms) {
-                        char pid[32] = "";
-                        ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
-                        pid[n > 0 ? n : 0] = 0;
-                        pid[strcspn(pid, "\n")] = 0;
-                        return ctx_fail(ctx, -ETIMEDOUT,
-                                        "state lock %s is held by another process%s%s%s for more than "
-                                        "%u ms",
-                                        path, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "", timeout_ms);
+                        char who[512];
+                        lock_holders(fd, who, sizeof(who));
+                        return ctx_fail(ctx, -ETIMEDOUT, "state lock %s is held by %s for more than %u ms", path,
+                                        who[0] ? who : "another process", timeout_ms);
                 }
                 sleep_ms(10);
         }

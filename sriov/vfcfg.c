@@ -1008,6 +1008,12 @@ static void describe_mismatch(struct text *t, uint32_t m, const struct sriov_vf_
 
 int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct sriov_vf_config *cfg)
 {
+        return vf_set(ctx, device, vf, cfg, true);
+}
+
+int vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct sriov_vf_config *cfg,
+           bool save_first)
+{
         ctx_clear_error(ctx);
         int r = sriov_vf_config_validate(ctx, cfg);
         if (r < 0) {
@@ -1027,7 +1033,7 @@ int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const s
                 ctx_notice(ctx, "%s vf %u: already set as requested: nothing to change", ifname, vf);
                 return 0;
         }
-        if ((r = save_originals(ctx, &p, &vf, 1)) < 0)
+        if (save_first && (r = save_originals(ctx, &p, &vf, 1)) < 0)
                 return r;
         struct answers ans;
         answers_open(ctx, &ans, driver);
@@ -1746,6 +1752,11 @@ int vf_restore_verify(const struct vfinfo_reply *after, unsigned vf, const struc
 
 int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored)
 {
+        return vf_restore_some(ctx, device, vf, UINT32_MAX, ret_restored);
+}
+
+int vf_restore_some(struct sriov_ctx *ctx, const char *device, unsigned vf, uint32_t bits, unsigned *ret_restored)
+{
         ctx_clear_error(ctx);
         _cleanup_(pf_run_done) struct pf_run p = {0};
         int r = pf_run_open(ctx, device, &p);
@@ -1772,6 +1783,8 @@ int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, uns
         struct sriov_vf_request dummy = {0};
         if ((r = restore_targets(ctx, &p, saved, vf, &rt)) < 0)
                 return r;
+        for (size_t i = 0; i < rt.n; i++)
+                rt.wants[i].set &= bits;
         struct sriov_vf_config *wants = rt.wants;
         unsigned *targets = rt.targets;
         size_t n_targets = rt.n;

@@ -65,6 +65,14 @@ int vf_link_to_words(const struct sriov_vf_link *link, char **ret);
 int vf_words_to_config(struct sriov_ctx *ctx, const char *device, unsigned vf, const char *text,
                        struct sriov_vf_config *ret);
 
+/* sriov_vf_set(), saving the VF's originals first only if save_first
+ * (false: a putting back that must leave none behind). */
+int vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct sriov_vf_config *cfg,
+           bool save_first);
+/* sriov_vf_restore() putting back only the attributes in bits (SRIOV_VF_*)
+ * of the saved settings; all of them are forgotten. */
+int vf_restore_some(struct sriov_ctx *ctx, const char *device, unsigned vf, uint32_t bits, unsigned *ret_restored);
+
 struct vfinfo_reply;
 /* The read-back after a restore, for VF vf: 0 when it has `want`; 1 with
  * *ret_why (malloc'd, "IFNAME vf N: ...") naming what differs, or saying

@@ -439,10 +439,13 @@ static const struct exit_case exit_cases[] = {
         {2, "hook: usage: sriovctl hook network", {"hook", "lxc", "g", "prepare"}},
         {2, "hook: unexpected 'x' after libvirt's four hook arguments",
          {"hook", "qemu", "g", "prepare", "begin", "-", "x"}},
-        {0, "", {"hook", "network", "pool", "started", "begin", "-", "--state-dir", "@S"}},
-        {0, "", {"hook", "qemu", "g", "release", "end", "-", "--sysfs-root", "@T", "--state-dir", "@S"}},
+        {0, "", {"--state-dir", "@S", "hook", "network", "--", "pool", "started", "begin", "-"}},
+        {0, "", {"--sysfs-root", "@T", "--state-dir", "@S", "hook", "qemu", "g", "release", "end", "-"}},
         {1, "hook network pool port-created: network hook pool port-created: <hookData>: not well-formed XML",
-         {"hook", "network", "pool", "port-created", "begin", "-", "--sysfs-root", "@T", "--state-dir", "@S"}},
+         {"--sysfs-root", "@T", "--state-dir", "@S", "hook", "network", "pool", "port-created", "begin", "-"}},
+        /* after `hook network|qemu`, options are libvirt's words */
+        {2, "hook: unexpected '--state-dir' after libvirt's four hook arguments",
+         {"hook", "network", "pool", "started", "begin", "-", "--state-dir", "@S"}},
         /* detach (0 needs an allocation: tests/vm/t-attach.sh) */
         {1, "state directory", {"detach", "g", "--sysfs-root", "@T", "--state-dir", "@B"}},
         {2, "detach: missing the domain", {"detach"}},

@@ -5,9 +5,13 @@
  * hook that only records needs no kernel; one that must set something
  * reaches netlink (absent here), fails, and leaves nothing behind. */
 #include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "fxenv.h"
+#include "state.h"
 #include "testutil.h"
 
 static int setup(void **state)
@@ -139,6 +143,7 @@ static void test_port_recorded_idempotent(void **state)
         assert_int_equal(nh, 1);
         assert_int_equal(h[0].vf, 0);
         assert_string_equal(h[0].domain_name, "g");
+        assert_true(h[0].libvirt); /* its MAC and VLAN are libvirt's */
         held_vfs_free(h, nh);
 
         assert_int_equal(net_hook(e, "port-created", xml, &actions), 0);
@@ -444,6 +449,159 @@ static void test_release_failure_kept(void **state)
         sriov_allocations_free(a, n);
 }
 
+/* A record whose snapshot was taken after libvirt set the MAC and VLAN
+ * has none of them: a VF whose only setting of sriovctl's was a VLAN
+ * priority then has nothing to put back (no kernel needed). */
+static void test_release_leaves_libvirt_mac_vlan(void **state)
+{
+        struct env *e = *state;
+        write_store(e, "{\"allocations\":[{\"domain\":\"q\",\"interface\":0,\"kind\":\"hostdev\","
+                       "\"mac\":\"52:54:00:7e:aa:01\",\"pf\":\"0000:02:00.0\",\"pf_ifname\":\"enp2s0f0\","
+                       "\"vf\":0,\"vf_address\":\"0000:02:10.0\",\"config\":\"vlan 42 qos 3\","
+                       "\"before\":\"spoofchk on trust off\","
+                       "\"saved_here\":false,\"source\":\"libvirt-network\",\"network\":\"pool\","
+                       "\"port\":\"" PORT_UUID "\",\"pending\":false}]}");
+        char **actions = NULL;
+        assert_int_equal(qemu_hook(e, "q", "release", "<domain/>", &actions), 0);
+        assert_contains(actions[0], "domain 'q': 1 VF given back");
+        strv_free(actions);
+        size_t n;
+        struct sriov_allocation *a = records(e, &n);
+        assert_int_equal(n, 0);
+        sriov_allocations_free(a, n);
+}
+
+/* ---- the hook scripts as libvirt runs them ------------------------------- */
+
+extern char **environ;
+
+/* hooks/DIR/sriov-manager.in as installed, naming the sriovctl built here
+ * with the fixture's tree, state and no desired state: ROOT/DIR.hook. */
+static char *hook_script(struct env *e, const char *dir)
+{
+        char src[512];
+        snprintf(src, sizeof(src), "%s/hooks/%s/sriov-manager.in", SRIOV_SOURCE_DIR, dir);
+        _cleanup_free_ char *text = slurp(src, NULL);
+        assert_non_null(text);
+        char *at = strstr(text, "@SRIOVCTL@");
+        assert_non_null(at);
+        *at = 0;
+        char *path = NULL;
+        assert_true(asprintf(&path, "%s/%s.hook", e->root, dir) > 0);
+        assert_int_equal(fx_write(e->root, strrchr(path, '/') + 1,
+                                  "%s'%s' --sysfs-root '%s' --state-dir '%s' --config-dir /nonexistent/sriov-config%s",
+                                  text, SRIOVCTL_PATH, e->root, e->state, at + strlen("@SRIOVCTL@")),
+                      0);
+        return path;
+}
+
+/* Runs a hook script as libvirt does (OBJECT OPERATION SUB-OPERATION
+ * EXTRA, the XML on stdin); its exit status, stderr in *ret_err. */
+static int run_hook(struct env *e, const char *script, const char *object, const char *op, const char *subop,
+                    const char *xml, char **ret_err)
+{
+        char in[512], err[512];
+        snprintf(in, sizeof(in), "%s/hook.in", e->root);
+        snprintf(err, sizeof(err), "%s/hook.err", e->root);
+        assert_int_equal(fx_write(e->root, "hook.in", "%s", xml), 0);
+        posix_spawn_file_actions_t fa;
+        assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+        assert_int_equal(posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0), 0);
+        assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0), 0);
+        assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+        char *argv[] = {"sh", (char *)script, (char *)object, (char *)op, (char *)subop, "-", NULL};
+        pid_t pid;
+        int r = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        assert_int_equal(r, 0);
+        int status;
+        while (waitpid(pid, &status, 0) < 0)
+                assert_int_equal(errno, EINTR);
+        *ret_err = slurp(err, NULL);
+        assert_non_null(*ret_err);
+        assert_true(WIFEXITED(status));
+        return WEXITSTATUS(status);
+}
+
+/* Runs a hook script that must succeed; the records after it. */
+static struct sriov_allocation *hook_ok(struct env *e, const char *script, const char *name, const char *op,
+                                        const char *subop, const char *xml, size_t *n)
+{
+        char *err = NULL;
+        int rc = run_hook(e, script, name, op, subop, xml, &err);
+        if (rc != 0)
+                fail_msg("%s '%s' %s: exit %d: %s", script, name, op, rc, err);
+        free(err);
+        return records(e, n);
+}
+
+/* libvirt's names may hold anything but a newline: each goes through the
+ * real hook scripts as a name, never as an option of sriovctl. */
+static void test_hook_names_verbatim(void **state)
+{
+        struct env *e = *state;
+        static const char *const names[] = {"-web", "--help", "--state-dir=/x", "a b", "\xc3\xbc", "--", "-"};
+        _cleanup_free_ char *net = hook_script(e, "network.d"), *qemu = hook_script(e, "qemu.d");
+        _cleanup_free_ char *xml = hookdata(NULL, NULL);
+        static const char dom[] =
+                "<domain type='kvm'><name>n</name><devices><hostdev mode='subsystem' type='pci' managed='yes'>"
+                "<source><address domain='0x0000' bus='0x02' slot='0x10' function='0x6'/></source></hostdev>"
+                "</devices></domain>";
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                const char *name = names[i];
+                size_t n;
+                struct sriov_allocation *a = hook_ok(e, net, name, "port-created", "begin", xml, &n);
+                if (n != 1 || strcmp(a[0].network, name) != 0 || strcmp(a[0].domain_name, "g") != 0)
+                        fail_msg("network '%s' port-created: %zu records (network '%s')", name, n,
+                                 n ? a[0].network : "");
+                sriov_allocations_free(a, n);
+                a = hook_ok(e, net, name, "port-deleted", "begin", xml, &n);
+                assert_int_equal(n, 0);
+                sriov_allocations_free(a, n);
+
+                a = hook_ok(e, qemu, name, "prepare", "begin", dom, &n);
+                if (n != 1 || strcmp(a[0].domain_name, name) != 0 || strcmp(a[0].source, "libvirt-domain") != 0)
+                        fail_msg("domain '%s' prepare: %zu records (domain '%s')", name, n,
+                                 n ? a[0].domain_name : "");
+                sriov_allocations_free(a, n);
+                a = hook_ok(e, qemu, name, "release", "end", dom, &n);
+                assert_int_equal(n, 0);
+                sriov_allocations_free(a, n);
+        }
+}
+
+static int64_t now_ms(void)
+{
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* libvirtd waits for its hooks: one never waits long for the store's
+ * lock, and says who holds it. */
+static void test_hook_lock_wait_bounded(void **state)
+{
+        struct env *e = *state;
+        struct sriov_ctx *holder = NULL;
+        assert_int_equal(sriov_ctx_new(&holder), 0);
+        assert_int_equal(sriov_ctx_set_state_dir(holder, e->state), 0);
+        int fd = -1;
+        assert_int_equal(state_lock(holder, 1000, &fd), 0);
+        int64_t t0 = now_ms();
+        assert_int_equal(qemu_hook(e, "q", "release", "<domain/>", NULL), -ETIMEDOUT);
+        int64_t waited = now_ms() - t0;
+        if (waited > 10000)
+                fail_msg("the hook waited %lld ms for the lock", (long long)waited);
+        char pid[64];
+        snprintf(pid, sizeof(pid), "held by pid %ld (", (long)getpid());
+        assert_contains(sriov_ctx_error(e->ctx), pid);
+        assert_contains(sriov_ctx_error(e->ctx), "test-hook");
+        state_unlock(fd);
+        sriov_ctx_free(holder);
+        /* free again: the hook runs */
+        assert_int_equal(qemu_hook(e, "q", "release", "<domain/>", NULL), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -455,6 +613,9 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_bad_hookdata, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_qemu_prepare_start_release, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_release_failure_kept, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_release_leaves_libvirt_mac_vlan, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_hook_names_verbatim, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_hook_lock_wait_bounded, setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -629,7 +629,7 @@ static void test_state_lock(void **state)
                 int l2 = -1;
                 int r = state_lock(c2, 50, &l2);
                 char want[64];
-                snprintf(want, sizeof(want), "(pid %ld)", (long)getppid());
+                snprintf(want, sizeof(want), "held by pid %ld (", (long)getppid());
                 bool good = r == -ETIMEDOUT && strstr(sriov_ctx_error(c2), want);
                 sriov_ctx_free(c2);
                 _exit(good ? 0 : 1);

@@ -21,6 +21,16 @@
 #      the VF back.
 #   d. sriovctl attach holds the VF libvirt's pool would hand out next:
 #      `virsh start` fails with the hook's message in virsh's error.
+#   e. a metadata-free pool of VF 1 (no desired state for it), a guest with
+#      MAC and VLAN 42 there and only vlan-qos in its <metadata>: while it
+#      runs, a desired state naming VF 1's MAC and VLAN is put through
+#      udev-event and a starting monitor (libvirt's MAC and VLAN stay);
+#      after `virsh destroy` VF 1 is as before the start.
+#   f. names that look like options: a network '-pool' starts, a domain
+#      '-web' on it starts and is recorded under its name, destroy gives
+#      its VF back.
+#   g. the store's lock held by another process: `virsh start` fails
+#      within seconds, naming the holder.
 #     tests/vm/run-suite t-libvirt
 # rig: RIG_TIMEOUT=900
 set -euo pipefail
@@ -61,7 +71,7 @@ check_given_back() {
 # live_vf DOMAIN MAC : the PCI address libvirt gave the interface with MAC
 live_vf() {
 	local x="//devices/interface[mac/@address='$2']/source/address" d b s f
-	V dumpxml "$1" >"$LT/$1.live.xml" 2>/dev/null || return 0
+	V dumpxml --domain="$1" >"$LT/$1.live.xml" 2>/dev/null || return 0
 	d=$(xml_value "$LT/$1.live.xml" "$x/@domain")
 	b=$(xml_value "$LT/$1.live.xml" "$x/@bus")
 	s=$(xml_value "$LT/$1.live.xml" "$x/@slot")
@@ -104,12 +114,13 @@ libvirtd_stop() {
 	kill "$pid" 2>/dev/null || return 0
 	wait_for 30 bash -c "! kill -0 $pid 2>/dev/null"
 }
-# domain_xml NAME MAC CMDLINE-EXTRA INTERFACE-XML : a guest booting the inner initramfs
+# domain_xml NAME MAC CMDLINE-EXTRA INTERFACE-XML [SRIOV-ATTRS] : a guest booting
+# the inner initramfs (<sriov:vf> attributes: max-rate 100 unless given)
 domain_xml() {
 	cat <<EOF
 <domain type='$ACCEL'>
   <name>$1</name>
-  <metadata><sriov:vf xmlns:sriov='$NS' max-rate='100'/></metadata>
+  <metadata><sriov:vf xmlns:sriov='$NS' ${5:-max-rate='100'}/></metadata>
   <memory unit='MiB'>256</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$INNER_KERNEL</kernel><initrd>$INNER_INITRD</initrd>
@@ -126,7 +137,8 @@ domain_xml() {
 </domain>
 EOF
 }
-pool_iface() { echo "<interface type='network'><mac address='$1'/><source network='pool'/><vlan><tag id='$VLAN'/></vlan></interface>"; }
+# pool_iface MAC [NETWORK=pool]
+pool_iface() { echo "<interface type='network'><mac address='$1'/><source network='${2:-pool}'/><vlan><tag id='$VLAN'/></vlan></interface>"; }
 
 # ------------------------------------------------------------------ setup
 section "rig: igb PF0 with VFs, PF1 in a peer namespace with VLAN $VLAN"
@@ -320,6 +332,104 @@ check_eq "lg3 still holds $VF3" "$VF3" "$(alloc_of lg3 | jq -r '.[0].vf_address'
 check_match "... with its MAC" "link/ether $MAC3" "$(vf_line "$PF0DEV" "$(vf_index "$PF0" "$VF3")")"
 check "sriovctl detach lg3" sriovctl detach lg3
 check_eq "no allocations left" "[]" "$(sriovctl allocations --json | jq -c .allocations)"
+for i in 0 1; do
+	check_eq "vf $i as at the start (ip -j -d link)" "${ORIG[$i]}" "$(vf_json "$PF0DEV" "$i")"
+done
+
+# ------------------------------------------------------------------ e
+section "e: a metadata-free pool, vlan-qos in the domain: VF 1 goes back as it came"
+VFB=$(vf_addr "$PF0" 1)
+read -r bd bb bs bf < <(sed 's/[:.]/ /g' <<<"$VFB")
+cat >"$LT/bare.xml" <<EOF
+<network>
+  <name>bare</name>
+  <forward mode='hostdev' managed='yes'><address type='pci' domain='0x$bd' bus='0x$bb' slot='0x$bs' function='0x$bf'/></forward>
+</network>
+EOF
+check "virsh net-define bare.xml (VF 1, $VFB, alone; no <metadata>)" V net-define "$LT/bare.xml"
+check "virsh net-start bare" V net-start bare
+MAC4=52:54:00:7e:aa:01
+domain_xml lg4 "$MAC4" 34 "$(pool_iface "$MAC4" bare)" "vlan-qos='3'" >"$LT/lg4.xml"
+check "virsh define lg4.xml (<sriov:vf vlan-qos='3'/> only)" V define "$LT/lg4.xml"
+if V start lg4 >"$LT/lg4.start" 2>&1; then
+	ok "virsh start lg4"
+	check_eq "the live XML names VF 1 ($VFB) for $MAC4" "$VFB" "$(live_vf lg4 "$MAC4")"
+	line=$(vf_line "$PF0DEV" 1)
+	note "$line"
+	check_match "ip -d link: vf 1 has MAC $MAC4, VLAN $VLAN (libvirt's) with qos 3 (domain <metadata>)" \
+		"link/ether $MAC4 .*vlan $VLAN, qos 3" "$line"
+	running=$(vf_json "$PF0DEV" 1)
+
+	section "e: the desired state names VF 1's MAC and VLAN while lg4 holds it"
+	mkdir -p "$LT/conf-e"
+	printf 'pf %s\nvf 1 mac 02:00:00:de:5e:00 vlan 77\n' "$PF0" >"$LT/conf-e/10-e.conf"
+	check "sriovctl config check (conf-e)" sriovctl --config-dir "$LT/conf-e" config check
+	rc=0
+	out=$(sriovctl --config-dir "$LT/conf-e" udev-event --action change "$PF0" 2>&1) || rc=$?
+	note "udev-event: $(tr '\n' ' ' <<<"$out")"
+	check_eq "udev-event --action change $PF0 exits 0" 0 "$rc"
+	check_eq "vf 1 after udev-event: as libvirt set it (ip -j -d link)" "$running" "$(vf_json "$PF0DEV" 1)"
+	sriovctl --config-dir "$LT/conf-e" monitor >"$LT/monitor-e.log" 2>&1 &
+	mon=$!
+	check "the monitor's first pass on $PF0 (within 60 s)" wait_for 60 \
+		grep -qE " $PF0 \(.*\) (pass done|already as desired)" "$LT/monitor-e.log"
+	check_eq "vf 1 after the monitor's start: as libvirt set it (ip -j -d link)" "$running" "$(vf_json "$PF0DEV" 1)"
+	kill -TERM "$mon" 2>/dev/null || true
+	wait "$mon" 2>/dev/null || true
+	grep -E "$PF0|vf 1" "$LT/monitor-e.log" | tail -n 4 | sed 's/^/# monitor: /' || true
+
+	section "e: virsh destroy lg4"
+	check "virsh destroy lg4" V destroy lg4
+	check_given_back lg4 "$VFB" 1
+else
+	fail "virsh start lg4"
+	show <"$LT/lg4.start"
+fi
+V net-destroy bare >/dev/null 2>&1 || true
+
+# ------------------------------------------------------------------ f
+section "f: a network '-pool' and a domain '-web': names, not options"
+sed 's|<name>pool</name>|<name>-pool</name>|; /<metadata>/d' "$LT/pool.xml" >"$LT/dash-pool.xml"
+check "virsh net-define (network '-pool')" V net-define "$LT/dash-pool.xml"
+rc=0
+V net-start --network=-pool >"$LT/dash-pool.start" 2>&1 || rc=$?
+check_eq "virsh net-start --network=-pool exits 0" 0 "$rc"
+[ "$rc" = 0 ] || show <"$LT/dash-pool.start"
+MAC5=52:54:00:15:00:05
+domain_xml -web "$MAC5" 35 "$(pool_iface "$MAC5" -pool)" >"$LT/dash-web.xml"
+check "virsh define (domain '-web' on '-pool')" V define "$LT/dash-web.xml"
+if V start --domain=-web >"$LT/dash-web.start" 2>&1; then
+	ok "virsh start --domain=-web"
+	VFW=$(live_vf -web "$MAC5")
+	check_eq "sriovctl allocations: '-web' holds $VFW, a port of network '-pool'" "1 $VFW -pool" \
+		"$(alloc_of -web | jq -r '"\(length) \(.[0].vf_address) \(.[0].network)"')"
+	check "virsh destroy --domain=-web" V destroy --domain=-web
+	check_given_back -web "$VFW" "$(vf_index "$PF0" "$VFW")"
+else
+	fail "virsh start --domain=-web"
+	show <"$LT/dash-web.start"
+fi
+V net-destroy --network=-pool >/dev/null 2>&1 || true
+
+# ------------------------------------------------------------------ g
+section "g: the store's lock held elsewhere: a hook gives up within seconds"
+flock --no-fork /run/sriov/lock sleep 300 &
+holder=$!
+rig_sleep 0.5
+t0=$EPOCHREALTIME
+rc=0
+V start lg1 >"$LT/lg1.locked" 2>&1 || rc=$?
+took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+msg=$(tr '\n' ' ' <"$LT/lg1.locked")
+note "virsh start lg1 took $took s: $msg"
+check_fails "virsh start lg1 fails" test "$rc" = 0
+check "... within 30 s" test "$took" -le 30
+check_match "virsh's error names the lock's holder (pid, command)" \
+	"held by pid $holder \(sleep 300\)" "$msg"
+kill "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
+V destroy lg1 >/dev/null 2>&1 || true
+check_eq "nothing recorded meanwhile" "[]" "$(sriovctl allocations --json | jq -c .allocations)"
 for i in 0 1; do
 	check_eq "vf $i as at the start (ip -j -d link)" "${ORIG[$i]}" "$(vf_json "$PF0DEV" "$i")"
 done
