@@ -51,8 +51,8 @@ static void result_done(struct result *r)
 }
 
 /* Runs sriovctl with argv[1..] (NULL-terminated; argv[0] is set here),
- * capturing output. */
-static struct result run_argv(const char **argv)
+ * its stdout to `to` (NULL: captured). */
+static struct result run_argv_to(const char **argv, const char *to)
 {
         argv[0] = "sriovctl";
         char out[4096], err[4096];
@@ -61,7 +61,8 @@ static struct result run_argv(const char **argv)
         posix_spawn_file_actions_t fa;
         assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
         assert_int_equal(posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0), 0);
-        assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+        assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, to ? to : out, O_WRONLY | O_CREAT | O_TRUNC, 0644),
+                         0);
         assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
         pid_t pid;
         int r = posix_spawn(&pid, SRIOVCTL_PATH, &fa, NULL, (char *const *)argv, environ);
@@ -71,7 +72,7 @@ static struct result run_argv(const char **argv)
         int status;
         while (waitpid(pid, &status, 0) < 0)
                 assert_int_equal(errno, EINTR);
-        struct result res = {.out = slurp(out, NULL), .err = slurp(err, NULL)};
+        struct result res = {.out = to ? strdup("") : slurp(out, NULL), .err = slurp(err, NULL)};
         assert_non_null(res.out);
         assert_non_null(res.err);
         if (!WIFEXITED(status))
@@ -79,6 +80,11 @@ static struct result run_argv(const char **argv)
                          WTERMSIG(status), res.err);
         res.code = WEXITSTATUS(status);
         return res;
+}
+
+static struct result run_argv(const char **argv)
+{
+        return run_argv_to(argv, NULL);
 }
 
 /* Runs sriovctl with the arguments (NULL-terminated), capturing output. */
@@ -337,6 +343,21 @@ static const char *expand(const char *a, char *buf, size_t size)
         return a;
 }
 
+/* Standard output that cannot be written is a failure, said once: exit 1
+ * with "writing standard output: ..." on stderr. A command that writes
+ * nothing there loses nothing (exit 0). */
+static void expect_output_error(const char **argv, bool writes)
+{
+        static const char msg[] = "sriovctl: writing standard output: No space left on device\n";
+        struct result r = run_argv_to(argv, "/dev/full");
+        const char *at = strstr(r.err, msg);
+        if (writes ? r.code != 1 || !at || strstr(at + 1, msg) : r.code != 0)
+                fail_msg("sriovctl %s %s %s ... >/dev/full: exit %d, expected %d%s%s\nstderr: %s", argv[1],
+                         argv[1] && argv[2] ? argv[2] : "", argv[1] && argv[2] && argv[3] ? argv[3] : "", r.code,
+                         writes ? 1 : 0, writes ? " with, once, " : "", writes ? msg : "", r.err);
+        result_done(&r);
+}
+
 struct exit_case {
         int status;
         const char *says; /* in stderr (stdout for status 0 with no stderr) */
@@ -536,6 +557,8 @@ static void exit_status_walk(void **state)
                 }
                 if (c->status != 0)
                         assert_not_contains(r.err, ": \n"); /* no empty message after a colon */
+                else
+                        expect_output_error(argv, r.out[0] != 0);
                 const char *cmd = c->args[0] && c->args[0][0] != '-' ? c->args[0] : "(none)";
                 size_t k = 0;
                 while (k < n_names && strcmp(names[k], cmd) != 0)
@@ -609,6 +632,74 @@ static void command_help(void **state)
         result_done(&r);
 }
 
+/* Every format of the commands that print, to a full disk: exit 1 and
+ * the reason, once; also past stdio's buffer (a large inventory). The
+ * sriov-vf plugin's result the same. */
+static void output_errors(void **state)
+{
+        (void)state;
+        char scale[4096], sd[4096], cd[4096];
+        snprintf(scale, sizeof(scale), "%s/scale", tmp);
+        snprintf(sd, sizeof(sd), "%s/out-state", tmp);
+        snprintf(cd, sizeof(cd), "%s/out-conf", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "scale"), 0);
+        assert_int_equal(fx_tree_scale(scale, 4, 64), 0);
+        assert_int_equal(fx_write(tmp, "out-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\nvf 1 vlan 5\n"), 0);
+        const char *cases[][8] = {
+                {"list", "--sysfs-root", tree},
+                {"list", "--json", "--sysfs-root", tree},
+                {"list", "--xml", "--sysfs-root", tree},
+                {"list", "--sysfs-root", scale},
+                {"list", "--json", "--sysfs-root", scale},
+                {"list", "--xml", "--sysfs-root", scale},
+                {"show", "enp2s0f0", "--sysfs-root", tree},
+                {"show", "enp2s0f0", "--json", "--sysfs-root", tree},
+                {"show", "enp2s0f0", "--xml", "--sysfs-root", tree},
+                {"allocations", "--state-dir", sd},
+                {"allocations", "--json", "--state-dir", sd},
+                {"config", "show", "--config-dir", cd},
+                {"--help"},
+                {"list", "--help"},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                const char *argv[10] = {0};
+                for (size_t k = 0; k < 8 && cases[i][k]; k++)
+                        argv[k + 1] = cases[i][k];
+                expect_output_error(argv, true);
+        }
+
+        /* the plugin: its result (VERSION) and its error JSON */
+        static const char msg[] = "sriov-vf: writing standard output: No space left on device\n";
+        static const char *const envs[][2] = {{"CNI_COMMAND=VERSION", NULL}, {"CNI_COMMAND=BOGUS", "unknown CNI_COMMAND"}};
+        for (size_t i = 0; i < 2; i++) {
+                char in[4096], err[4096];
+                snprintf(in, sizeof(in), "%s/cni-in", tmp);
+                snprintf(err, sizeof(err), "%s/cni-err", tmp);
+                assert_int_equal(fx_write(tmp, "cni-in", "%s", "{\"cniVersion\":\"1.1.0\"}"), 0);
+                posix_spawn_file_actions_t fa;
+                assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+                assert_int_equal(posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0), 0);
+                assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, "/dev/full", O_WRONLY, 0), 0);
+                assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+                char *const argv[] = {"sriov-vf", NULL};
+                char *const env[] = {(char *)envs[i][0], NULL};
+                pid_t pid;
+                assert_int_equal(posix_spawn(&pid, SRIOV_VF_PATH, &fa, NULL, argv, env), 0);
+                posix_spawn_file_actions_destroy(&fa);
+                int status;
+                while (waitpid(pid, &status, 0) < 0)
+                        assert_int_equal(errno, EINTR);
+                char *e = slurp(err, NULL);
+                assert_non_null(e);
+                const char *at = strstr(e, msg);
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 1 || !at || strstr(at + 1, msg) ||
+                    (envs[i][1] && !strstr(e, envs[i][1])))
+                        fail_msg("sriov-vf %s >/dev/full: status 0x%x, expected exit 1 with, once, %s\nstderr: %s",
+                                 envs[i][0], status, msg, e);
+                free(e);
+        }
+}
+
 /* show --json has what the table prints after the VFs: driver answers and
  * saved VFs (from the state directory named with --state-dir). */
 static void show_json_state(void **state)
@@ -675,7 +766,7 @@ int main(void)
                 cmocka_unit_test(usage),     cmocka_unit_test(warnings_on_stderr),
                 cmocka_unit_test(real_dump), cmocka_unit_test(attach_refusals),
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
-                cmocka_unit_test(show_json_state),
+                cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
