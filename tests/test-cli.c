@@ -343,6 +343,8 @@ static const char *expand(const char *a, char *buf, size_t size)
         return a;
 }
 
+#define SHADOW "root:$y$j9T$SECRETSALT$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+
 /* Standard output that cannot be written is a failure, said once: exit 1
  * with "writing standard output: ..." on stderr. A command that writes
  * nothing there loses nothing (exit 0). */
@@ -402,6 +404,7 @@ static const struct exit_case exit_cases[] = {
         {3, "nosuch0: no such", {"apply", "@F/nosuch.conf", "--sysfs-root", "@T", "--state-dir", "@S"}},
         {4, "/nonexistent/vfs.conf: No such file", {"apply", "/nonexistent/vfs.conf"}},
         {4, "bad.conf:2: vlan '5000'", {"apply", "@F/bad.conf", "--sysfs-root", "@T"}},
+        {4, "shadow:1: not an apply file", {"apply", "@F/shadow", "--sysfs-root", "@T"}},
         /* restore */
         {0, "no saved settings", {"restore", "enp2s0f0", "vf", "0", "--sysfs-root", "@T", "--state-dir", "@S"}},
         {1, "state directory", {"restore", "enp2s0f0", "vf", "0", "--sysfs-root", "@T", "--state-dir", "@B"}},
@@ -507,6 +510,7 @@ static void exit_status_walk(void **state)
         assert_int_equal(fx_write(tmp, "walk-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
         assert_int_equal(fx_write(tmp, "walk-badconf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\nvf 0 vlan 5000\n"), 0);
         assert_int_equal(fx_write(tmp, "walk-badstate/allocations.json", "%s", "{\"allocations\": 3"), 0);
+        assert_int_equal(fx_write(tmp, "shadow", "%s", SHADOW), 0);
         assert_int_equal(fx_write(tmp, "empty.conf", "%s", "# nothing\n"), 0);
         assert_int_equal(fx_write(tmp, "one.conf", "%s", "enp2s0f0 vf 0 mac " MAC "\n"), 0);
         assert_int_equal(fx_write(tmp, "nosuch.conf", "%s", "nosuch0 vf 0 mac " MAC "\n"), 0);
@@ -700,6 +704,38 @@ static void output_errors(void **state)
         }
 }
 
+/* apply FILE quotes no text of a file that is not an apply file (a secret,
+ * whose first line would land in a terminal or a log): as config does. */
+static void apply_text_not_shown(void **state)
+{
+        (void)state;
+        static const char *const files[] = {
+                SHADOW,
+                "password hunter2-SECRET\n",
+                "# a comment\n\nSECRET\n",
+        };
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+                char path[4096];
+                snprintf(path, sizeof(path), "%s/notapply", tmp);
+                assert_int_equal(fx_write(tmp, "notapply", "%s", files[i]), 0);
+                struct result r = run("apply", path, "--sysfs-root", tree, NULL);
+                expect_code(r, 4);
+                assert_contains(r.err, "notapply:");
+                assert_contains(r.err, ": not an apply file");
+                if (strstr(r.err, "SECRET") || strstr(r.err, "password"))
+                        fail_msg("apply of a file that is not an apply file shows its text:\n%s", r.err);
+                result_done(&r);
+        }
+        /* in an apply file, only the word that broke the rule */
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/apply2", tmp);
+        assert_int_equal(fx_write(tmp, "apply2", "%s", "enp2s0f0 vf 0 mac " MAC "\nenp2s0f0 vf 1 vlan 5000\n"), 0);
+        struct result r = run("apply", path, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "apply2:2: vlan '5000'");
+        result_done(&r);
+}
+
 /* show --json has what the table prints after the VFs: driver answers and
  * saved VFs (from the state directory named with --state-dir). */
 static void show_json_state(void **state)
@@ -767,6 +803,7 @@ int main(void)
                 cmocka_unit_test(real_dump), cmocka_unit_test(attach_refusals),
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
+                cmocka_unit_test(apply_text_not_shown),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
