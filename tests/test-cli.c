@@ -321,7 +321,8 @@ static void attach_refusals(void **state)
 /* Placeholders in the cases' arguments: @T the fixture tree, @S a fresh
  * state dir, @B a state dir that cannot be made (under a regular file), @C
  * a valid config dir, @BC one with a bad line, @BS a state dir with a
- * malformed allocations.json, @D the bad dump, @F/NAME a file in tmp. */
+ * malformed allocations.json, @WC a world-writable config dir, @WF one with
+ * a world-writable a.conf, @D the bad dump, @F/NAME a file in tmp. */
 static const char *expand(const char *a, char *buf, size_t size)
 {
         if (strcmp(a, "@T") == 0)
@@ -330,7 +331,8 @@ static const char *expand(const char *a, char *buf, size_t size)
                 return bad_dump;
         static const char *const dirs[][2] = {{"@S", "walk-state"}, {"@B", "regular-file/x"},
                                                {"@C", "walk-conf"},  {"@BC", "walk-badconf"},
-                                               {"@BS", "walk-badstate"}};
+                                               {"@BS", "walk-badstate"}, {"@WC", "walk-wwconf"},
+                                               {"@WF", "walk-wwfile"}};
         for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
                 if (strcmp(a, dirs[i][0]) == 0) {
                         snprintf(buf, size, "%s/%s", tmp, dirs[i][1]);
@@ -487,6 +489,13 @@ static const struct exit_case exit_cases[] = {
         {2, "config: usage", {"config", "bogus"}},
         {4, "config directory /nonexistent/conf", {"config", "check", "--config-dir", "/nonexistent/conf"}},
         {4, "a.conf:2: vlan '5000'", {"config", "check", "--config-dir", "@BC", "--sysfs-root", "@T"}},
+        /* what anyone may write is not the desired state, as for the state directory */
+        {4, "config directory ", {"config", "check", "--config-dir", "@WC", "--sysfs-root", "@T"}},
+        {4, "walk-wwconf is writable by group or others (mode 0777): not trusted",
+         {"config", "show", "--config-dir", "@WC"}},
+        {4, "config file ", {"config", "check", "--config-dir", "@WF", "--sysfs-root", "@T"}},
+        {4, "walk-wwfile/a.conf is writable by group or others (mode 0666): not trusted",
+         {"config", "show", "--config-dir", "@WF"}},
         /* udev-event */
         {0, "already as desired",
          {"udev-event", "enp2s0f0", "--config-dir", "@C", "--sysfs-root", "@T", "--state-dir", "@S"}},
@@ -494,6 +503,8 @@ static const struct exit_case exit_cases[] = {
         {2, "udev-event: --json is not an option of udev-event", {"udev-event", "--json", "a"}},
         {3, "nosuch0: no such", {"udev-event", "nosuch0", "--config-dir", "@C", "--sysfs-root", "@T"}},
         {4, "a.conf:2: vlan '5000'", {"udev-event", "enp2s0f0", "--config-dir", "@BC", "--sysfs-root", "@T"}},
+        {4, "walk-wwconf is writable by group or others",
+         {"udev-event", "enp2s0f0", "--config-dir", "@WC", "--sysfs-root", "@T", "--state-dir", "@S"}},
         /* monitor: long-running, the rest in tests/vm/t-monitor.sh */
         {2, "monitor: usage", {"monitor", "x"}},
         {2, "monitor: --xml is not an option of monitor", {"monitor", "--xml"}},
@@ -510,6 +521,13 @@ static void exit_status_walk(void **state)
         assert_int_equal(fx_write(tmp, "walk-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
         assert_int_equal(fx_write(tmp, "walk-badconf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\nvf 0 vlan 5000\n"), 0);
         assert_int_equal(fx_write(tmp, "walk-badstate/allocations.json", "%s", "{\"allocations\": 3"), 0);
+        assert_int_equal(fx_write(tmp, "walk-wwconf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
+        assert_int_equal(fx_write(tmp, "walk-wwfile/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
+        char ww[4096];
+        snprintf(ww, sizeof(ww), "%s/walk-wwconf", tmp);
+        assert_int_equal(chmod(ww, 0777), 0);
+        snprintf(ww, sizeof(ww), "%s/walk-wwfile/a.conf", tmp);
+        assert_int_equal(chmod(ww, 0666), 0);
         assert_int_equal(fx_write(tmp, "shadow", "%s", SHADOW), 0);
         assert_int_equal(fx_write(tmp, "empty.conf", "%s", "# nothing\n"), 0);
         assert_int_equal(fx_write(tmp, "one.conf", "%s", "enp2s0f0 vf 0 mac " MAC "\n"), 0);
@@ -736,6 +754,30 @@ static void apply_text_not_shown(void **state)
         result_done(&r);
 }
 
+/* A config file root's udev-event would read but another user owns is
+ * refused (root only: a file of another owner cannot be made otherwise). */
+static void config_owner(void **state)
+{
+        (void)state;
+        if (geteuid() != 0)
+                skip();
+        char dir[4096], file[4096];
+        snprintf(dir, sizeof(dir), "%s/owned-conf", tmp);
+        snprintf(file, sizeof(file), "%s/a.conf", dir);
+        assert_int_equal(fx_write(tmp, "owned-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
+        assert_int_equal(chown(file, 1000, 1000), 0);
+        struct result r = run("config", "check", "--config-dir", dir, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "a.conf is owned by uid 1000, not by the effective uid 0: not trusted");
+        result_done(&r);
+        assert_int_equal(chown(file, 0, 0), 0);
+        assert_int_equal(chown(dir, 1000, 1000), 0);
+        r = run("config", "check", "--config-dir", dir, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "owned-conf is owned by uid 1000, not by the effective uid 0: not trusted");
+        result_done(&r);
+}
+
 /* show --json has what the table prints after the VFs: driver answers and
  * saved VFs (from the state directory named with --state-dir). */
 static void show_json_state(void **state)
@@ -803,7 +845,7 @@ int main(void)
                 cmocka_unit_test(real_dump), cmocka_unit_test(attach_refusals),
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
-                cmocka_unit_test(apply_text_not_shown),
+                cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
