@@ -483,7 +483,7 @@ static int cmd_version(void)
         return 0;
 }
 
-int main(void)
+static int run_plugin(void)
 {
         struct run run = {.command = getenv("CNI_COMMAND")};
         if (!run.command || !run.command[0]) {
@@ -538,5 +538,17 @@ int main(void)
         sriov_ctx_free(run.ctx);
         free(run.input);
         free(run.ipam_input);
+        return rc;
+}
+
+int main(void)
+{
+        int rc = run_plugin();
+        /* a result or error JSON the runtime did not get is a failure */
+        int r = sriov_stream_done(stdout, true);
+        if (r < 0) {
+                fprintf(stderr, "sriov-vf: writing standard output: %s\n", strerror(-r));
+                return 1;
+        }
         return rc;
 }

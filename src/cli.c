@@ -17,7 +17,7 @@ const struct exit_status_doc exit_status_docs[6] = {
         {EXIT_FAIL, "the operation failed: the system, the kernel or the driver refused (netlink, permissions, "
                     "memory, a refused VF setting or port profile request, a value read back differently, a "
                     "port profile answer other than success, a timeout, no free VF, a state directory that cannot be "
-                    "used)"},
+                    "used, standard output that cannot be written)"},
         {EXIT_USAGE, "usage error, named: unknown command or option, a missing or extra argument or option value, "
                      "an option the command does not take, a bad value of an option that steers sriovctl "
                      "(--timeout, --fallback)"},
@@ -102,13 +102,27 @@ int emit(int r, char *text)
 {
         if (r < 0) {
                 fprintf(stderr, "sriovctl: rendering output: %s\n", strerror(-r));
+                free(text);
                 return EXIT_FAIL;
         }
         fputs(text, stdout);
         if (text[0] && text[strlen(text) - 1] != '\n')
                 fputc('\n', stdout);
         free(text);
-        return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+        return EXIT_OK;
+}
+
+int check_stdout(bool close_it)
+{
+        static int failed; /* said once */
+        if (failed)
+                return -failed;
+        int r = sriov_stream_done(stdout, close_it);
+        if (r < 0) {
+                failed = -r;
+                fprintf(stderr, "sriovctl: writing standard output: %s\n", strerror(-r));
+        }
+        return r;
 }
 
 int parse_timeout(const struct options *o, unsigned fallback, unsigned *ret)

@@ -79,8 +79,14 @@ int fail(struct sriov_ctx *ctx, int r, const char *what);
 int input_fail(struct sriov_ctx *ctx, int r, const char *what);
 void print_notices(struct sriov_ctx *ctx);
 void print_warnings(char **warnings);
-/* Prints text (and a final newline if it has none), frees it. */
+/* Prints text (and a final newline if it has none), frees it; r < 0: says
+ * the rendering failed. Whether the text got out is check_stdout()'s. */
 int emit(int r, char *text);
+/* Whether everything printed on stdout got out (close_it: and closes it):
+ * 0, or -errno after saying "sriovctl: writing standard output: REASON"
+ * once. main() calls it for every command (exit 1 when it fails); a
+ * command that must know before it commits calls it first. */
+int check_stdout(bool close_it);
 /* "vf N" (or "vf all" / "self" where allowed) at args[0..1] after DEVICE
  * (for messages). Returns the number of words used (1 or 2); 0 when they
  * are not there (a usage error, not printed); -EINVAL for a malformed VF

@@ -97,18 +97,18 @@ static int write_file(const char *path, const char *text)
         return r;
 }
 
-/* Writes text to stdout and makes sure it got there: a guest booted from
- * half an XML, or none, must not hold what the attach allocated. */
+/* Writes text to stdout and makes sure it got there (a failure is said
+ * there): a guest booted from half an XML, or none, must not hold what the
+ * attach allocated. */
 static int write_stdout(const char *text)
 {
         /* a closed pipe is an error to roll back on, not a reason to die
          * with the allocation still held */
         signal(SIGPIPE, SIG_IGN);
-        errno = 0;
-        if (fputs(text, stdout) < 0 || (text[0] && text[strlen(text) - 1] != '\n' && fputc('\n', stdout) < 0) ||
-            fflush(stdout) != 0)
-                return errno ? -errno : -EIO;
-        return 0;
+        fputs(text, stdout);
+        if (text[0] && text[strlen(text) - 1] != '\n')
+                fputc('\n', stdout);
+        return check_stdout(false);
 }
 
 static void print_allocation(FILE *f, const struct sriov_allocation *a)
@@ -233,9 +233,10 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                 if (r < 0)
                         fprintf(stderr, "sriovctl: attach: the domain XML: %s\n",
                                 *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
-                else if ((r = o->output ? write_file(o->output, out) : write_stdout(out)) < 0)
-                        fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output ? o->output : "standard output",
-                                strerror(-r));
+                else if (!o->output)
+                        r = write_stdout(out);
+                else if ((r = write_file(o->output, out)) < 0)
+                        fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output, strerror(-r));
                 if (r < 0) {
                         /* no half-done attach: give everything back */
                         if (n && (r = sriov_detach(ctx, d->name, ao.timeout_ms, NULL)) < 0)

@@ -431,7 +431,7 @@ static int check_options(const struct command *c, uint32_t seen)
         return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
         struct options o = {0};
         uint32_t seen = 0;
@@ -446,7 +446,7 @@ int main(int argc, char **argv)
         if (nwords == 0) {
                 if (seen & OPT(O_HELP)) {
                         print_usage();
-                        return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+                        return EXIT_OK;
                 }
                 return usage_error("%s", "no command given");
         }
@@ -455,7 +455,7 @@ int main(int argc, char **argv)
         int rc;
         if (seen & OPT(O_HELP)) {
                 print_command_help(c);
-                return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+                return EXIT_OK;
         }
         if ((rc = check_options(c, seen)) != EXIT_OK)
                 return rc;
@@ -480,5 +480,14 @@ int main(int argc, char **argv)
         else
                 rc = c->run(ctx, &o, argv + 1, nwords - 1);
         sriov_ctx_free(ctx);
+        return rc;
+}
+
+int main(int argc, char **argv)
+{
+        int rc = run(argc, argv);
+        /* output that did not get out fails every command the same way */
+        if (check_stdout(true) < 0 && rc == EXIT_OK)
+                rc = EXIT_FAIL;
         return rc;
 }

@@ -1042,7 +1042,8 @@ static void vf_busy(struct sriov_ctx *ctx, const struct store *s, const char *pf
         }
         _cleanup_free_ char *drv = pci_driver(ctx, addr);
         if (drv && strcmp(drv, "vfio-pci") == 0) {
-                snprintf(why, size, "bound to vfio-pci outside sriovctl");
+                if (vfio_in_use(ctx, addr, why, size) == 0)
+                        snprintf(why, size, "bound to vfio-pci outside sriovctl");
                 return;
         }
         char nd[SRIOV_IFNAME_MAX], dir[64];
@@ -2001,6 +2002,8 @@ static int pod_plan(struct sriov_ctx *ctx, const struct store *s, const struct s
         }
         _cleanup_free_ char *drv = pci_driver(ctx, v->addr);
         rec->a.pod.vfio = drv && strcmp(drv, "vfio-pci") == 0;
+        if (rec->a.pod.vfio && vfio_in_use(ctx, v->addr, why, sizeof(why)) < 0)
+                return ctx_fail(ctx, -EBUSY, "VF %s: %s", v->addr, why);
         if (!rec->a.pod.vfio) {
                 char nd[SRIOV_IFNAME_MAX], dir[64];
                 podnet_host_netdev(ctx, v->addr, nd);
@@ -2476,6 +2479,7 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
                 return r;
         }
         enum alloc_libvirt_result res = ALLOC_LIBVIRT_NEW;
+        char in_use[160];
         struct rec *rec = (struct rec *)holder_of_vf(&s, v.pf.name, (int)v.vf);
         if (rec && !libvirt_same_holder(rec, x)) {
                 if (!rec->a.source && (strcmp(rec->a.domain_name, x->domain_name) == 0 ||
@@ -2495,6 +2499,9 @@ int alloc_libvirt_hold(struct sriov_ctx *ctx, const struct alloc_libvirt_vf *x, 
                                 r = -ENOMEM;
                         res = ALLOC_LIBVIRT_UPDATED;
                 }
+        } else if (vfio_in_use(ctx, x->vf_address, in_use, sizeof(in_use)) < 0) {
+                /* unrecorded, yet someone has it: not libvirt's to give */
+                r = ctx_fail(ctx, -EBUSY, "VF %s: %s", x->vf_address, in_use);
         } else {
                 struct rec nr;
                 if ((r = libvirt_new_rec(x, &v, &nr)) == 0 && (r = store_add(&s, &nr)) < 0)

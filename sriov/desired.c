@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "state.h"
 #include "vfcfg.h"
 
 #define NUMVFS_MAX 65535 /* TotalVFs is a 16-bit field of the SR-IOV capability */
@@ -380,6 +381,10 @@ static int read_text(struct sriov_ctx *ctx, int dirfd, const char *dir, const ch
                 return ctx_fail(ctx, -errno, "%s: %s", path, strerror(errno));
         if (!S_ISREG(st.st_mode))
                 return ctx_fail(ctx, -EINVAL, "%s: not a regular file: not read", path);
+        /* the desired state is put on VFs by root's udev-event: nobody
+         * else may write it, the same rule as for the state directory */
+        if ((r = check_trusted(ctx, "config file", path, &st, true)) < 0)
+                return r;
         FILE *f = fdopen(fd, "re");
         if (!f)
                 return -errno;
@@ -402,6 +407,12 @@ int sriov_desired_load(struct sriov_ctx *ctx, const char *dir, struct sriov_desi
         _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return ctx_fail(ctx, -errno, "config directory %s: %s", dir, strerror(errno));
+        struct stat dst;
+        if (fstat(dfd, &dst) < 0)
+                return ctx_fail(ctx, -errno, "config directory %s: %s", dir, strerror(errno));
+        int r = check_trusted(ctx, "config directory", dir, &dst, true);
+        if (r < 0)
+                return r;
         int fd2 = dup(dfd);
         if (fd2 < 0)
                 return -errno;
@@ -412,7 +423,6 @@ int sriov_desired_load(struct sriov_ctx *ctx, const char *dir, struct sriov_desi
         }
         _cleanup_strv_free_ char **names = NULL;
         struct dirent *de;
-        int r = 0;
         while ((de = readdir(dh)))
                 if (is_conf(de->d_name) && (r = strv_push(&names, de->d_name)) < 0)
                         break;

@@ -159,6 +159,11 @@ void pci_addr_format(const struct sriov_pci_addr *a, char buf[static SRIOV_PCI_A
 /* The name of the driver bound to a PCI function, malloc'd; NULL (*ret)
  * when none is bound. */
 int pci_current_driver(struct sriov_ctx *ctx, const char *addr, char **ret);
+/* -EBUSY when addr is bound to vfio-pci and its /dev/vfio/GROUP is open
+ * (someone, a guest's QEMU above all, uses it whatever the store says),
+ * with why saying so (nothing in the context: a caller picking among VFs
+ * takes another); 0 otherwise, also when it cannot tell. */
+int vfio_in_use(struct sriov_ctx *ctx, const char *addr, char *why, size_t size);
 /* Unbinds a PCI function from its driver and binds the same driver again
  * (a VF driver takes a new admin MAC only then). */
 int pci_rebind(struct sriov_ctx *ctx, const char *addr, unsigned timeout_ms);

@@ -168,6 +168,16 @@ static const char *pf_name(const struct sriov_pf *pf)
         return pf->vendor_name;
 }
 
+int sriov_stream_done(FILE *f, bool close_it)
+{
+        int before = errno;
+        bool failed = ferror(f) != 0;
+        errno = 0;
+        if ((close_it ? fclose(f) : fflush(f)) != 0)
+                return errno ? -errno : -EIO;
+        return !failed ? 0 : before ? -before : -EIO;
+}
+
 static int finish(FILE *f, char **buf, int err, char **ret)
 {
         if (fclose(f) != 0 && !err)

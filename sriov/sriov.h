@@ -1042,6 +1042,13 @@ int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *
 /* The same JSON written to f as it is rendered, one PF at a time, so that
  * memory does not grow with the size of the whole document. */
 int sriov_write_json(FILE *f, const struct sriov_inventory *inv, const struct sriov_pf *only);
+/* Whether everything written to f got out: flushes it (close_it: and
+ * closes it), 0 or the negative errno of the failure. stdio keeps only an
+ * error flag after a failed write, so an earlier failure is named by errno
+ * as the caller left it (-EIO when that is 0). What a program's standard
+ * output lost fails the program: sriovctl and sriov-vf check it here, at
+ * their end. */
+int sriov_stream_done(FILE *f, bool close_it);
 int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret);
 /* What `show` adds from the state directory (sriov_driver_answers(),
  * sriov_vf_saved()); read false: not read (a fixture tree or a dump with

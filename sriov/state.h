@@ -14,10 +14,17 @@
 #define SRIOV_STATE_H
 
 #include <json-c/json.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
 #define SRIOV_STATE_DIR_DEFAULT "/run/sriov"
+
+/* st (of `what` at path: "state directory", "config file") may steer
+ * what sriovctl does: owned by the effective user (when `reading`, root's
+ * too: a reader that is not root trusts the system's files) and not
+ * writable by group or others. -EPERM naming the path and the rule if not. */
+int check_trusted(struct sriov_ctx *ctx, const char *what, const char *path, const struct stat *st, bool reading);
 
 /* The state directory of the context (never NULL). */
 const char *state_dir(const struct sriov_ctx *ctx);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Binding a PCI function to vfio-pci and giving it back (issue 6), all
- * through sysfs.c: driver_override, the old driver's unbind,
+/* Binding a PCI function to vfio-pci and giving it back, all through
+ * sysfs.c: driver_override, the old driver's unbind,
  * bus/pci/drivers_probe, then a bounded wait for the driver link and
  * /dev/vfio/GROUP. The library does not load modules: a missing vfio-pci
  * is reported for the caller to load. */
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -77,6 +78,33 @@ static int iommu_group(struct sriov_ctx *ctx, const char *addr, int64_t *ret)
 static bool driver_ok_in_group(const char *d)
 {
         return !d || strcmp(d, VFIO_DRIVER) == 0 || strcmp(d, "pci-stub") == 0 || strcmp(d, "pcieport") == 0;
+}
+
+int vfio_in_use(struct sriov_ctx *ctx, const char *addr, char *why, size_t size)
+{
+        /* /dev is the live system's: a fixture tree's groups are not there */
+        if (ctx->sysfs_root_explicit)
+                return 0;
+        char p[64];
+        _cleanup_free_ char *drv = NULL, *group = NULL;
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/driver", addr);
+        if (sysfs_link_name(ctx, p, &drv) < 0 || strcmp(drv, VFIO_DRIVER) != 0)
+                return 0;
+        snprintf(p, sizeof(p), "bus/pci/devices/%s/iommu_group", addr);
+        if (sysfs_link_name(ctx, p, &group) < 0 || !group[0] || strspn(group, "0123456789") != strlen(group))
+                return 0;
+        char dev[32];
+        snprintf(dev, sizeof(dev), "/dev/vfio/%.20s", group);
+        /* vfio admits one open of a group at a time: EBUSY while another
+         * holds it; a free group is closed again at once */
+        int fd = open(dev, O_RDWR | O_CLOEXEC);
+        if (fd >= 0)
+                close(fd);
+        if (fd >= 0 || errno != EBUSY)
+                return 0;
+        snprintf(why, size, "bound to vfio-pci and %s is open: a QEMU (a hot-plugged hostdev runs no hook) or "
+                 "another vfio user has it", dev);
+        return -EBUSY;
 }
 
 /* Every other function of the group must be vfio-pci, pci-stub, a bridge

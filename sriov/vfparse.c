@@ -353,6 +353,16 @@ int sriov_apply_parse_text(struct sriov_ctx *ctx, const char *name, const char *
                         goto fail;
                 if (nw == 0)
                         continue;
+                if (n == 0 && (nw < 2 || strcmp(words[1], "vf") != 0)) {
+                        /* not an apply file at all (a secret, a file of
+                         * someone else's): its text stays out of the
+                         * message, which may end up in a log others read */
+                        r = ctx_fail(ctx, -EINVAL,
+                                     "%s:%u: not an apply file: its first line is not DEVICE vf N ... (the text is "
+                                     "not shown)",
+                                     name, lineno);
+                        goto fail;
+                }
                 if (n == cap) {
                         cap = cap ? cap * 2 : 64;
                         struct sriov_vf_request *nr = realloc(reqs, cap * sizeof(*nr));

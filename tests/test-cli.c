@@ -51,8 +51,8 @@ static void result_done(struct result *r)
 }
 
 /* Runs sriovctl with argv[1..] (NULL-terminated; argv[0] is set here),
- * capturing output. */
-static struct result run_argv(const char **argv)
+ * its stdout to `to` (NULL: captured). */
+static struct result run_argv_to(const char **argv, const char *to)
 {
         argv[0] = "sriovctl";
         char out[4096], err[4096];
@@ -61,7 +61,8 @@ static struct result run_argv(const char **argv)
         posix_spawn_file_actions_t fa;
         assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
         assert_int_equal(posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0), 0);
-        assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+        assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, to ? to : out, O_WRONLY | O_CREAT | O_TRUNC, 0644),
+                         0);
         assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
         pid_t pid;
         int r = posix_spawn(&pid, SRIOVCTL_PATH, &fa, NULL, (char *const *)argv, environ);
@@ -71,7 +72,7 @@ static struct result run_argv(const char **argv)
         int status;
         while (waitpid(pid, &status, 0) < 0)
                 assert_int_equal(errno, EINTR);
-        struct result res = {.out = slurp(out, NULL), .err = slurp(err, NULL)};
+        struct result res = {.out = to ? strdup("") : slurp(out, NULL), .err = slurp(err, NULL)};
         assert_non_null(res.out);
         assert_non_null(res.err);
         if (!WIFEXITED(status))
@@ -79,6 +80,11 @@ static struct result run_argv(const char **argv)
                          WTERMSIG(status), res.err);
         res.code = WEXITSTATUS(status);
         return res;
+}
+
+static struct result run_argv(const char **argv)
+{
+        return run_argv_to(argv, NULL);
 }
 
 /* Runs sriovctl with the arguments (NULL-terminated), capturing output. */
@@ -315,7 +321,8 @@ static void attach_refusals(void **state)
 /* Placeholders in the cases' arguments: @T the fixture tree, @S a fresh
  * state dir, @B a state dir that cannot be made (under a regular file), @C
  * a valid config dir, @BC one with a bad line, @BS a state dir with a
- * malformed allocations.json, @D the bad dump, @F/NAME a file in tmp. */
+ * malformed allocations.json, @WC a world-writable config dir, @WF one with
+ * a world-writable a.conf, @D the bad dump, @F/NAME a file in tmp. */
 static const char *expand(const char *a, char *buf, size_t size)
 {
         if (strcmp(a, "@T") == 0)
@@ -324,7 +331,8 @@ static const char *expand(const char *a, char *buf, size_t size)
                 return bad_dump;
         static const char *const dirs[][2] = {{"@S", "walk-state"}, {"@B", "regular-file/x"},
                                                {"@C", "walk-conf"},  {"@BC", "walk-badconf"},
-                                               {"@BS", "walk-badstate"}};
+                                               {"@BS", "walk-badstate"}, {"@WC", "walk-wwconf"},
+                                               {"@WF", "walk-wwfile"}};
         for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
                 if (strcmp(a, dirs[i][0]) == 0) {
                         snprintf(buf, size, "%s/%s", tmp, dirs[i][1]);
@@ -335,6 +343,23 @@ static const char *expand(const char *a, char *buf, size_t size)
                 return buf;
         }
         return a;
+}
+
+#define SHADOW "root:$y$j9T$SECRETSALT$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+
+/* Standard output that cannot be written is a failure, said once: exit 1
+ * with "writing standard output: ..." on stderr. A command that writes
+ * nothing there loses nothing (exit 0). */
+static void expect_output_error(const char **argv, bool writes)
+{
+        static const char msg[] = "sriovctl: writing standard output: No space left on device\n";
+        struct result r = run_argv_to(argv, "/dev/full");
+        const char *at = strstr(r.err, msg);
+        if (writes ? r.code != 1 || !at || strstr(at + 1, msg) : r.code != 0)
+                fail_msg("sriovctl %s %s %s ... >/dev/full: exit %d, expected %d%s%s\nstderr: %s", argv[1],
+                         argv[1] && argv[2] ? argv[2] : "", argv[1] && argv[2] && argv[3] ? argv[3] : "", r.code,
+                         writes ? 1 : 0, writes ? " with, once, " : "", writes ? msg : "", r.err);
+        result_done(&r);
 }
 
 struct exit_case {
@@ -381,6 +406,7 @@ static const struct exit_case exit_cases[] = {
         {3, "nosuch0: no such", {"apply", "@F/nosuch.conf", "--sysfs-root", "@T", "--state-dir", "@S"}},
         {4, "/nonexistent/vfs.conf: No such file", {"apply", "/nonexistent/vfs.conf"}},
         {4, "bad.conf:2: vlan '5000'", {"apply", "@F/bad.conf", "--sysfs-root", "@T"}},
+        {4, "shadow:1: not an apply file", {"apply", "@F/shadow", "--sysfs-root", "@T"}},
         /* restore */
         {0, "no saved settings", {"restore", "enp2s0f0", "vf", "0", "--sysfs-root", "@T", "--state-dir", "@S"}},
         {1, "state directory", {"restore", "enp2s0f0", "vf", "0", "--sysfs-root", "@T", "--state-dir", "@B"}},
@@ -466,6 +492,13 @@ static const struct exit_case exit_cases[] = {
         {2, "config: usage", {"config", "bogus"}},
         {4, "config directory /nonexistent/conf", {"config", "check", "--config-dir", "/nonexistent/conf"}},
         {4, "a.conf:2: vlan '5000'", {"config", "check", "--config-dir", "@BC", "--sysfs-root", "@T"}},
+        /* what anyone may write is not the desired state, as for the state directory */
+        {4, "config directory ", {"config", "check", "--config-dir", "@WC", "--sysfs-root", "@T"}},
+        {4, "walk-wwconf is writable by group or others (mode 0777): not trusted",
+         {"config", "show", "--config-dir", "@WC"}},
+        {4, "config file ", {"config", "check", "--config-dir", "@WF", "--sysfs-root", "@T"}},
+        {4, "walk-wwfile/a.conf is writable by group or others (mode 0666): not trusted",
+         {"config", "show", "--config-dir", "@WF"}},
         /* udev-event */
         {0, "already as desired",
          {"udev-event", "enp2s0f0", "--config-dir", "@C", "--sysfs-root", "@T", "--state-dir", "@S"}},
@@ -473,6 +506,8 @@ static const struct exit_case exit_cases[] = {
         {2, "udev-event: --json is not an option of udev-event", {"udev-event", "--json", "a"}},
         {3, "nosuch0: no such", {"udev-event", "nosuch0", "--config-dir", "@C", "--sysfs-root", "@T"}},
         {4, "a.conf:2: vlan '5000'", {"udev-event", "enp2s0f0", "--config-dir", "@BC", "--sysfs-root", "@T"}},
+        {4, "walk-wwconf is writable by group or others",
+         {"udev-event", "enp2s0f0", "--config-dir", "@WC", "--sysfs-root", "@T", "--state-dir", "@S"}},
         /* monitor: long-running, the rest in tests/vm/t-monitor.sh */
         {2, "monitor: usage", {"monitor", "x"}},
         {2, "monitor: --xml is not an option of monitor", {"monitor", "--xml"}},
@@ -489,6 +524,14 @@ static void exit_status_walk(void **state)
         assert_int_equal(fx_write(tmp, "walk-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
         assert_int_equal(fx_write(tmp, "walk-badconf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\nvf 0 vlan 5000\n"), 0);
         assert_int_equal(fx_write(tmp, "walk-badstate/allocations.json", "%s", "{\"allocations\": 3"), 0);
+        assert_int_equal(fx_write(tmp, "walk-wwconf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
+        assert_int_equal(fx_write(tmp, "walk-wwfile/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
+        char ww[4096];
+        snprintf(ww, sizeof(ww), "%s/walk-wwconf", tmp);
+        assert_int_equal(chmod(ww, 0777), 0);
+        snprintf(ww, sizeof(ww), "%s/walk-wwfile/a.conf", tmp);
+        assert_int_equal(chmod(ww, 0666), 0);
+        assert_int_equal(fx_write(tmp, "shadow", "%s", SHADOW), 0);
         assert_int_equal(fx_write(tmp, "empty.conf", "%s", "# nothing\n"), 0);
         assert_int_equal(fx_write(tmp, "one.conf", "%s", "enp2s0f0 vf 0 mac " MAC "\n"), 0);
         assert_int_equal(fx_write(tmp, "nosuch.conf", "%s", "nosuch0 vf 0 mac " MAC "\n"), 0);
@@ -539,6 +582,8 @@ static void exit_status_walk(void **state)
                 }
                 if (c->status != 0)
                         assert_not_contains(r.err, ": \n"); /* no empty message after a colon */
+                else
+                        expect_output_error(argv, r.out[0] != 0);
                 const char *cmd = c->args[0] && c->args[0][0] != '-' ? c->args[0] : "(none)";
                 size_t k = 0;
                 while (k < n_names && strcmp(names[k], cmd) != 0)
@@ -612,6 +657,130 @@ static void command_help(void **state)
         result_done(&r);
 }
 
+/* Every format of the commands that print, to a full disk: exit 1 and
+ * the reason, once; also past stdio's buffer (a large inventory). The
+ * sriov-vf plugin's result the same. */
+static void output_errors(void **state)
+{
+        (void)state;
+        char scale[4096], sd[4096], cd[4096];
+        snprintf(scale, sizeof(scale), "%s/scale", tmp);
+        snprintf(sd, sizeof(sd), "%s/out-state", tmp);
+        snprintf(cd, sizeof(cd), "%s/out-conf", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "scale"), 0);
+        assert_int_equal(fx_tree_scale(scale, 4, 64), 0);
+        assert_int_equal(fx_write(tmp, "out-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\nvf 1 vlan 5\n"), 0);
+        const char *cases[][8] = {
+                {"list", "--sysfs-root", tree},
+                {"list", "--json", "--sysfs-root", tree},
+                {"list", "--xml", "--sysfs-root", tree},
+                {"list", "--sysfs-root", scale},
+                {"list", "--json", "--sysfs-root", scale},
+                {"list", "--xml", "--sysfs-root", scale},
+                {"show", "enp2s0f0", "--sysfs-root", tree},
+                {"show", "enp2s0f0", "--json", "--sysfs-root", tree},
+                {"show", "enp2s0f0", "--xml", "--sysfs-root", tree},
+                {"allocations", "--state-dir", sd},
+                {"allocations", "--json", "--state-dir", sd},
+                {"config", "show", "--config-dir", cd},
+                {"--help"},
+                {"list", "--help"},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                const char *argv[10] = {0};
+                for (size_t k = 0; k < 8 && cases[i][k]; k++)
+                        argv[k + 1] = cases[i][k];
+                expect_output_error(argv, true);
+        }
+
+        /* the plugin: its result (VERSION) and its error JSON */
+        static const char msg[] = "sriov-vf: writing standard output: No space left on device\n";
+        static const char *const envs[][2] = {{"CNI_COMMAND=VERSION", NULL}, {"CNI_COMMAND=BOGUS", "unknown CNI_COMMAND"}};
+        for (size_t i = 0; i < 2; i++) {
+                char in[4096], err[4096];
+                snprintf(in, sizeof(in), "%s/cni-in", tmp);
+                snprintf(err, sizeof(err), "%s/cni-err", tmp);
+                assert_int_equal(fx_write(tmp, "cni-in", "%s", "{\"cniVersion\":\"1.1.0\"}"), 0);
+                posix_spawn_file_actions_t fa;
+                assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+                assert_int_equal(posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0), 0);
+                assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, "/dev/full", O_WRONLY, 0), 0);
+                assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+                char *const argv[] = {"sriov-vf", NULL};
+                char *const env[] = {(char *)envs[i][0], NULL};
+                pid_t pid;
+                assert_int_equal(posix_spawn(&pid, SRIOV_VF_PATH, &fa, NULL, argv, env), 0);
+                posix_spawn_file_actions_destroy(&fa);
+                int status;
+                while (waitpid(pid, &status, 0) < 0)
+                        assert_int_equal(errno, EINTR);
+                char *e = slurp(err, NULL);
+                assert_non_null(e);
+                const char *at = strstr(e, msg);
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 1 || !at || strstr(at + 1, msg) ||
+                    (envs[i][1] && !strstr(e, envs[i][1])))
+                        fail_msg("sriov-vf %s >/dev/full: status 0x%x, expected exit 1 with, once, %s\nstderr: %s",
+                                 envs[i][0], status, msg, e);
+                free(e);
+        }
+}
+
+/* apply FILE quotes no text of a file that is not an apply file (a secret,
+ * whose first line would land in a terminal or a log): as config does. */
+static void apply_text_not_shown(void **state)
+{
+        (void)state;
+        static const char *const files[] = {
+                SHADOW,
+                "password hunter2-SECRET\n",
+                "# a comment\n\nSECRET\n",
+        };
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+                char path[4096];
+                snprintf(path, sizeof(path), "%s/notapply", tmp);
+                assert_int_equal(fx_write(tmp, "notapply", "%s", files[i]), 0);
+                struct result r = run("apply", path, "--sysfs-root", tree, NULL);
+                expect_code(r, 4);
+                assert_contains(r.err, "notapply:");
+                assert_contains(r.err, ": not an apply file");
+                if (strstr(r.err, "SECRET") || strstr(r.err, "password"))
+                        fail_msg("apply of a file that is not an apply file shows its text:\n%s", r.err);
+                result_done(&r);
+        }
+        /* in an apply file, only the word that broke the rule */
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/apply2", tmp);
+        assert_int_equal(fx_write(tmp, "apply2", "%s", "enp2s0f0 vf 0 mac " MAC "\nenp2s0f0 vf 1 vlan 5000\n"), 0);
+        struct result r = run("apply", path, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "apply2:2: vlan '5000'");
+        result_done(&r);
+}
+
+/* A config file root's udev-event would read but another user owns is
+ * refused (root only: a file of another owner cannot be made otherwise). */
+static void config_owner(void **state)
+{
+        (void)state;
+        if (geteuid() != 0)
+                skip();
+        char dir[4096], file[4096];
+        snprintf(dir, sizeof(dir), "%s/owned-conf", tmp);
+        snprintf(file, sizeof(file), "%s/a.conf", dir);
+        assert_int_equal(fx_write(tmp, "owned-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\n"), 0);
+        assert_int_equal(chown(file, 1000, 1000), 0);
+        struct result r = run("config", "check", "--config-dir", dir, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "a.conf is owned by uid 1000, not by the effective uid 0: not trusted");
+        result_done(&r);
+        assert_int_equal(chown(file, 0, 0), 0);
+        assert_int_equal(chown(dir, 1000, 1000), 0);
+        r = run("config", "check", "--config-dir", dir, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "owned-conf is owned by uid 1000, not by the effective uid 0: not trusted");
+        result_done(&r);
+}
+
 /* show --json has what the table prints after the VFs: driver answers and
  * saved VFs (from the state directory named with --state-dir). */
 static void show_json_state(void **state)
@@ -678,7 +847,8 @@ int main(void)
                 cmocka_unit_test(usage),     cmocka_unit_test(warnings_on_stderr),
                 cmocka_unit_test(real_dump), cmocka_unit_test(attach_refusals),
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
-                cmocka_unit_test(show_json_state),
+                cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
+                cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

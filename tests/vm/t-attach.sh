@@ -79,7 +79,8 @@ check_match "... says it holds nothing" "domain 'g1' holds no allocations" "$CHE
 section "an attach whose XML cannot be written gives everything back"
 if sriovctl attach --domain "$W/g1.xml" >/dev/full 2>"$W/full.err"; then fail "attach g1 >/dev/full succeeded"
 else ok "attach g1 >/dev/full fails"; fi
-check_match "... naming standard output and the error" "attach: writing standard output: No space left on device" "$(<"$W/full.err")"
+check_match "... naming standard output and the error" "sriovctl: writing standard output: No space left on device" "$(<"$W/full.err")"
+check_eq "... once (the check at sriovctl's end says nothing more)" 1 "$(grep -c "writing standard output" "$W/full.err")"
 check_match "... and says it gave back what it made" "domain 'g1': 1 allocation given back" "$(<"$W/full.err")"
 check_eq "nothing is recorded" 0 "$(n_allocations)"
 check_eq "VF 0 is back on igbvf" igbvf "$(pci_driver "$(vf_addr "$pf" 0)")"

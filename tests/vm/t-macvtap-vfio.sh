@@ -1,8 +1,10 @@
 #!/bin/bash
-# libsriov's macvtap links and vfio-pci binding against the real
-# kernel, through build/tests/sriov-testtool: all four macvtap modes on dummy
-# and veth, passthru refused next to another macvtap, a macvtap on an igb VF
-# netdev, an igb VF to vfio-pci and back to igbvf, and the error messages.
+# libsriov's macvtap links and vfio-pci binding against the real kernel,
+# through build/tests/sriov-testtool: all four macvtap modes on dummy and
+# veth, passthru refused next to another macvtap, a macvtap on an igb VF
+# netdev, an igb VF to vfio-pci and back to igbvf, the error messages, and
+# a vfio VF whose group is open (a hot-plugged hostdev) refused by attach,
+# the qemu hook and a CNI ADD.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -145,6 +147,82 @@ if [ "${RIG_IOMMU:-1}" = 1 ]; then
 	echo 1 >"/sys/bus/pci/devices/$pf/sriov_drivers_autoprobe"
 	check "vfio-bind $vf1 again" tool vfio-bind "$vf1"
 	check_eq "vfio-unbind $vf1 (any driver)" igbvf "$(tool vfio-unbind "$vf1" 2>&1)"
+
+	section "vfio-pci: a VF whose /dev/vfio/GROUP is open is not handed out"
+	# A hostdev hot-plugged with virsh attach-device runs no hook, so no
+	# record says QEMU has the VF: only its open group does (vfio lets
+	# one process open a group at a time, the next open answers EBUSY).
+	need_sriovctl
+	export SRIOV_STATE_DIR=/run/sriov-vfio
+	W=/tmp/t-vfio
+	rm -rf "$W" "$SRIOV_STATE_DIR"
+	mkdir -p "$W"
+	PLUGIN=$SRIOV_BUILD_DIR/cni/sriov-vf
+	cni_add() { CNI_COMMAND=ADD CNI_CONTAINERID=vm1 CNI_IFNAME=net1 CNI_NETNS=/var/run/netns/vfio1 "$PLUGIN" <<<"$1"; }
+	cni_del() { CNI_COMMAND=DEL CNI_CONTAINERID=vm1 CNI_IFNAME=net1 CNI_NETNS=/var/run/netns/vfio1 "$PLUGIN" <<<"$1"; }
+	conf=$(printf '{"cniVersion":"1.1.0","name":"vfio-net","type":"sriov-vf","deviceID":"%s"}' "$vf1")
+	ip netns add vfio1
+	addr_el="<address type='pci' domain='0x${vf1:0:4}' bus='0x${vf1:5:2}' slot='0x${vf1:8:2}' function='0x${vf1:11:1}'/>"
+	src="<source>$addr_el</source>"
+	cat >"$W/g.xml" <<EOX
+<domain type='kvm'><name>g-vfio</name><uuid>16161616-0000-4000-8000-0000000000f1</uuid><memory>1</memory><os><type>hvm</type></os><devices>
+<interface type='hostdev' managed='yes'>$src</interface>
+</devices></domain>
+EOX
+	cat >"$W/hd.xml" <<EOX
+<domain type='kvm'><name>g-hd</name><uuid>16161616-0000-4000-8000-0000000000f2</uuid><memory>1</memory><os><type>hvm</type></os><devices>
+<hostdev mode='subsystem' type='pci' managed='yes'>$src</hostdev>
+</devices></domain>
+EOX
+	cat >"$W/port.xml" <<EOX
+<hookData><network><name>pool</name><uuid>8b7a7d9c-0000-4000-8000-00000000c0de</uuid>
+<forward mode='hostdev' managed='yes'><pf dev='$pfdev'/></forward></network>
+<networkport><uuid>5d744f21-ba4a-4d6e-bdb2-30a35ff3207d</uuid>
+<owner><name>g-port</name><uuid>16161616-0000-4000-8000-0000000000f3</uuid></owner>
+<mac address='52:54:00:7b:35:93'/>
+<plug type='hostdev-pci' managed='yes'><driver name='vfio'/>$addr_el</plug>
+</networkport></hookData>
+EOX
+	n_allocs() { sriovctl allocations --json | jq '.allocations | length'; }
+	group=$(basename "$(readlink "/sys/bus/pci/devices/$vf1/iommu_group")")
+	check "vfio-bind $vf1" tool vfio-bind "$vf1"
+	# QEMU's open of the group, held by a process of our own
+	sleep 600 9<>"/dev/vfio/$group" &
+	holder=$!
+	check "the holder has /dev/vfio/$group open" wait_for 5 test -e "/proc/$holder/fd/9"
+	check_fails "a second open of /dev/vfio/$group is refused" sh -c "exec 8<>/dev/vfio/$group"
+	check_match "... with EBUSY" "[Bb]usy" "$CHECK_OUTPUT"
+	check_fails "attach of $vf1 refused" sriovctl attach --domain "$W/g.xml" -o "$W/g.out"
+	check_match "the refusal names the open group" "$vf1.*/dev/vfio/$group is open" "$CHECK_OUTPUT"
+	rc=0; out=$(cni_add "$conf" 2>/dev/null) || rc=$?
+	check_eq "CNI ADD of $vf1: exit 1" 1 "$rc"
+	check_eq "CNI ADD of $vf1: code 101 (VF held or in use)" 101 "$(jq -r .code <<<"$out" 2>/dev/null)"
+	check_match "CNI ADD names the open group" "$vf1.*/dev/vfio/$group is open" "$(jq -r .details <<<"$out" 2>/dev/null)"
+	cni_del "$conf" >/dev/null 2>&1 || true # what an ADD that was let through took
+	check_fails "qemu hook prepare of a <hostdev> $vf1 refused" sh -c "sriovctl hook qemu g-hd prepare begin - <'$W/hd.xml'"
+	check_match "the refusal names the open group" "$vf1.*/dev/vfio/$group is open" "$CHECK_OUTPUT"
+	sriovctl hook qemu g-hd release end - </dev/null >/dev/null 2>&1 || true
+	check_fails "network hook port-created of $vf1 (a hostdev pool) refused" sh -c "sriovctl hook network pool port-created begin - <'$W/port.xml'"
+	check_match "the refusal names the open group" "$vf1.*/dev/vfio/$group is open" "$CHECK_OUTPUT"
+	sriovctl hook network pool port-deleted begin - <"$W/port.xml" >/dev/null 2>&1 || true
+	check_eq "nothing recorded" 0 "$(n_allocs)"
+	check_eq "$vf1 stays on vfio-pci" vfio-pci "$(pci_driver "$vf1")"
+	kill "$holder"
+	wait "$holder" 2>/dev/null || true
+	check "with the group closed, the qemu hook records $vf1" sh -c "sriovctl hook qemu g-hd prepare begin - <'$W/hd.xml'"
+	check_eq "one record" 1 "$(n_allocs)"
+	check "the qemu hook's release gives it back" sh -c "sriovctl hook qemu g-hd release end - </dev/null"
+	check_eq "no record" 0 "$(n_allocs)"
+	out=$(cni_add "$conf" 2>/dev/null) && ok "with the group closed, CNI ADD of $vf1" || fail "CNI ADD of $vf1: $out"
+	check_eq "result: pciID" "$vf1" "$(jq -r '.interfaces[0].pciID' <<<"$out" 2>/dev/null)"
+	check "CNI DEL" cni_del "$conf"
+	check_eq "no record" 0 "$(n_allocs)"
+	# attach hands out no VF another user bound to vfio-pci, open or not
+	check_fails "attach of $vf1 (vfio-pci, group closed) still refused" sriovctl attach --domain "$W/g.xml" -o "$W/g.out"
+	check_match "... as bound to vfio-pci outside sriovctl" "bound to vfio-pci outside sriovctl" "$CHECK_OUTPUT"
+	ip netns del vfio1
+	unset SRIOV_STATE_DIR
+	check_eq "vfio-unbind $vf1 igbvf" igbvf "$(tool vfio-unbind "$vf1" igbvf 2>&1)"
 
 	section "vfio-pci: refusals"
 	check_fails "binding a nonexistent address" tool vfio-bind 0000:7f:1f.7
