@@ -409,7 +409,7 @@ static struct plugin_result plugin(const char *dir, const char *const *env, cons
 
 static int64_t json_int_at(json_object *o, const char *key)
 {
-        json_object *v;
+        json_object *v = NULL;
         if (!o || !json_object_object_get_ex(o, key, &v))
                 fail_msg("no \"%s\" in %s", key, o ? json_object_to_json_string(o) : "(not JSON)");
         return json_object_get_int64(v);
@@ -417,7 +417,7 @@ static int64_t json_int_at(json_object *o, const char *key)
 
 static const char *json_str_at(json_object *o, const char *key)
 {
-        json_object *v;
+        json_object *v = NULL;
         if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
                 fail_msg("no string \"%s\" in %s", key, o ? json_object_to_json_string(o) : "(not JSON)");
         return json_object_get_string(v);
