@@ -64,7 +64,12 @@ struct cni_netconf {
         uint32_t mtu;              /* 0: left as it is */
         const char *ipam_type;     /* NULL: no IPAM */
         json_object *prev_result;  /* borrowed; NULL when absent */
-        json_object *valid_attachments; /* GC's cni.dev/valid-attachments; borrowed */
+        /* GC's list of the attachments still in use, under the spec's key
+         * cni.dev/valid-attachments and under cni.dev/attachments (the name
+         * the text of spec 1.1.0 had; libcni sends both); borrowed, NULL
+         * when absent */
+        json_object *valid_attachments, *attachments;
+        bool runtime_mac;          /* the MAC came from runtimeConfig.mac */
 };
 void cni_netconf_done(struct cni_netconf *c);
 /* Parses stdin's text. Fails with CNI_ERR_DECODE (not JSON, not an
@@ -74,6 +79,13 @@ int cni_netconf_parse(const char *text, struct cni_netconf *ret, struct cni_erro
 
 /* CNI_ARGS "K=V;K2=V2": -EINVAL (CNI_ERR_ENV) for a pair without '='. */
 int cni_args_check(const char *args, struct cni_error *err);
+/* The value of key in CNI_ARGS (checked), malloc'd in *ret; -ENOENT when
+ * absent. */
+int cni_args_get(const char *args, const char *key, char **ret);
+/* What the runtime sends in CNI_ARGS on top of the NetConf: MAC=, as
+ * sriov-cni takes it (runtimeConfig.mac first, then CNI_ARGS, then the
+ * NetConf's "mac"). A bad MAC is CNI_ERR_ENV. */
+int cni_netconf_take_args(struct cni_netconf *c, const char *args, struct cni_error *err);
 /* CNI_IFNAME and CNI_CONTAINERID as the spec and the kernel allow them. */
 bool cni_ifname_valid(const char *s);
 bool cni_container_id_valid(const char *s);

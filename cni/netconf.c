@@ -135,24 +135,24 @@ static int get_onoff(json_object *o, const char *key, bool *ret, bool *present, 
         return 0;
 }
 
-static int parse_mac(const char *key, const char *s, uint8_t mac[6], struct cni_error *err)
+/* A pod's MAC; what names where it came from ("NetConf: \"mac\""). */
+static int parse_mac(const char *what, const char *s, uint8_t mac[6], struct cni_error *err)
 {
         unsigned b[6];
         char end;
         if (strlen(s) != 17 ||
             sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
-                return bad(err, "NetConf: \"%s\": \"%s\" is not a MAC address (xx:xx:xx:xx:xx:xx)", key, s);
+                return bad(err, "%s: \"%s\" is not a MAC address (xx:xx:xx:xx:xx:xx)", what, s);
         for (int i = 0; i < 6; i++) {
                 if (!isxdigit((unsigned char)s[i * 3]) || !isxdigit((unsigned char)s[i * 3 + 1]))
-                        return bad(err, "NetConf: \"%s\": \"%s\" is not a MAC address (xx:xx:xx:xx:xx:xx)",
-                                   key, s);
+                        return bad(err, "%s: \"%s\" is not a MAC address (xx:xx:xx:xx:xx:xx)", what, s);
                 mac[i] = (uint8_t)b[i];
         }
         if (mac[0] & 1)
-                return bad(err, "NetConf: \"%s\": %s is a multicast address; a VF takes a unicast MAC", key, s);
+                return bad(err, "%s: %s is a multicast address; a VF takes a unicast MAC", what, s);
         static const uint8_t zero[6];
         if (memcmp(mac, zero, 6) == 0)
-                return bad(err, "NetConf: \"%s\": 00:00:00:00:00:00 is no MAC for a pod's VF", key);
+                return bad(err, "%s: 00:00:00:00:00:00 is no MAC for a pod's VF", what);
         return 0;
 }
 
@@ -227,9 +227,11 @@ static int parse_vf(json_object *doc, struct cni_netconf *c, struct cni_error *e
         }
         /* runtimeConfig (the runtime's capability "mac") wins over the file */
         if (rtmac || mac) {
-                if ((r = parse_mac(rtmac ? "runtimeConfig.mac" : "mac", rtmac ? rtmac : mac, vf->mac, err)) < 0)
+                if ((r = parse_mac(rtmac ? "NetConf: \"runtimeConfig.mac\"" : "NetConf: \"mac\"", rtmac ? rtmac : mac,
+                                   vf->mac, err)) < 0)
                         return r;
                 vf->set |= SRIOV_VF_MAC;
+                c->runtime_mac = rtmac != NULL;
         }
 
         bool on;
@@ -277,6 +279,25 @@ static int parse_vf(json_object *doc, struct cni_netconf *c, struct cni_error *e
         if ((r = get_int(doc, "mtu", 68, 65535, &n, &has, err)) < 0)
                 return r;
         c->mtu = has ? (uint32_t)n : 0;
+        return 0;
+}
+
+/* GC's list under key: an array of {"containerID": str, "ifname": str}. */
+static int attachment_list(json_object *doc, const char *key, json_object **ret, struct cni_error *err)
+{
+        json_object *l;
+        int r = member(doc, key, json_type_array, "NetConf", &l, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; l && i < json_object_array_length(l); i++) {
+                json_object *a = json_object_array_get_idx(l, i), *id, *ifn;
+                if (!json_object_is_type(a, json_type_object) ||
+                    !json_object_object_get_ex(a, "containerID", &id) || !json_object_is_type(id, json_type_string) ||
+                    !json_object_object_get_ex(a, "ifname", &ifn) || !json_object_is_type(ifn, json_type_string))
+                        return bad(err, "NetConf: \"%s\"[%zu] is not {\"containerID\": str, \"ifname\": str}", key,
+                                   i);
+        }
+        *ret = l;
         return 0;
 }
 
@@ -367,19 +388,9 @@ int cni_netconf_parse(const char *text, struct cni_netconf *ret, struct cni_erro
                 c.ipam_type = s;
         }
         if ((r = member(doc, "prevResult", json_type_object, "NetConf", &c.prev_result, err)) < 0 ||
-            (r = member(doc, "cni.dev/valid-attachments", json_type_array, "NetConf", &c.valid_attachments,
-                        err)) < 0)
+            (r = attachment_list(doc, "cni.dev/valid-attachments", &c.valid_attachments, err)) < 0 ||
+            (r = attachment_list(doc, "cni.dev/attachments", &c.attachments, err)) < 0)
                 goto fail;
-        for (size_t i = 0; c.valid_attachments && i < json_object_array_length(c.valid_attachments); i++) {
-                json_object *a = json_object_array_get_idx(c.valid_attachments, i), *id, *ifn;
-                if (!json_object_is_type(a, json_type_object) ||
-                    !json_object_object_get_ex(a, "containerID", &id) || !json_object_is_type(id, json_type_string) ||
-                    !json_object_object_get_ex(a, "ifname", &ifn) || !json_object_is_type(ifn, json_type_string)) {
-                        r = bad(err, "NetConf: \"cni.dev/valid-attachments\"[%zu] is not "
-                                "{\"containerID\": str, \"ifname\": str}", i);
-                        goto fail;
-                }
-        }
         *ret = c;
         return 0;
 fail:
@@ -407,15 +418,50 @@ int cni_args_check(const char *args, struct cni_error *err)
         return 0;
 }
 
+int cni_args_get(const char *args, const char *key, char **ret)
+{
+        size_t klen = strlen(key);
+        for (const char *p = args; p && *p;) {
+                size_t n = strcspn(p, ";");
+                if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+                        char *v = strndup(p + klen + 1, n - klen - 1);
+                        if (!v)
+                                return -ENOMEM;
+                        *ret = v;
+                        return 0;
+                }
+                p += n;
+                if (*p == ';')
+                        p++;
+        }
+        return -ENOENT;
+}
+
+int cni_netconf_take_args(struct cni_netconf *c, const char *args, struct cni_error *err)
+{
+        char *mac = NULL;
+        int r = cni_args_get(args, "MAC", &mac);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        uint8_t m[6];
+        if (!mac[0]) /* "MAC=": none, as sriov-cni reads it */
+                r = 0;
+        else if ((r = parse_mac("CNI_ARGS: MAC", mac, m, err)) < 0) {
+                err->code = CNI_ERR_ENV;
+                snprintf(err->msg, sizeof(err->msg), "invalid CNI_ARGS");
+        } else if (!c->runtime_mac) {
+                memcpy(c->vf.mac, m, 6);
+                c->vf.set |= SRIOV_VF_MAC;
+        }
+        free(mac);
+        return r;
+}
+
 bool cni_ifname_valid(const char *s)
 {
-        size_t n = s ? strlen(s) : 0;
-        if (n == 0 || n >= SRIOV_IFNAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-                return false;
-        for (; *s; s++)
-                if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
-                        return false;
-        return true;
+        return sriov_ifname_valid(s);
 }
 
 bool cni_container_id_valid(const char *s)

@@ -25,6 +25,7 @@ struct run {
         char *ipam_input;         /* input as the IPAM plugin is given it */
         struct cni_netconf conf;
         json_object *ipam_result; /* ADD */
+        bool ipam_added;          /* ADD: the IPAM plugin gave a lease (DEL it if the ADD fails) */
         struct cni_error err;
 };
 
@@ -160,6 +161,7 @@ static const char *jstr(json_object *o, const char *key)
                        : NULL;
 }
 
+/* res passed ipam_result_check: every type below is as the spec says. */
 static int apply_ips(struct run *run, const struct sriov_pod_iface *io, json_object *res)
 {
         json_object *ips = NULL, *routes = NULL;
@@ -208,7 +210,8 @@ static int apply_ips(struct run *run, const struct sriov_pod_iface *io, json_obj
 }
 
 /* Runs under the store's lock with the ADD's record pending: a kill here
- * is rolled back by the next call. */
+ * is rolled back by the next call (the IPAM plugin bounded by
+ * IPAM_TIMEOUT_MS). A failure after the lease is given back by cmd_add. */
 static int configure(struct sriov_ctx *ctx, const struct sriov_pod_iface *io, void *userdata)
 {
         (void)ctx;
@@ -218,11 +221,15 @@ static int configure(struct sriov_ctx *ctx, const struct sriov_pod_iface *io, vo
         int r = ipam(run, "ADD", &run->ipam_result, &run->err);
         if (r < 0)
                 return r;
-        if (!io->vfio && (r = apply_ips(run, io, run->ipam_result)) < 0) {
-                struct cni_error e2;
-                (void)ipam(run, "DEL", NULL, &e2);
+        run->ipam_added = true;
+        if (!run->ipam_result)
+                run->ipam_result = json_object_new_object(); /* printed nothing: no addresses */
+        if (!run->ipam_result)
+                return -ENOMEM;
+        if ((r = ipam_result_check(run->ipam_result, &run->err)) < 0)
                 return r;
-        }
+        if (!io->vfio && (r = apply_ips(run, io, run->ipam_result)) < 0)
+                return r;
         return 0;
 }
 
@@ -245,8 +252,9 @@ static void add_result(const struct run *run, const struct sriov_pod_iface *io)
                 json_object_object_add(i, "pciID", json_object_new_string(io->vf_address));
         json_object_array_add(ifs, i);
         json_object_object_add(o, "interfaces", ifs);
+        /* the IPAM result passed ipam_result_check */
         json_object *res = run->ipam_result, *v;
-        if (res && json_object_object_get_ex(res, "ips", &v)) {
+        if (res && json_object_object_get_ex(res, "ips", &v) && v) {
                 json_object *ips = json_object_new_array();
                 for (size_t k = 0; k < json_object_array_length(v); k++) {
                         json_object *ip = json_object_new_object(), *src = json_object_array_get_idx(v, k);
@@ -262,11 +270,11 @@ static void add_result(const struct run *run, const struct sriov_pod_iface *io)
                 }
                 json_object_object_add(o, "ips", ips);
         }
-        if (res && json_object_object_get_ex(res, "routes", &v))
+        if (res && json_object_object_get_ex(res, "routes", &v) && v)
                 json_object_object_add(o, "routes", json_object_get(v));
-        if (res && json_object_object_get_ex(res, "dns", &v))
+        if (res && json_object_object_get_ex(res, "dns", &v) && v)
                 json_object_object_add(o, "dns", json_object_get(v));
-        else if (json_object_object_get_ex(run->conf.doc, "dns", &v))
+        else if (json_object_object_get_ex(run->conf.doc, "dns", &v) && json_object_is_type(v, json_type_object))
                 json_object_object_add(o, "dns", json_object_get(v));
         puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(o);
@@ -300,7 +308,8 @@ static int attachment_env(struct run *run, bool netns_required)
         }
         if (!cni_ifname_valid(run->ifname)) {
                 cni_error_set(&run->err, CNI_ERR_ENV, "invalid CNI_IFNAME",
-                              "CNI_IFNAME '%s' is not an interface name (1-15 characters, no '/', ':' or blanks)",
+                              "CNI_IFNAME '%s' is not an interface name (1-15 characters, no '/', ':', '%%', blanks "
+                              "or control characters)",
                               run->ifname);
                 return -EINVAL;
         }
@@ -314,7 +323,11 @@ static int attachment_env(struct run *run, bool netns_required)
                               "CNI_NETNS %s: %s", run->netns, strerror(errno));
                 return -ENOENT;
         }
-        return cni_args_check(getenv("CNI_ARGS"), &run->err);
+        r = cni_args_check(getenv("CNI_ARGS"), &run->err);
+        /* what ADD sets, CHECK compares */
+        if (r == 0 && netns_required)
+                r = cni_netconf_take_args(&run->conf, getenv("CNI_ARGS"), &run->err);
+        return r;
 }
 
 static int need_device(struct run *run)
@@ -340,6 +353,10 @@ static int cmd_add(struct run *run)
         r = sriov_pod_add(run->ctx, &req, 0, configure, run, &io);
         print_notices(run->ctx);
         if (r < 0) {
+                /* undone: the lease too (the first failure is the answer) */
+                struct cni_error e2;
+                if (run->ipam_added && ipam(run, "DEL", NULL, &e2) < 0)
+                        fprintf(stderr, "sriov-vf: note: giving the IPAM lease back: %s\n", e2.details);
                 if (run->err.code) /* the IPAM step said it */
                         return r;
                 char what[128];
@@ -420,7 +437,7 @@ static int cmd_check(struct run *run)
                               *why ? why : strerror(-r));
                 return r;
         }
-        if (run->conf.ipam_type && cni_version_cmp(version_of(run), "0.4.0") >= 0) {
+        if (run->conf.ipam_type) {
                 if (!run->cni_path && (r = need_env(run, "CNI_PATH", &run->cni_path)) < 0)
                         return r;
                 return ipam(run, "CHECK", NULL, &run->err);
@@ -430,15 +447,26 @@ static int cmd_check(struct run *run)
 
 static int cmd_gc(struct run *run)
 {
-        json_object *va = run->conf.valid_attachments;
-        size_t n = va ? json_object_array_length(va) : 0;
+        /* without a list GC would free every attachment of the network */
+        json_object *lists[] = {run->conf.valid_attachments, run->conf.attachments};
+        if (!lists[0] && !lists[1]) {
+                cni_error_set(&run->err, CNI_ERR_CONFIG, "invalid network configuration",
+                              "GC needs \"cni.dev/valid-attachments\" (or \"cni.dev/attachments\"), the "
+                              "attachments still in use: without it nothing is freed");
+                return -EINVAL;
+        }
+        size_t n = 0;
+        for (size_t l = 0; l < 2; l++)
+                n += lists[l] ? json_object_array_length(lists[l]) : 0;
         struct sriov_pod_key *keys = calloc(n ? n : 1, sizeof(*keys));
         if (!keys)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                keys[i].container_id = jstr(json_object_array_get_idx(va, i), "containerID");
-                keys[i].ifname = jstr(json_object_array_get_idx(va, i), "ifname");
-        }
+        n = 0;
+        for (size_t l = 0; l < 2; l++)
+                for (size_t i = 0; lists[l] && i < json_object_array_length(lists[l]); i++, n++) {
+                        keys[n].container_id = jstr(json_object_array_get_idx(lists[l], i), "containerID");
+                        keys[n].ifname = jstr(json_object_array_get_idx(lists[l], i), "ifname");
+                }
         unsigned released = 0;
         int r = sriov_pod_gc(run->ctx, run->conf.name, keys, n, DEL_WAIT_MS, &released);
         free(keys);
@@ -471,10 +499,20 @@ static int cmd_status(struct run *run)
         return 0;
 }
 
+/* The spec: VERSION answers with the request's cniVersion (the plugin's
+ * own when stdin names none). */
 static int cmd_version(void)
 {
+        char *in = read_stdin();
+        json_object *req = in ? json_tokener_parse(in) : NULL, *v;
+        free(in);
+        const char *asked = json_object_object_get_ex(req, "cniVersion", &v) && json_object_is_type(v, json_type_string)
+                                    ? json_object_get_string(v)
+                                    : "";
+        bool ok = asked[0] && strlen(asked) < 16 && strspn(asked, "0123456789.") == strlen(asked);
         json_object *o = json_object_new_object(), *l = json_object_new_array();
-        json_object_object_add(o, "cniVersion", json_object_new_string(CNI_SPEC_VERSION));
+        json_object_object_add(o, "cniVersion", json_object_new_string(ok ? asked : CNI_SPEC_VERSION));
+        json_object_put(req);
         for (size_t i = 0; cni_supported_versions[i]; i++)
                 json_object_array_add(l, json_object_new_string(cni_supported_versions[i]));
         json_object_object_add(o, "supportedVersions", l);
@@ -510,9 +548,10 @@ static int run_plugin(void)
         int r = cni_netconf_parse(run.input, &run.conf, &run.err);
         if (r < 0)
                 return print_error(&run);
-        if ((k == 3 || k == 4) && cni_version_cmp(run.conf.cni_version, "1.1.0") < 0) {
+        const char *since = k == 2 ? "0.4.0" : k >= 3 ? "1.1.0" : NULL; /* CHECK; GC, STATUS */
+        if (since && cni_version_cmp(run.conf.cni_version, since) < 0) {
                 cni_error_set(&run.err, CNI_ERR_VERSION, "incompatible CNI version",
-                              "%s exists from CNI 1.1.0 on; the configuration says %s", run.command,
+                              "%s exists from CNI %s on; the configuration says %s", run.command, since,
                               run.conf.cni_version);
                 r = -EINVAL;
         }

@@ -2036,10 +2036,10 @@ static int pod_plan(struct sriov_ctx *ctx, const struct store *s, const struct s
 
 static int pod_req_check(struct sriov_ctx *ctx, const struct sriov_pod_request *req)
 {
-        if (!req->container_id || !req->container_id[0] || !req->ifname || !req->ifname[0] ||
-            strlen(req->ifname) >= SRIOV_IFNAME_MAX || !req->netns || !req->netns[0] || !req->vf_address)
-                return ctx_fail(ctx, -EINVAL, "a pod attachment needs a container ID, an interface name (at most "
-                                "15 characters), a netns and a VF");
+        if (!req->container_id || !req->container_id[0] || !sriov_ifname_valid(req->ifname) || !req->netns ||
+            !req->netns[0] || !req->vf_address)
+                return ctx_fail(ctx, -EINVAL, "a pod attachment needs a container ID, an interface name (1-15 "
+                                "characters, no '/', ':', '%%', blanks or control characters), a netns and a VF");
         return 0;
 }
 
@@ -2170,8 +2170,11 @@ int sriov_pod_add(struct sriov_ctx *ctx, const struct sriov_pod_request *req, un
         if (configure && (r = configure(ctx, &io, userdata)) < 0)
                 goto undo;
         s.recs[s.n - 1].a.pending = false;
-        if ((r = store_save(ctx, &s)) < 0)
+        if ((r = store_save(ctx, &s)) < 0) {
+                /* not committed: undone like any failed step */
+                s.recs[s.n - 1].a.pending = true;
                 goto undo;
+        }
         if (ret)
                 *ret = io;
         goto out;

@@ -4,6 +4,7 @@
  * and extended ack are kept), messages built with libnl. The lower's
  * uppers are found through sysfs (upper_* links) and classified over
  * rtnetlink (IFLA_INFO_KIND). */
+#include <ctype.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -233,13 +234,23 @@ static int link_set_mac(struct sriov_ctx *ctx, int ifindex, const uint8_t mac[6]
 
 /* ---- names --------------------------------------------------------------- */
 
+bool sriov_ifname_valid(const char *name)
+{
+        size_t len = name ? strlen(name) : 0;
+        if (len == 0 || len >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+                return false;
+        for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+                if (*p == '/' || *p == ':' || *p == '%' || isspace(*p) || iscntrl(*p))
+                        return false;
+        return true;
+}
+
 static int check_ifname(struct sriov_ctx *ctx, const char *what, const char *name)
 {
-        size_t len = strlen(name);
-        if (len == 0 || len >= IFNAMSIZ || strchr(name, '/') || strchr(name, ':') ||
-            strpbrk(name, " \t\n") || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        if (!sriov_ifname_valid(name))
                 return ctx_fail(ctx, -EINVAL,
-                                "%s '%s' is not an interface name (1-%d characters, no '/', ':' or blanks)",
+                                "%s '%s' is not an interface name (1-%d characters, no '/', ':', '%%', blanks or "
+                                "control characters)",
                                 what, name, IFNAMSIZ - 1);
         return 0;
 }

@@ -43,7 +43,8 @@ static int ns_ctx_open(struct sriov_ctx *ctx, const char *path, struct sriov_ctx
         _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
         if (self < 0)
                 return ctx_fail(ctx, -errno, "/proc/self/ns/net: %s", strerror(errno));
-        _cleanup_close_ int target = open(path, O_RDONLY | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO at that path must not hang the lock holder */
+        _cleanup_close_ int target = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (target < 0)
                 return ctx_fail(ctx, -errno, "network namespace %s: %s", path, strerror(errno));
         _cleanup_ctx_ struct sriov_ctx *n = NULL;
@@ -97,6 +98,9 @@ static int link_reply(const struct nlmsghdr *nlh, void *userdata)
         if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
                 return -EBADMSG;
         l->ifindex = ifi->ifi_index;
+        if (tb[IFLA_IFNAME] && nla_len(tb[IFLA_IFNAME]) > 0)
+                snprintf(l->name, sizeof(l->name), "%.*s", nla_len(tb[IFLA_IFNAME]),
+                         (const char *)nla_data(tb[IFLA_IFNAME]));
         if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
                 l->mtu = nla_get_u32(tb[IFLA_MTU]);
         if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6)
@@ -126,6 +130,53 @@ static int getlink(struct sriov_ctx *nctx, const char *ifname, struct podnet_lin
         if (r < 0)
                 return r;
         *ret = l;
+        return 0;
+}
+
+struct link_search {
+        const char *parent, *ifname;
+        bool any_parent; /* the kernel names parent devices (5.16 on) */
+        struct podnet_link by_parent, by_name;
+};
+
+static int search_reply(const struct nlmsghdr *nlh, void *userdata)
+{
+        struct link_search *s = userdata;
+        struct podnet_link l = {0};
+        int r = link_reply(nlh, &l);
+        if (r < 0 || l.ifindex <= 0)
+                return r;
+        s->any_parent |= l.parent[0] != 0;
+        if (strcmp(l.parent, s->parent) == 0)
+                s->by_parent = l;
+        else if (strcmp(l.name, s->ifname) == 0)
+                s->by_name = l;
+        return 0;
+}
+
+/* The VF's netdev among nctx's links: the one whose parent device is the
+ * VF, whatever the pod renamed it to; by name only where no link names a
+ * parent device (a kernel before 5.16). -ENODEV when none. */
+static int find_vf_link(struct sriov_ctx *nctx, const char *vf_address, const char *ifname, struct podnet_link *ret)
+{
+        struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+        struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
+        if (!msg)
+                return -ENOMEM;
+        struct link_search s = {.parent = vf_address, .ifname = ifname};
+        int r = -ENOMEM;
+        if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0 &&
+            nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) == 0)
+                r = nl_transact(nctx, msg, search_reply, &s);
+        nlmsg_free(msg);
+        if (r < 0)
+                return r;
+        if (s.by_parent.ifindex > 0)
+                *ret = s.by_parent;
+        else if (!s.any_parent && s.by_name.ifindex > 0)
+                *ret = s.by_name;
+        else
+                return -ENODEV;
         return 0;
 }
 
@@ -223,7 +274,7 @@ int podnet_move_in(struct sriov_ctx *ctx, const char *host_ifname, const char *n
         int ifindex, r;
         if ((r = host_ifindex(ctx, host_ifname, &ifindex)) < 0)
                 return r;
-        _cleanup_close_ int nsfd = open(netns, O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int nsfd = open(netns, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (nsfd < 0)
                 return ctx_fail(ctx, -errno, "network namespace %s: %s", netns, strerror(errno));
         char what[160];
@@ -231,6 +282,10 @@ int podnet_move_in(struct sriov_ctx *ctx, const char *host_ifname, const char *n
         r = send_free(ctx, msg,
                       msg ? nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)nsfd) | nla_put_string(msg, IFLA_IFNAME, ifname)
                           : 0);
+        if (r == -EEXIST)
+                /* the pod's own interface: not a VF in use (EEXIST is that) */
+                return ctx_fail(ctx, -ENOTUNIQ, "moving %s into %s: %s exists there already", host_ifname, netns,
+                                ifname);
         if (r < 0) {
                 snprintf(what, sizeof(what), "moving %s into %s as %s", host_ifname, netns, ifname);
                 return failed(ctx, r, what);
@@ -318,61 +373,76 @@ static int return_name_taken(struct sriov_ctx *ctx, struct sriov_ctx *n, const s
 int podnet_return(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsigned timeout_ms)
 {
         const char *home = a->netdev;
-        char what[200];
+        char what[200], nd[SRIOV_IFNAME_MAX];
         snprintf(what, sizeof(what), "VF %s: its netdev %s in %s back to the host as %s", a->vf_address,
                  a->pod.ifname, a->pod.netns ? a->pod.netns : "(no netns)", home);
-        _cleanup_ctx_ struct sriov_ctx *n = NULL;
-        int r = a->pod.netns ? ns_ctx_open(ctx, a->pod.netns, &n) : -ENOENT;
-        bool ns_gone = r < 0;
-        ctx_clear_error(ctx);
-        struct podnet_link l;
-        if (n && getlink(n, a->pod.ifname, &l) == 0 && (!l.parent[0] || strcmp(l.parent, a->vf_address) == 0)) {
-                /* still in the pod's netns: one RTM_SETLINK moves and renames it */
-                _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-                if (self < 0)
-                        return ctx_fail(ctx, -errno, "%s: /proc/self/ns/net: %s", what, strerror(errno));
-                struct nl_msg *msg = setlink_msg(l.ifindex, 0, 0);
-                r = send_free(n, msg,
-                              msg ? nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)self) | nla_put_string(msg, IFLA_IFNAME, home)
-                                  : 0);
-                if (r == -EEXIST)
-                        r = return_name_taken(ctx, n, &l, self, a->vf_address, home);
-                if (r < 0)
+        /* in the host already (never moved in, or home again): its name only;
+         * the pod's netns is not looked at (an interface of the pod's own
+         * under the recorded name is the pod's) */
+        podnet_host_netdev(ctx, a->vf_address, nd);
+        if (!nd[0]) {
+                _cleanup_ctx_ struct sriov_ctx *n = NULL;
+                int r = a->pod.netns ? ns_ctx_open(ctx, a->pod.netns, &n) : -ENOENT;
+                bool ns_gone = r < 0;
+                ctx_clear_error(ctx);
+                struct podnet_link l;
+                r = n ? find_vf_link(n, a->vf_address, a->pod.ifname, &l) : -ENODEV;
+                if (r == 0) {
+                        /* in the pod's netns: one RTM_SETLINK moves and renames it */
+                        _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                        if (self < 0)
+                                return ctx_fail(ctx, -errno, "%s: /proc/self/ns/net: %s", what, strerror(errno));
+                        struct nl_msg *msg = setlink_msg(l.ifindex, 0, 0);
+                        r = send_free(n, msg,
+                                      msg ? nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t)self) |
+                                                    nla_put_string(msg, IFLA_IFNAME, home)
+                                          : 0);
+                        if (r == -EEXIST)
+                                r = return_name_taken(ctx, n, &l, self, a->vf_address, home);
+                }
+                if (r < 0 && r != -ENODEV)
                         return ctx_fail(ctx, r, "%s: %s%s%s", what, strerror(-r), *sriov_ctx_error(n) ? ": " : "",
                                         sriov_ctx_error(n));
-                return 0;
-        }
-        /* not in the netns: in the host already, or on its way there from a
-         * netns being destroyed (cleanup_net runs in a workqueue) */
-        char nd[SRIOV_IFNAME_MAX];
-        int64_t deadline = monotonic_ms() + (ns_gone ? timeout_ms : 0);
-        for (;;) {
-                podnet_host_netdev(ctx, a->vf_address, nd);
-                if (nd[0] || monotonic_ms() >= deadline)
-                        break;
-                sleep_ms(WAIT_HOME_STEP_MS);
-        }
-        char p[64];
-        snprintf(p, sizeof(p), "bus/pci/devices/%s/net", a->vf_address);
-        if (!nd[0] && ns_gone && sysfs_exists(ctx, p))
-                /* the VF still has a netdev (its net/ directory exists) but
-                 * not in this namespace: the netns file is gone, yet a
-                 * process still holds the namespace. Dropping the record now
-                 * would hand a VF out that is still inside it. */
-                return ctx_fail(ctx, -EAGAIN,
-                                "VF %s: its netdev is still in a network namespace: %s was removed, but a process "
-                                "still holds the namespace; DEL again once it has ended (the record is kept)",
-                                a->vf_address, a->pod.netns ? a->pod.netns : "the netns");
-        if (!nd[0]) {
-                ctx_notice(ctx, "VF %s: its netdev is neither in %s as %s nor in the host namespace%s: only its "
-                                "settings are put back",
-                           a->vf_address, a->pod.netns ? a->pod.netns : "the netns", a->pod.ifname,
-                           ns_gone ? " (waited for it)" : "");
-                return 0;
+                if (r == 0)
+                        return 0;
+                /* not in the netns: on its way home from a netns being
+                 * destroyed (cleanup_net runs in a workqueue) */
+                int64_t deadline = monotonic_ms() + (ns_gone ? timeout_ms : 0);
+                for (;;) {
+                        podnet_host_netdev(ctx, a->vf_address, nd);
+                        if (nd[0] || monotonic_ms() >= deadline)
+                                break;
+                        sleep_ms(WAIT_HOME_STEP_MS);
+                }
+                char p[64];
+                snprintf(p, sizeof(p), "bus/pci/devices/%s/net", a->vf_address);
+                /* the VF still has a netdev (its net/ directory exists) but in
+                 * no namespace this call sees: dropping the record now would
+                 * hand out a VF that is still inside */
+                if (!nd[0] && ns_gone && sysfs_exists(ctx, p))
+                        return ctx_fail(ctx, -EAGAIN,
+                                        "VF %s: its netdev is still in a network namespace: %s was removed, but a "
+                                        "process still holds the namespace; DEL again once it has ended (the "
+                                        "record is kept)",
+                                        a->vf_address, a->pod.netns ? a->pod.netns : "the netns");
+                if (!nd[0] && sysfs_exists(ctx, p))
+                        return ctx_fail(ctx, -EAGAIN,
+                                        "VF %s: its netdev is neither in %s nor in the host namespace: the pod moved "
+                                        "it into another network namespace; DEL again once it is back or that "
+                                        "namespace has ended (the record is kept)",
+                                        a->vf_address, a->pod.netns);
+                if (!nd[0]) {
+                        ctx_notice(ctx, "VF %s: its netdev is neither in %s as %s nor in the host namespace%s: only "
+                                        "its settings are put back",
+                                   a->vf_address, a->pod.netns ? a->pod.netns : "the netns", a->pod.ifname,
+                                   ns_gone ? " (waited for it)" : "");
+                        return 0;
+                }
         }
         if (strcmp(nd, home) == 0)
                 return 0;
-        if ((r = rename_home(ctx, a->vf_address, nd, home)) < 0) {
+        int r = rename_home(ctx, a->vf_address, nd, home);
+        if (r < 0) {
                 snprintf(what, sizeof(what), "VF %s: renaming its netdev %s back to %s", a->vf_address, nd, home);
                 return failed(ctx, r, what);
         }

@@ -35,6 +35,7 @@ int podnet_reset(struct sriov_ctx *ctx, const struct sriov_allocation *a, unsign
  * PCI address, IFLA_PARENT_DEV_NAME; "" when the kernel does not say). */
 struct podnet_link {
         int ifindex;
+        char name[SRIOV_IFNAME_MAX];
         uint32_t mtu;
         uint8_t mac[6];
         char parent[64];

@@ -638,6 +638,12 @@ enum sriov_macvtap_mode {
 
 #define SRIOV_IFNAME_MAX 16 /* IFNAMSIZ: 15 characters + NUL */
 
+/* Whether the kernel takes name as it is for a netdev: 1-15 bytes, not "."
+ * or "..", no '/', ':', blanks or control characters (dev_valid_name), and
+ * no '%', which the kernel reads as a pattern ("eth%d": the first free
+ * ethN, a name nobody asked for). */
+bool sriov_ifname_valid(const char *name);
+
 /* A macvtap (or, among a lower device's uppers, a macvlan). */
 struct sriov_macvtap {
         char ifname[SRIOV_IFNAME_MAX];

@@ -5,7 +5,11 @@
 # DEL twice, a late DEL of a container that no longer holds the VF
 # (sriov-cni#219), DEL after `ip netns del`, a kill mid-ADD rolled back, two
 # pods racing for one VF, 16 parallel ADDs on distinct VFs, a VF on vfio-pci
-# (KubeVirt) configured through the PF only, and a pod and a guest on one PF.
+# (KubeVirt) configured through the PF only, a pod and a guest on one PF;
+# GC without an attachments list, an ifname the netns has, IPAM results of
+# the wrong JSON type, CHECK before 0.4.0, CNI_ARGS' MAC, a FIFO as netns,
+# an IPAM plugin that never answers, a failed last store save, ifname
+# patterns, and a pod that renamed or moved the VF before DEL.
 # rig: RIG_IGB=3 RIG_TIMEOUT=1200
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -318,3 +322,195 @@ check_match "names the guest" "held by domain 'g-mix2'" "$out"
 check "detach the guest" sriovctl detach g-mix2
 check "DEL the pod" cni DEL mix net1 /var/run/netns/mix "$(conf "$vf0")"
 check_eq "store empty" 0 "$(sriovctl allocations --json | jq '.allocations | length')"
+
+# pods_clear : gives back what a section left behind, so that a failure
+# there does not spill into the next one
+pods_clear() {
+	local d
+	for d in $(sriovctl allocations --json | jq -r '.allocations[] | select(.kind == "pod") | .domain'); do
+		sriovctl detach "$d" >/dev/null 2>&1 || true
+	done
+}
+
+section "GC without an attachments list frees nothing; cni.dev/attachments is read too"
+for i in 1 2; do
+	ip netns add gk$i
+	check "ADD gk$i" cni ADD gk$i net1 /var/run/netns/gk$i "$(conf "${VFS[$i]}")"
+done
+gcnone='{"cniVersion":"1.1.0","name":"sriov-net","type":"sriov-vf"}'
+rc=0; out=$(CNI_COMMAND=GC "$PLUGIN" <<<"$gcnone" 2>/dev/null) || rc=$?
+check_eq "GC with neither key: exit 1" 1 "$rc"
+check_eq "GC with neither key: code 7" 7 "$(code_of "$out")"
+check_eq "both pods kept" 2 "$(n_pods)"
+check "gk1's VF still in gk1" nsx gk1 ip link show net1
+gcatt='{"cniVersion":"1.1.0","name":"sriov-net","type":"sriov-vf","cni.dev/attachments":[{"containerID":"gk2","ifname":"net1"}]}'
+check "GC with cni.dev/attachments keeping gk2" env CNI_COMMAND=GC "$PLUGIN" <<<"$gcatt"
+check_eq "one pod record left: gk2" gk2 "$(sriovctl allocations --json | jq -r '[.allocations[] | select(.kind == "pod") | .pod.container_id] | join(",")')"
+check_eq "gk1's VF back in the host" 1 "$(pci_netdevs "${VFS[1]}" | wc -l)"
+check "DEL gk2" cni DEL gk2 net1 /var/run/netns/gk2 "$(conf "${VFS[2]}")"
+ip netns del gk1; ip netns del gk2
+
+pods_clear
+
+section "an ifname the pod's netns has already is not 'VF held'"
+ip netns add pe
+ip -n pe link add net1 type dummy
+rc=0; out=$(cni ADD pe net1 /var/run/netns/pe "$(conf "$vf0" ',"vlan":13')" 2>/dev/null) || rc=$?
+check_eq "ADD as net1 where net1 exists: code 100" 100 "$(code_of "$out")"
+check_match "it names the name" 'net1.*exists|exists.*net1' "$out"
+check_eq "$nd0 still in the host" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "the pod's own net1 (the dummy) is still there" dummy "$(nsx pe ip -j -d link show net1 | jq -r '.[0].linkinfo.info_kind')"
+check "VF0 settings back" vf0_back
+check_eq "nothing recorded" 0 "$(n_pods)"
+ip netns del pe
+
+pods_clear
+
+section "IPAM output of the wrong JSON type is refused, the ADD undone, the lease released"
+cat >"$W/bin/bad-ipam" <<EOS2
+#!/bin/sh
+echo "\$CNI_COMMAND" >>"$W/bad-ipam.log"
+case "\$CNI_COMMAND" in
+VERSION) echo '{"cniVersion":"1.1.0","supportedVersions":["1.0.0","1.1.0"]}' ;;
+ADD) cat "$W/bad-ipam.result" ;;
+esac
+exit 0
+EOS2
+chmod +x "$W/bin/bad-ipam"
+ip netns add pb
+bad_ipam() { # DEVICE RESULT WHAT
+	printf '%s' "$2" >"$W/bad-ipam.result"
+	: >"$W/bad-ipam.log"
+	rc=0; out=$(cni ADD pb net1 /var/run/netns/pb "$(conf "$1" ',"vlan":14,"ipam":{"type":"bad-ipam"}')" 2>/dev/null) || rc=$?
+	check_eq "$3: exit 1 with error JSON" "1 104" "$rc $(code_of "$out")"
+	check_eq "$3: the lease released (IPAM DEL)" 1 "$(grep -c '^DEL$' "$W/bad-ipam.log")"
+	check_eq "$3: nothing recorded" 0 "$(n_pods)"
+}
+bad_ipam "$vf0" '{"cniVersion":"1.1.0","ips":{"address":"10.58.0.2/24"}}' "ips an object"
+check_eq "$nd0 back in the host" "$nd0" "$(pci_netdev "$vf0")"
+check "VF0 settings back" vf0_back
+bad_ipam "$vf0" '{"cniVersion":"1.1.0","ips":[{"address":"10.58.0.2/24"}],"routes":"10.0.0.0/8"}' "routes a string"
+bad_ipam "$vf0" '{"cniVersion":"1.1.0","ips":["10.58.0.2/24"]}' "ips[0] a string"
+bad_ipam "$vf0" '{"cniVersion":"1.1.0","ips":[{"address":42}]}' "an address a number"
+bad_ipam "$vf0" '{"cniVersion":"1.1.0","dns":[]}' "dns an array"
+bad_ipam "$vf0" '[1,2]' "the result an array"
+check_eq "$nd0 back in the host" "$nd0" "$(pci_netdev "$vf0")"
+bad_ipam "$vfv" '{"cniVersion":"1.1.0","ips":{"address":"10.58.0.2/24"}}' "vfio-pci VF, ips an object"
+check_eq "VF5 settings back" "$line5" "$(vf_line "$pfdev" 5)"
+ip netns del pb
+
+pods_clear
+
+section "CHECK of a configuration before 0.4.0; VERSION echoes the request's cniVersion"
+ip netns add pc
+check "ADD pc" cni ADD pc net1 /var/run/netns/pc "$(conf "$vf0")"
+old=$(conf "$vf0"); old=${old/1.1.0/0.3.1}
+rc=0; out=$(cni CHECK pc net1 /var/run/netns/pc "$old" 2>/dev/null) || rc=$?
+check_eq "CHECK with cniVersion 0.3.1: code 1" 1 "$(code_of "$out")"
+out=$(CNI_COMMAND=VERSION "$PLUGIN" <<<'{"cniVersion":"0.4.0"}')
+check_eq "VERSION answers cniVersion 0.4.0" 0.4.0 "$(jq -r .cniVersion <<<"$out")"
+check "DEL pc" cni DEL pc net1 /var/run/netns/pc "$(conf "$vf0")"
+ip netns del pc
+
+pods_clear
+
+section "the runtime's MAC from CNI_ARGS (MAC=), runtimeConfig.mac first"
+ip netns add pm
+args='IgnoreUnknown=1;K8S_POD_NAME=pm;MAC=02:16:00:00:00:61'
+check "ADD with CNI_ARGS MAC=02:16:00:00:00:61" env CNI_ARGS="$args" CNI_COMMAND=ADD CNI_CONTAINERID=pm CNI_IFNAME=net1 CNI_NETNS=/var/run/netns/pm "$PLUGIN" <<<"$(conf "$vf0" ',"mac":"02:16:00:00:00:60"')"
+check_eq "net1 has CNI_ARGS' MAC (over the NetConf's)" 02:16:00:00:00:61 "$(nsx pm cat /sys/class/net/net1/address)"
+check_match "VF0's admin MAC is it" 'link/ether 02:16:00:00:00:61' "$(vf_line "$pfdev" 0)"
+check "DEL pm" cni DEL pm net1 /var/run/netns/pm "$(conf "$vf0")"
+check_eq "$nd0 MAC back" "$mac0" "$(host_mac "$nd0")"
+check "ADD with CNI_ARGS MAC and runtimeConfig.mac" env CNI_ARGS="$args" CNI_COMMAND=ADD CNI_CONTAINERID=pm CNI_IFNAME=net1 CNI_NETNS=/var/run/netns/pm "$PLUGIN" <<<"$(conf "$vf0" ',"runtimeConfig":{"mac":"02:16:00:00:00:62"}')"
+check_eq "net1 has runtimeConfig's MAC" 02:16:00:00:00:62 "$(nsx pm cat /sys/class/net/net1/address)"
+check "DEL pm" cni DEL pm net1 /var/run/netns/pm "$(conf "$vf0")"
+rc=0; out=$(CNI_ARGS='MAC=zz' cni ADD pm net1 /var/run/netns/pm "$(conf "$vf0")" 2>/dev/null) || rc=$?
+check_eq "CNI_ARGS MAC=zz: code 4" 4 "$(code_of "$out")"
+check_eq "nothing recorded" 0 "$(n_pods)"
+check "VF0 settings back" vf0_back
+ip netns del pm
+
+pods_clear
+
+section "a FIFO as CNI_NETNS does not hang the lock holder"
+mkfifo "$W/fifo"
+rc=0; out=$(timeout 60 env CNI_COMMAND=ADD CNI_CONTAINERID=pf CNI_IFNAME=net1 CNI_NETNS="$W/fifo" "$PLUGIN" <<<"$(conf "$vf0")" 2>/dev/null) || rc=$?
+check_eq "ADD with a FIFO netns: exit 1 (not killed by timeout)" 1 "$rc"
+check_match "it answers with error JSON" '"code"' "$out"
+check "the lock is free: STATUS" timeout 20 env CNI_COMMAND=STATUS "$PLUGIN" <<<"$(conf "$vf0")"
+check_eq "$nd0 still in the host" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "nothing recorded" 0 "$(n_pods)"
+
+pods_clear
+
+section "an IPAM plugin that never answers is bounded"
+rm -f "$W/slow-ipam.pid"
+ip netns add ph
+t0=$EPOCHREALTIME
+rc=0; out=$(timeout 120 env CNI_COMMAND=ADD CNI_CONTAINERID=ph CNI_IFNAME=net1 CNI_NETNS=/var/run/netns/ph "$PLUGIN" <<<"$(conf "$vf0" ',"ipam":{"type":"slow-ipam"}')" 2>/dev/null) || rc=$?
+note "the ADD ended after $(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 )) ms"
+check_eq "ADD: exit 1, code 104 (not killed by timeout)" "1 104" "$rc $(code_of "$out")"
+check_match "it says the IPAM plugin did not answer" 'did not answer' "$out"
+check "the IPAM plugin was killed" eval '! kill -0 "$(cat "$W/slow-ipam.pid")" 2>/dev/null'
+kill "$(cat "$W/slow-ipam.pid" 2>/dev/null)" 2>/dev/null || true
+check_eq "$nd0 back in the host" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "nothing recorded" 0 "$(n_pods)"
+ip netns del ph
+
+pods_clear
+
+section "the ADD's last store save fails: the ADD is undone, the lease released"
+small=/run/sriov-small
+mkdir -p "$small"
+mount -t tmpfs -o size=64k,mode=0700 none "$small"
+cat >"$W/bin/fill-ipam" <<EOS2
+#!/bin/sh
+echo "\$CNI_COMMAND" >>"$W/fill-ipam.log"
+case "\$CNI_COMMAND" in
+VERSION) echo '{"cniVersion":"1.1.0","supportedVersions":["1.0.0","1.1.0"]}' ;;
+ADD) dd if=/dev/zero of=$small/fill bs=4k 2>/dev/null; echo '{"cniVersion":"1.1.0","ips":[{"address":"10.59.0.2/24"}]}' ;;
+DEL) rm -f $small/fill ;;
+esac
+exit 0
+EOS2
+chmod +x "$W/bin/fill-ipam"
+: >"$W/fill-ipam.log"
+ip netns add ps
+rc=0; out=$(SRIOV_STATE_DIR=$small cni ADD ps net1 /var/run/netns/ps "$(conf "$vf0" ',"ipam":{"type":"fill-ipam"}')" 2>/dev/null) || rc=$?
+check_eq "ADD: exit 1 (the store could not be written)" 1 "$rc"
+check_eq "$nd0 back in the host right away" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "the lease released (IPAM DEL)" 1 "$(grep -c '^DEL$' "$W/fill-ipam.log")"
+rm -f "$small/fill"
+check_eq "no finished record" 0 "$(SRIOV_STATE_DIR=$small sriovctl allocations --json | jq '[.allocations[] | select(.pending | not)] | length')"
+umount "$small"
+ip netns del ps
+
+pods_clear
+
+section "CNI_IFNAME patterns refused; DEL finds the VF by its PCI parent"
+ip netns add pn
+rc=0; out=$(cni ADD pn 'eth%d' /var/run/netns/pn "$(conf "$vf0")" 2>/dev/null) || rc=$?
+check_eq "CNI_IFNAME eth%d: code 4" 4 "$(code_of "$out")"
+check_eq "nothing but lo in pn" lo "$(nsx pn ls /sys/class/net | tr '\n' ' ' | sed 's/ $//')"
+check_eq "$nd0 still in the host" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "nothing recorded" 0 "$(n_pods)"
+check "ADD pn net1" cni ADD pn net1 /var/run/netns/pn "$(conf "$vf0" ',"vlan":15')"
+check "the pod renames net1" eval 'nsx pn ip link set net1 down && nsx pn ip link set net1 name renamed0'
+check "DEL after the pod renamed net1" cni DEL pn net1 /var/run/netns/pn "$(conf "$vf0")"
+check_eq "$nd0 home under its name" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "nothing but lo in pn" lo "$(nsx pn ls /sys/class/net | tr '\n' ' ' | sed 's/ $//')"
+check "VF0 settings back" vf0_back
+check_eq "no pod record" 0 "$(n_pods)"
+check "ADD pn net1 again" cni ADD pn net1 /var/run/netns/pn "$(conf "$vf0")"
+ip netns add inner
+check "the pod moves net1 into another netns" nsx pn ip link set net1 netns inner
+rc=0; out=$(cni DEL pn net1 /var/run/netns/pn "$(conf "$vf0")" 2>/dev/null) || rc=$?
+check_eq "DEL while the pod moved the VF into a netns DEL cannot see: code 11" 11 "$(code_of "$out")"
+check_eq "the record is kept" 1 "$(n_pods)"
+check "and back" nsx inner ip link set net1 netns pn
+check "DEL once it is back in the pod" cni DEL pn net1 /var/run/netns/pn "$(conf "$vf0")"
+check_eq "$nd0 home under its name" "$nd0" "$(pci_netdev "$vf0")"
+check_eq "no pod record" 0 "$(n_pods)"
+ip netns del inner; ip netns del pn
+pods_clear
