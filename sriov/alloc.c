@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Guest allocations (issue 6): which VF or macvtap each <interface> of a
+/* Guest allocations: which VF or macvtap each <interface> of a
  * guest holds, kept in STATE/allocations.json.
  *
  * Crash safety: an attach holds the store's lock from its first look at
@@ -1902,7 +1902,7 @@ int sriov_admin_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned v
         return 0;
 }
 
-/* ---- pods: VFs a CNI ADD gave a container (issue 16) -------------------
+/* ---- pods: VFs a CNI ADD gave a container ------------------------------
  * The same store, lock and pending-first discipline as attach: a record of
  * kind "pod" names the attachment (container ID + ifname, the netns and
  * the network), the VF, what to put back (`before`, the netdev's host
@@ -2344,7 +2344,7 @@ int sriov_pod_status(struct sriov_ctx *ctx, unsigned timeout_ms)
         return 0;
 }
 
-/* ---- VFs libvirt hands out (issue 15: the hooks, hook.c) --------------- */
+/* ---- VFs libvirt hands out (the hooks, hook.c) ------------------------- */
 
 /* A record of libvirt's, and of the same guest: the VF is libvirt's to
  * give that guest (a port made again when libvirtd restarts, a start

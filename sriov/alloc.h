@@ -29,7 +29,7 @@ void held_vfs_free(struct held_vf *h, size_t n);
 /* "VF 3 (0000:02:10.6) of domain 'g3' (uuid ...)" for messages. */
 void held_vf_describe(const struct held_vf *h, char *buf, size_t size);
 
-/* ---- VFs libvirt hands out (issue 15), for the hooks (hook.c) --------- */
+/* ---- VFs libvirt hands out for the hooks (hook.c) --------------------- */
 
 #define ALLOC_SOURCE_LIBVIRT_NETWORK "libvirt-network"
 #define ALLOC_SOURCE_LIBVIRT_DOMAIN "libvirt-domain"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libvirt's hooks (issue 15): what sriovctl does when libvirt's network
+/* libvirt's hooks: what sriovctl does when libvirt's network
  * driver makes or deletes a port (network hook: port-created,
  * port-deleted) and when its qemu driver prepares, starts and releases a
  * guest (qemu hook). libvirt stays in charge of what it does itself (the

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A pod's VF netdev across network namespaces (issue 16): moved into the
+/* A pod's VF netdev across network namespaces: moved into the
  * pod's netns and renamed in one RTM_SETLINK (IFLA_NET_NS_FD + IFLA_IFNAME:
  * the kernel closes the device, moves it and gives it the name), brought
  * back the same way. Requests inside the netns go over a second context

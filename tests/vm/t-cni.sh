@@ -1,5 +1,5 @@
 #!/bin/bash
-# The sriov-vf CNI plugin (issue 16) against the real kernel: igb VFs moved
+# The sriov-vf CNI plugin against the real kernel: igb VFs moved
 # into real network namespaces (ip netns), the real host-local IPAM plugin
 # (Debian's containernetworking-plugins), ADD/CHECK/DEL/GC/STATUS/VERSION,
 # DEL twice, a late DEL of a container that no longer holds the VF

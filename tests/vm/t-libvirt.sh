@@ -1,5 +1,5 @@
 #!/bin/bash
-# libvirt itself is the client (issue 15): a real libvirtd (Debian 12's
+# libvirt itself is the client: a real libvirtd (Debian 12's
 # libvirt 9.0, monolithic daemon, qemu and network drivers) in the rig
 # guest, sriov-manager's hooks installed by `cmake --install`, the rig's
 # QEMU 10 as <emulator>, and the nested guest of t-e2e-guest.sh (its inner
