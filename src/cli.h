@@ -101,11 +101,19 @@ int parse_timeout(const struct options *o, unsigned fallback, unsigned *ret);
  * udev RUN program or a libvirt hook says lands in no terminal. */
 void vreport(FILE *out, bool to_syslog, int prio, const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
+/* One allocation record as a line (allocations, and what attach did). */
+void print_allocation(FILE *f, const struct sriov_allocation *a);
+
 /* The commands: args are the words after the command's name. */
 typedef int command_fn(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs);
 command_fn cmd_list, cmd_show, cmd_set, cmd_apply, cmd_restore, cmd_port_profile;
-command_fn cmd_attach, cmd_detach, cmd_allocations;
-command_fn cmd_config, cmd_udev_event, cmd_monitor;
-command_fn cmd_hook; /* cmd-hook.c: libvirt's hooks */
+command_fn cmd_allocations, cmd_config, cmd_udev_event, cmd_monitor;
+/* In sriovctl-libvirt.so (cmd-guest.c, cmd-hook.c), looked up by name. */
+command_fn cmd_attach, cmd_detach, cmd_hook;
+
+/* A symbol of sriovctl-libvirt.so (module.c), loading it on first use
+ * (its library's too: sriov_render_xml); NULL after saying why on
+ * stderr. */
+void *libvirt_module_symbol(const char *name);
 
 #endif

@@ -10,6 +10,7 @@
 #include <syslog.h>
 
 #include "cli.h"
+#include "sriov-libvirt.h"
 
 /* libvirt keeps a hook's output only in its own log (and in the error of
  * an operation that fails): every line goes to syslog too, so what a

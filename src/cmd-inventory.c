@@ -8,10 +8,25 @@
 
 #include "cli.h"
 
+typedef int render_xml_fn(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret);
+
+/* sriov_render_xml() of libsriov-libvirt, through sriovctl-libvirt.so:
+ * XML output needs libxml2, the other formats do not. Looked up before
+ * any work; NULL after saying why. */
+static render_xml_fn *xml_renderer(void)
+{
+        render_xml_fn *render;
+        *(void **)&render = libvirt_module_symbol("sriov_render_xml");
+        return render;
+}
+
 int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
         if (nargs)
                 return usage_error("no argument expected, got '%s'", args[0]);
+        render_xml_fn *render_xml = NULL;
+        if (o->format == OUT_XML && !(render_xml = xml_renderer()))
+                return EXIT_FAIL;
         struct sriov_inventory *inv;
         int r = sriov_inventory_scan(ctx, &inv);
         if (r < 0)
@@ -26,7 +41,7 @@ int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int na
                 return emit(ferror(stdout) ? 0 : r, strdup("\n"));
         }
         if (o->format == OUT_XML)
-                r = sriov_render_xml(inv, NULL, &text);
+                r = render_xml(inv, NULL, &text);
         else {
                 r = sriov_render_table(inv, &text);
                 for (size_t i = 0; i < inv->n_pfs; i++)
@@ -125,6 +140,9 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         if (nargs != 1)
                 return usage_error(nargs ? "one DEVICE only, got also '%s'" : "%s",
                                    nargs ? args[1] : "missing DEVICE (PCI address or interface)");
+        render_xml_fn *render_xml = NULL;
+        if (o->format == OUT_XML && !(render_xml = xml_renderer()))
+                return EXIT_FAIL;
         const char *device = args[0];
         struct sriov_inventory *inv;
         int r = sriov_inventory_scan(ctx, &inv);
@@ -152,7 +170,7 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         if (o->format == OUT_JSON)
                 r = sriov_render_show_json(pf, &st.s, &text);
         else if (o->format == OUT_XML)
-                r = sriov_render_xml(inv, pf, &text);
+                r = render_xml(inv, pf, &text);
         else {
                 r = sriov_render_pf_detail(pf, &text);
                 print_warnings(pf->warnings);

@@ -67,32 +67,33 @@ static const struct opt_def {
 
 static const struct command {
         const char *name;
-        command_fn *run;
+        command_fn *run;      /* NULL: in sriovctl-libvirt.so, under module_fn */
+        const char *module_fn;
         const char *synopsis; /* after "sriovctl "; continuation lines start with a space */
         const char *summary;
         uint32_t opts;        /* besides CONTEXT_OPTS */
 } commands[] = {
-        {"list", cmd_list, "list",
+        {"list", cmd_list, NULL, "list",
          "SR-IOV physical functions, their VFs, and the network devices without SR-IOV usable for macvtap",
          OPT(O_JSON) | OPT(O_XML)},
-        {"show", cmd_show, "show DEVICE",
+        {"show", cmd_show, NULL, "show DEVICE",
          "one PF (PCI address or interface name) in full, with each VF's settings read over rtnetlink, what "
          "its driver answered to earlier VF settings and the VFs whose original settings are saved",
          OPT(O_JSON) | OPT(O_XML)},
-        {"set", cmd_set,
+        {"set", cmd_set, NULL,
          "set DEVICE vf N [mac ADDR] [vlan ID [qos Q] [proto 802.1Q|802.1ad]]\n"
          " [spoofchk on|off] [trust on|off] [state auto|enable|disable]\n"
          " [min-rate MBPS] [max-rate MBPS] [query-rss on|off]",
          "change a VF through its PF and read every value back; refused attributes are named with the "
          "driver's errno and nothing is changed then",
          0},
-        {"apply", cmd_apply, "apply FILE",
+        {"apply", cmd_apply, NULL, "apply FILE",
          "many VFs of many PFs, one line per VF in the words of `set` (# comments); one RTM_SETLINK per PF; "
          "on an error every VF changed is restored. FILE - is stdin",
          0},
-        {"restore", cmd_restore, "restore DEVICE vf N|all",
+        {"restore", cmd_restore, NULL, "restore DEVICE vf N|all",
          "put back the settings saved before the first change (set/apply save them) and forget them", 0},
-        {"port-profile", cmd_port_profile,
+        {"port-profile", cmd_port_profile, NULL,
          "port-profile DEVICE vf N|self\n"
          " associate|preassociate|preassociate-rr|disassociate\n"
          " [--profile NAME] [--instance UUID] [--host UUID] [--timeout MS]\n"
@@ -103,7 +104,7 @@ static const struct command {
          "disassociated); 802.1Qbg (VDP) request, answered by lldpad; or the port's state as the driver "
          "reports it",
          PORT_OPTS | OPT(O_TIMEOUT) | OPT(O_JSON)},
-        {"attach", cmd_attach,
+        {"attach", NULL, "cmd_attach",
          "attach --domain GUEST.xml [--network NET.xml ...] [-o OUT.xml] [--connect URI]\n"
          " [--keep-direct] [--fallback macvtap|none] [--no-vfio] [--timeout MS]\n"
          "attach NAME|UUID [the same options]",
@@ -113,19 +114,19 @@ static const struct command {
          "step fails",
          OPT(O_DOMAIN) | OPT(O_NETWORK) | OPT(O_OUTPUT) | OPT(O_KEEP_DIRECT) | OPT(O_FALLBACK) | OPT(O_NO_VFIO) |
                  OPT(O_TIMEOUT) | OPT(O_CONNECT)},
-        {"detach", cmd_detach,
+        {"detach", NULL, "cmd_detach",
          "detach --domain GUEST.xml [--timeout MS]\ndetach NAME|UUID [--connect URI] [--timeout MS]",
          "give back what a domain holds: VF settings, driver, port profile, macvtaps; with --connect, a "
          "NAME|UUID that holds nothing is also tried as the other of the two that libvirt knows it by",
          OPT(O_DOMAIN) | OPT(O_TIMEOUT) | OPT(O_CONNECT)},
-        {"allocations", cmd_allocations, "allocations [--json]", "who holds which VF or macvtap", OPT(O_JSON)},
-        {"config", cmd_config, "config show|check",
+        {"allocations", cmd_allocations, NULL, "allocations [--json]", "who holds which VF or macvtap", OPT(O_JSON)},
+        {"config", cmd_config, NULL, "config show|check",
          "the desired state (CONFIG_DIR/*.conf): normalized, or validated (FILE:LINE of the first error)", 0},
-        {"udev-event", cmd_udev_event, "udev-event [--action ACTION] [DEVPATH|DEVICE]",
+        {"udev-event", cmd_udev_event, NULL, "udev-event [--action ACTION] [DEVPATH|DEVICE]",
          "put a PF (or the VF the event is about) back to its desired state; from a udev rule ($ACTION, "
          "$DEVPATH)",
          OPT(O_ACTION)},
-        {"hook", cmd_hook,
+        {"hook", NULL, "cmd_hook",
          "hook network [--] NETWORK OPERATION [SUB-OPERATION [EXTRA]] < HOOKDATA.xml\n"
          "hook qemu [--] DOMAIN OPERATION [SUB-OPERATION [EXTRA]] < DOMAIN.xml",
          "what libvirt's hooks run (hooks/, README.md \"With libvirt\"): record the VF a network port or a "
@@ -133,7 +134,7 @@ static const struct command {
          "cannot set on a VF (start), give it back (port-deleted, release); never calls libvirt; every word "
          "after network|qemu is libvirt's (a name such as -web), never an option",
          0},
-        {"monitor", cmd_monitor, "monitor",
+        {"monitor", cmd_monitor, NULL, "monitor",
          "long-running: the same on every pci/net uevent, one pass per PF per burst; logs each change; "
          "SIGTERM stops it",
          0},
@@ -477,8 +478,12 @@ static int run(int argc, char **argv)
                 rc = input_fail(ctx, r, "--sysfs-root");
         else if (o.pci_dump && (r = sriov_ctx_set_pci_dump(ctx, o.pci_dump)) < 0)
                 rc = input_fail(ctx, r, "--pci-dump");
-        else
-                rc = c->run(ctx, &o, argv + 1, nwords - 1);
+        else {
+                command_fn *fn = c->run;
+                if (!fn)
+                        *(void **)&fn = libvirt_module_symbol(c->module_fn);
+                rc = fn ? fn(ctx, &o, argv + 1, nwords - 1) : EXIT_FAIL;
+        }
         sriov_ctx_free(ctx);
         return rc;
 }

@@ -20,6 +20,7 @@
 #include "state.h"
 #include "vfcfg.h"
 #include "vfinfo.h"
+#include "sriov-libvirt.h"
 
 #define STORE_FILE "allocations.json"
 /* attaches queue on the lock: 32 parallel ones under TCG take a while */

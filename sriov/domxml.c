@@ -13,6 +13,7 @@
 #include <libxml/xpath.h>
 
 #include "internal.h"
+#include "sriov-libvirt.h"
 
 static inline void xmlfreep(void *p)
 {

@@ -20,6 +20,7 @@
 #include "alloc.h"
 #include "internal.h"
 #include "vfcfg.h"
+#include "sriov-libvirt.h"
 
 /* ---- XML ----------------------------------------------------------------- */
 

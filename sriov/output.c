@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sriov-libvirt.h"
 
 void sriov_format_mac(const uint8_t mac[6], char buf[static 18])
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sriov-libvirt.h"
 
 struct sriov_virt {
         virConnectPtr conn;

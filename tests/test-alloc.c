@@ -9,6 +9,7 @@
 
 #include "fxenv.h"
 #include "testutil.h"
+#include "sriov-libvirt.h"
 
 static int setup(void **state)
 {

@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "internal.h"
+#include "sriov-libvirt.h"
 
 static struct sriov_ctx *ctx;
 

@@ -13,6 +13,7 @@
 #include "fxenv.h"
 #include "state.h"
 #include "testutil.h"
+#include "sriov-libvirt.h"
 
 static int setup(void **state)
 {

@@ -11,6 +11,7 @@
 
 #include "fxenv.h"
 #include "internal.h"
+#include "sriov-libvirt.h"
 
 #define PF_DIR "devices/pci0000:00/0000:00:03.0/0000:02:00.0"
 

@@ -7,6 +7,7 @@
 
 #include "fxenv.h"
 #include "testutil.h"
+#include "sriov-libvirt.h"
 
 static const char pool_net[] =
         "<network><name>pool</name><uuid>8b7a7d9c-0000-4000-8000-00000000c0de</uuid>"

@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 
 #include "internal.h"
+#include "sriov-libvirt.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
