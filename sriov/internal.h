@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal interfaces shared by libsriov's modules: the context, sysfs,
- * PCI addresses, devices, config space; and, through util.h, the small
- * helpers (cleanup, string vectors, time) beneath every module. Not
- * installed. */
+ * PCI addresses, devices, config space; and, through names.h and util.h,
+ * the names and formats of settings and the small helpers (cleanup, string
+ * vectors, time) beneath every module. Not installed. */
 #ifndef SRIOV_INTERNAL_H
 #define SRIOV_INTERNAL_H
 
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "sriov.h"
 #include "util.h"
 
