@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "util.h"
 
 const char *sriov_errno_name(int err)
 {
@@ -136,68 +137,59 @@ const char *sriov_port_request_name(enum sriov_port_request r)
         return "unknown";
 }
 
+/* Each response code with its name (the kernel's, spelled right) and what
+ * it means. */
+struct port_response {
+        uint16_t code;
+        const char *name;
+        const char *message;
+};
+static const struct port_response port_responses[] = {
+        {PORT_VDP_RESPONSE_SUCCESS, "PORT_VDP_RESPONSE_SUCCESS",
+         "the bridge accepted the VSI (802.1Qbg VDP success)"},
+        {PORT_VDP_RESPONSE_INVALID_FORMAT, "PORT_VDP_RESPONSE_INVALID_FORMAT",
+         "the bridge found the VDP request malformed"},
+        {PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES, "PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES",
+         "the bridge has no resources left for this VSI"},
+        {PORT_VDP_RESPONSE_UNUSED_VTID, "PORT_VDP_RESPONSE_UNUSED_VTID",
+         "the bridge does not know this VSI type (typeid/typeidversion) for this manager"},
+        {PORT_VDP_RESPONSE_VTID_VIOLATION, "PORT_VDP_RESPONSE_VTID_VIOLATION",
+         "the VSI type ID is not allowed for this VSI or port"},
+        {PORT_VDP_RESPONSE_VTID_VERSION_VIOALTION, "PORT_VDP_RESPONSE_VTID_VERSION_VIOLATION",
+         "the bridge does not support this VSI type version"},
+        {PORT_VDP_RESPONSE_OUT_OF_SYNC, "PORT_VDP_RESPONSE_OUT_OF_SYNC",
+         "the station and the bridge VDP state machines are out of sync"},
+        {PORT_PROFILE_RESPONSE_SUCCESS, "PORT_PROFILE_RESPONSE_SUCCESS",
+         "the switch applied the port profile"},
+        {PORT_PROFILE_RESPONSE_INPROGRESS, "PORT_PROFILE_RESPONSE_INPROGRESS",
+         "the switch has not finished the request yet"},
+        {PORT_PROFILE_RESPONSE_INVALID, "PORT_PROFILE_RESPONSE_INVALID",
+         "the switch rejected the request as invalid (unknown port profile or bad parameters)"},
+        {PORT_PROFILE_RESPONSE_BADSTATE, "PORT_PROFILE_RESPONSE_BADSTATE",
+         "the request does not fit the port's current state (e.g. associate while associated)"},
+        {PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES, "PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES",
+         "the switch or adapter has no resources left for this port"},
+        {PORT_PROFILE_RESPONSE_ERROR, "PORT_PROFILE_RESPONSE_ERROR",
+         "the switch or adapter failed the request"},
+};
+
+/* The entry of response code r; NULL for a code this program does not know. */
+static const struct port_response *port_response_find(uint16_t r)
+{
+        for (size_t i = 0; i < ELEMENTSOF(port_responses); i++)
+                if (port_responses[i].code == r)
+                        return &port_responses[i];
+        return NULL;
+}
+
 const char *sriov_port_response_name(uint16_t r)
 {
-        switch (r) {
-        case PORT_VDP_RESPONSE_SUCCESS:
-                return "PORT_VDP_RESPONSE_SUCCESS";
-        case PORT_VDP_RESPONSE_INVALID_FORMAT:
-                return "PORT_VDP_RESPONSE_INVALID_FORMAT";
-        case PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES:
-                return "PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES";
-        case PORT_VDP_RESPONSE_UNUSED_VTID:
-                return "PORT_VDP_RESPONSE_UNUSED_VTID";
-        case PORT_VDP_RESPONSE_VTID_VIOLATION:
-                return "PORT_VDP_RESPONSE_VTID_VIOLATION";
-        case PORT_VDP_RESPONSE_VTID_VERSION_VIOALTION:
-                return "PORT_VDP_RESPONSE_VTID_VERSION_VIOLATION";
-        case PORT_VDP_RESPONSE_OUT_OF_SYNC:
-                return "PORT_VDP_RESPONSE_OUT_OF_SYNC";
-        case PORT_PROFILE_RESPONSE_SUCCESS:
-                return "PORT_PROFILE_RESPONSE_SUCCESS";
-        case PORT_PROFILE_RESPONSE_INPROGRESS:
-                return "PORT_PROFILE_RESPONSE_INPROGRESS";
-        case PORT_PROFILE_RESPONSE_INVALID:
-                return "PORT_PROFILE_RESPONSE_INVALID";
-        case PORT_PROFILE_RESPONSE_BADSTATE:
-                return "PORT_PROFILE_RESPONSE_BADSTATE";
-        case PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES:
-                return "PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES";
-        case PORT_PROFILE_RESPONSE_ERROR:
-                return "PORT_PROFILE_RESPONSE_ERROR";
-        }
-        return "unknown response";
+        const struct port_response *p = port_response_find(r);
+        return p ? p->name : "unknown response";
 }
 
 const char *sriov_port_response_message(uint16_t r)
 {
-        switch (r) {
-        case PORT_VDP_RESPONSE_SUCCESS:
-                return "the bridge accepted the VSI (802.1Qbg VDP success)";
-        case PORT_VDP_RESPONSE_INVALID_FORMAT:
-                return "the bridge found the VDP request malformed";
-        case PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES:
-                return "the bridge has no resources left for this VSI";
-        case PORT_VDP_RESPONSE_UNUSED_VTID:
-                return "the bridge does not know this VSI type (typeid/typeidversion) for this manager";
-        case PORT_VDP_RESPONSE_VTID_VIOLATION:
-                return "the VSI type ID is not allowed for this VSI or port";
-        case PORT_VDP_RESPONSE_VTID_VERSION_VIOALTION:
-                return "the bridge does not support this VSI type version";
-        case PORT_VDP_RESPONSE_OUT_OF_SYNC:
-                return "the station and the bridge VDP state machines are out of sync";
-        case PORT_PROFILE_RESPONSE_SUCCESS:
-                return "the switch applied the port profile";
-        case PORT_PROFILE_RESPONSE_INPROGRESS:
-                return "the switch has not finished the request yet";
-        case PORT_PROFILE_RESPONSE_INVALID:
-                return "the switch rejected the request as invalid (unknown port profile or bad parameters)";
-        case PORT_PROFILE_RESPONSE_BADSTATE:
-                return "the request does not fit the port's current state (e.g. associate while associated)";
-        case PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES:
-                return "the switch or adapter has no resources left for this port";
-        case PORT_PROFILE_RESPONSE_ERROR:
-                return "the switch or adapter failed the request";
-        }
-        return "a response code this program does not know";
+        const struct port_response *p = port_response_find(r);
+        return p ? p->message : "a response code this program does not know";
 }
