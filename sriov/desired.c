@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "state.h"
 #include "vfcfg.h"
+#include "vfparse.h"
 
 #define NUMVFS_MAX 65535 /* TotalVFs is a 16-bit field of the SR-IOV capability */
 

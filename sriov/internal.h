@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internal helpers shared by libsriov's modules. Not installed. */
+/* Internal interfaces shared by libsriov's modules: the context, sysfs,
+ * PCI addresses, devices, config space; and, through names.h and util.h,
+ * the names and formats of settings and the small helpers (cleanup, string
+ * vectors, time) beneath every module. Not installed. */
 #ifndef SRIOV_INTERNAL_H
 #define SRIOV_INTERNAL_H
 
@@ -11,68 +14,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "sriov.h"
-
-/* ---- ownership helpers, after systemd's cleanup-fundamental.h ---------- */
-
-#define _cleanup_(f) __attribute__((cleanup(f)))
-
-static inline void freep(void *p) { free(*(void **)p); }
-static inline void closep(int *fd)
-{
-        if (*fd >= 0)
-                close(*fd);
-}
-static inline void fclosep(FILE **f)
-{
-        if (*f)
-                fclose(*f);
-}
-#define _cleanup_free_ _cleanup_(freep)
-#define _cleanup_close_ _cleanup_(closep)
-#define _cleanup_fclose_ _cleanup_(fclosep)
-
-/* Hand an owned pointer over: the cleanup of the old variable sees NULL. */
-#define TAKE_PTR(p)                                                            \
-        ({                                                                     \
-                __typeof__(p) _p = (p);                                        \
-                (p) = NULL;                                                    \
-                _p;                                                            \
-        })
-#define TAKE_FD(fd)                                                            \
-        ({                                                                     \
-                int _fd = (fd);                                                \
-                (fd) = -1;                                                     \
-                _fd;                                                           \
-        })
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- NULL-terminated string vectors ------------------------------------ */
-
-void strv_free(char **v);
-static inline void strv_freep(char ***v) { strv_free(*v); }
-#define _cleanup_strv_free_ _cleanup_(strv_freep)
-size_t strv_length(char *const *v);
-/* Appends a copy of s; returns 0 or -ENOMEM. */
-int strv_push(char ***v, const char *s);
-int strv_pushf(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void strv_sort(char **v);
-
-char *strdup_or_null(const char *s);
-/* vasprintf into a new string; NULL when out of memory. */
-char *strdup_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Reads a whole text stream (`path` names it in messages): -errno on a read
- * error, -EINVAL for a NUL byte (not a text file). */
-int read_text_stream(struct sriov_ctx *ctx, FILE *in, const char *path, char **ret);
-
-/* ---- time: bounded polling waits ---------------------------------------- */
-
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t monotonic_ms(void);
-/* Sleeps ms milliseconds, resuming after signals. */
-void sleep_ms(unsigned ms);
+#include "util.h"
 
 /* ---- the context -------------------------------------------------------- */
 
@@ -98,6 +42,10 @@ struct sriov_ctx {
         bool skip_value_checks;  /* leave value rules to the driver (vfparse.c) */
         int state_held_fd;       /* the store's lock while state_hold() holds it, else -1 */
 };
+
+/* Reads a whole text stream (`path` names it in messages): -errno on a read
+ * error, -EINVAL for a NUL byte (not a text file). */
+int read_text_stream(struct sriov_ctx *ctx, FILE *in, const char *path, char **ret);
 
 /* Record why a call failed and return r (a negative errno). The first
  * message recorded since the public entry point wins: it names what failed

@@ -9,42 +9,6 @@
 #include "internal.h"
 #include "sriov-libvirt.h"
 
-void sriov_format_mac(const uint8_t mac[6], char buf[static 18])
-{
-        snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
-                 mac[5]);
-}
-
-const char *sriov_link_state_name(enum sriov_link_state s)
-{
-        switch (s) {
-        case SRIOV_LINK_AUTO:
-                return "auto";
-        case SRIOV_LINK_ENABLE:
-                return "enable";
-        case SRIOV_LINK_DISABLE:
-                return "disable";
-        }
-        return "unknown";
-}
-
-static const char *bar_kind_name(enum sriov_bar_kind k)
-{
-        switch (k) {
-        case SRIOV_BAR_MEM32:
-                return "mem32";
-        case SRIOV_BAR_MEM64:
-                return "mem64";
-        default:
-                return NULL;
-        }
-}
-
-static const char *vlan_proto_name(uint16_t proto)
-{
-        return proto == 0x88a8 ? "802.1ad" : proto == 0x8100 ? "802.1Q" : "unknown";
-}
-
 /* ---- text tables ------------------------------------------------------- */
 
 struct table {
@@ -320,7 +284,7 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
                                   vf->driver, joined(vf->netdevs), num(vf->iommu_group),
                                   p & SRIOV_VF_MAC ? fmt("%s", mac) : NULL,
                                   p & SRIOV_VF_VLAN ? fmt("%u%s%s", l->vlan, p & SRIOV_VF_VLAN_PROTO && l->vlan ? " " : "",
-                                                          p & SRIOV_VF_VLAN_PROTO && l->vlan ? vlan_proto_name(l->vlan_proto) : "")
+                                                          p & SRIOV_VF_VLAN_PROTO && l->vlan ? vf_proto_name(l->vlan_proto) : "")
                                                     : NULL,
                                   p & SRIOV_VF_VLAN ? fmt("%u", l->qos) : NULL,
                                   p & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL,
@@ -448,7 +412,7 @@ static json_object *json_link(const struct sriov_vf *vf)
         json_object_object_add(o, "vlan", l->present & SRIOV_VF_VLAN ? json_object_new_int(l->vlan) : NULL);
         json_object_object_add(o, "qos", l->present & SRIOV_VF_VLAN ? json_object_new_int(l->qos) : NULL);
         json_object_object_add(o, "vlan_proto",
-                               l->present & SRIOV_VF_VLAN_PROTO ? json_object_new_string(vlan_proto_name(l->vlan_proto)) : NULL);
+                               l->present & SRIOV_VF_VLAN_PROTO ? json_object_new_string(vf_proto_name(l->vlan_proto)) : NULL);
         json_object_object_add(o, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? json_object_new_boolean(l->spoofchk) : NULL);
         json_object_object_add(o, "trust", l->present & SRIOV_VF_TRUST ? json_object_new_boolean(l->trust) : NULL);
         json_object_object_add(o, "link_state",
@@ -749,7 +713,7 @@ static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
                         x_attr(w, "mac", l->present & SRIOV_VF_MAC ? mac : NULL);
                         x_attr(w, "vlan", l->present & SRIOV_VF_VLAN ? fmt("%u", l->vlan) : NULL);
                         x_attr(w, "qos", l->present & SRIOV_VF_VLAN ? fmt("%u", l->qos) : NULL);
-                        x_attr(w, "vlan_proto", l->present & SRIOV_VF_VLAN_PROTO ? vlan_proto_name(l->vlan_proto) : NULL);
+                        x_attr(w, "vlan_proto", l->present & SRIOV_VF_VLAN_PROTO ? vf_proto_name(l->vlan_proto) : NULL);
                         x_attr(w, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL);
                         x_attr(w, "trust", l->present & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL);
                         x_attr(w, "link_state", l->present & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL);

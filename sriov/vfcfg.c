@@ -16,6 +16,7 @@
 #include "state.h"
 #include "vfcfg.h"
 #include "vfinfo.h"
+#include "vfparse.h"
 
 #define LOCK_TIMEOUT_MS 30000
 
@@ -30,18 +31,6 @@ static const uint32_t attr_order[] = {
 void sriov_ctx_set_value_checks(struct sriov_ctx *ctx, bool on)
 {
         ctx->skip_value_checks = !on;
-}
-
-const char *sriov_errno_name(int err)
-{
-        static __thread char buf[16];
-        if (err < 0)
-                err = -err;
-        const char *n = strerrorname_np(err);
-        if (n)
-                return n;
-        snprintf(buf, sizeof(buf), "E%d", err);
-        return buf;
 }
 
 /* ---- attributes ---------------------------------------------------------- */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* VF configuration internals shared by vfparse.c, vfcfg.c and the tests. */
+/* VF configuration internals (vfcfg.c): netlink messages, attribute
+ * descriptions, read-back, save and restore; shared with the modules above
+ * it and the tests. */
 #ifndef SRIOV_VFCFG_H
 #define SRIOV_VFCFG_H
 
@@ -9,17 +11,6 @@
 
 /* The largest IFLA_VFINFO_LIST: nla_len is 16 bits. */
 #define VFINFO_LIST_MAX 65535
-
-int vf_mac_parse(const char *s, uint8_t ret[6]);
-/* The words of a line of an apply or desired-state file: split at blanks
- * after cutting a '#' comment; they point into line (which is changed);
- * *ret is malloc'd (a free of it frees the vector only). */
-int split_words(char *line, char ***ret, size_t *ret_n);
-/* The attribute words after "DEVICE vf N" (device and vf only name the VF
- * in messages). */
-int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char *const *words, size_t n,
-                   struct sriov_vf_config *ret);
-const char *vf_proto_name(uint16_t proto);
 
 /* One VF's entry in an RTM_SETLINK: the attributes in cfg.set with the
  * values of cfg. SRIOV_VF_MIN_RATE or SRIOV_VF_MAX_RATE sends IFLA_VF_RATE

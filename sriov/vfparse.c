@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "vfcfg.h"
+#include "vfparse.h"
 
 void sriov_vf_request_done(struct sriov_vf_request *r)
 {
@@ -22,31 +22,6 @@ void sriov_vf_requests_free(struct sriov_vf_request *reqs, size_t n)
         for (size_t i = 0; i < n; i++)
                 sriov_vf_request_done(&reqs[i]);
         free(reqs);
-}
-
-int vf_mac_parse(const char *s, uint8_t ret[6])
-{
-        uint8_t mac[6];
-        for (int i = 0; i < 6; i++) {
-                int v = 0;
-                for (int j = 0; j < 2; j++) {
-                        char c = *s++;
-                        int d = c >= '0' && c <= '9'   ? c - '0'
-                                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                       : -1;
-                        if (d < 0)
-                                return -EINVAL;
-                        v = v * 16 + d;
-                }
-                mac[i] = (uint8_t)v;
-                if (i < 5 && *s++ != ':')
-                        return -EINVAL;
-        }
-        if (*s)
-                return -EINVAL;
-        memcpy(ret, mac, 6);
-        return 0;
 }
 
 /* A decimal number, whole string, no sign, at most max. */
@@ -66,11 +41,6 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *ret)
                 return -ERANGE;
         *ret = v;
         return 0;
-}
-
-const char *vf_proto_name(uint16_t proto)
-{
-        return proto == SRIOV_ETH_P_8021AD ? "802.1ad" : proto == SRIOV_ETH_P_8021Q ? "802.1Q" : "unknown";
 }
 
 int sriov_vf_config_validate(struct sriov_ctx *ctx, const struct sriov_vf_config *c)
