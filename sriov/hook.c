@@ -17,8 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
 #include "internal.h"
+#include "libvirt-hold.h"
 #include "vfcfg.h"
 #include "sriov-libvirt.h"
 

@@ -3,11 +3,10 @@
  * (libxml2). They return strings; the caller decides where they go. */
 #include <inttypes.h>
 #include <json-c/json.h>
-#include <libxml/xmlwriter.h>
 #include <string.h>
 
 #include "internal.h"
-#include "sriov-libvirt.h"
+#include "render.h"
 
 /* ---- text tables ------------------------------------------------------- */
 
@@ -71,8 +70,7 @@ static void table_done(struct table *t)
 }
 
 /* Formats into a small per-call ring of buffers: cell text for table_row. */
-static const char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static const char *fmt(const char *f, ...)
+const char *render_fmt(const char *f, ...)
 {
         static _Thread_local char ring[16][96];
         static _Thread_local unsigned next;
@@ -84,15 +82,15 @@ static const char *fmt(const char *f, ...)
         return b;
 }
 
-static const char *num(int64_t v) { return v == SRIOV_ABSENT ? "-" : fmt("%" PRId64, v); }
-static const char *hex4(int64_t v) { return v == SRIOV_ABSENT ? "-" : fmt("%04" PRIx64, v); }
+static const char *num(int64_t v) { return v == SRIOV_ABSENT ? "-" : render_fmt("%" PRId64, v); }
+static const char *hex4(int64_t v) { return v == SRIOV_ABSENT ? "-" : render_fmt("%04" PRIx64, v); }
 static const char *first(char **v) { return v && v[0] ? v[0] : NULL; }
 
 static const char *joined(char **v)
 {
         if (!v || !v[0])
                 return "-";
-        char *b = (char *)fmt("%s", v[0]);
+        char *b = (char *)render_fmt("%s", v[0]);
         for (size_t i = 1; v[i]; i++) {
                 size_t l = strlen(b);
                 snprintf(b + l, 96 - l, ",%s", v[i]);
@@ -128,7 +126,7 @@ static int64_t pf_vf_device(const struct sriov_pf *pf)
 static const char *pf_name(const struct sriov_pf *pf)
 {
         if (pf->device_name)
-                return fmt("%s%s%s", pf->vendor_name ? pf->vendor_name : "",
+                return render_fmt("%s%s%s", pf->vendor_name ? pf->vendor_name : "",
                            pf->vendor_name ? " " : "", pf->device_name);
         return pf->vendor_name;
 }
@@ -172,7 +170,7 @@ int sriov_render_table(const struct sriov_inventory *inv, char **ret)
                 for (size_t i = 0; i < inv->n_pfs; i++) {
                         const struct sriov_pf *pf = &inv->pfs[i];
                         table_row(&t, pf->address, pf->driver, joined(pf->netdevs),
-                                  pf->has_ids ? fmt("%04x:%04x", pf->vendor_id, pf->device_id) : NULL,
+                                  pf->has_ids ? render_fmt("%04x:%04x", pf->vendor_id, pf->device_id) : NULL,
                                   num(pf_total(pf)), num(pf_num(pf)), num(pf_offset(pf)),
                                   num(pf_stride(pf)), hex4(pf_vf_device(pf)), num(pf->numa_node),
                                   pf_name(pf));
@@ -190,7 +188,7 @@ int sriov_render_table(const struct sriov_inventory *inv, char **ret)
                         table_row(&v, "VF", "ADDRESS", "DRIVER", "NETDEV", "IOMMU");
                         for (size_t j = 0; j < pf->n_vfs; j++) {
                                 const struct sriov_vf *vf = &pf->vfs[j];
-                                table_row(&v, fmt("%u", vf->index),
+                                table_row(&v, render_fmt("%u", vf->index),
                                           vf->address[0] ? vf->address : vf->expected[0] ? vf->expected : NULL,
                                           vf->driver, joined(vf->netdevs), num(vf->iommu_group));
                         }
@@ -223,14 +221,14 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
         struct table t = {.cols = 2};
         table_row(&t, "PF", pf->address);
         table_row(&t, "bus", pf->bus);
-        table_row(&t, "vendor", pf->has_ids ? fmt("%04x %s", pf->vendor_id, pf->vendor_name ? pf->vendor_name : "") : NULL);
-        table_row(&t, "device", pf->has_ids ? fmt("%04x %s", pf->device_id, pf->device_name ? pf->device_name : "") : NULL);
-        table_row(&t, "class", pf->has_ids ? fmt("%06x %s", pf->class_code, pf->class_name ? pf->class_name : "") : NULL);
+        table_row(&t, "vendor", pf->has_ids ? render_fmt("%04x %s", pf->vendor_id, pf->vendor_name ? pf->vendor_name : "") : NULL);
+        table_row(&t, "device", pf->has_ids ? render_fmt("%04x %s", pf->device_id, pf->device_name ? pf->device_name : "") : NULL);
+        table_row(&t, "class", pf->has_ids ? render_fmt("%06x %s", pf->class_code, pf->class_name ? pf->class_name : "") : NULL);
         table_row(&t, "driver", pf->driver);
         table_row(&t, "netdev", joined(pf->netdevs));
         table_row(&t, "numa node", num(pf->numa_node));
         table_row(&t, "iommu group", num(pf->iommu_group));
-        table_row(&t, "link", pf->link_speed ? fmt("%s x%s", pf->link_speed, num(pf->link_width)) : NULL);
+        table_row(&t, "link", pf->link_speed ? render_fmt("%s x%s", pf->link_speed, num(pf->link_width)) : NULL);
         table_row(&t, "sriov_totalvfs", num(pf->totalvfs));
         table_row(&t, "sriov_numvfs", num(pf->numvfs));
         table_row(&t, "sriov_offset", num(pf->offset));
@@ -241,25 +239,25 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
                 table_row(&t, "IFLA_NUM_VF", num(pf->netlink_num_vf));
         if (pf->has_cap) {
                 const struct sriov_iov_cap *c = &pf->cap;
-                table_row(&t, "SR-IOV capability", fmt("at 0x%03x, version %u", c->position, c->version));
-                table_row(&t, "  capabilities", fmt("0x%08x", c->capabilities));
-                table_row(&t, "  control", fmt("0x%04x VF Enable%c VF MSE%c ARI Capable Hierarchy%c", c->control,
+                table_row(&t, "SR-IOV capability", render_fmt("at 0x%03x, version %u", c->position, c->version));
+                table_row(&t, "  capabilities", render_fmt("0x%08x", c->capabilities));
+                table_row(&t, "  control", render_fmt("0x%04x VF Enable%c VF MSE%c ARI Capable Hierarchy%c", c->control,
                                                 c->control & SRIOV_IOV_CTRL_VF_ENABLE ? '+' : '-',
                                                 c->control & SRIOV_IOV_CTRL_VF_MSE ? '+' : '-',
                                                 c->control & SRIOV_IOV_CTRL_ARI ? '+' : '-'));
-                table_row(&t, "  status", fmt("0x%04x", c->status));
-                table_row(&t, "  Initial/Total/Num VFs", fmt("%u / %u / %u", c->initial_vfs, c->total_vfs, c->num_vfs));
-                table_row(&t, "  Function Dependency Link", fmt("%02x", c->function_dependency_link));
-                table_row(&t, "  First VF Offset / Stride", fmt("%u / %u", c->first_vf_offset, c->vf_stride));
-                table_row(&t, "  VF Device ID", fmt("%04x", c->vf_device_id));
-                table_row(&t, "  Supported Page Sizes", fmt("0x%08x", c->supported_page_sizes));
-                table_row(&t, "  System Page Size", fmt("0x%08x", c->system_page_size));
+                table_row(&t, "  status", render_fmt("0x%04x", c->status));
+                table_row(&t, "  Initial/Total/Num VFs", render_fmt("%u / %u / %u", c->initial_vfs, c->total_vfs, c->num_vfs));
+                table_row(&t, "  Function Dependency Link", render_fmt("%02x", c->function_dependency_link));
+                table_row(&t, "  First VF Offset / Stride", render_fmt("%u / %u", c->first_vf_offset, c->vf_stride));
+                table_row(&t, "  VF Device ID", render_fmt("%04x", c->vf_device_id));
+                table_row(&t, "  Supported Page Sizes", render_fmt("0x%08x", c->supported_page_sizes));
+                table_row(&t, "  System Page Size", render_fmt("0x%08x", c->system_page_size));
                 struct sriov_vf_bar bars[6];
                 sriov_iov_cap_bars(c, bars);
                 for (unsigned i = 0; i < 6; i++)
                         if (bar_kind_name(bars[i].kind))
-                                table_row(&t, fmt("  VF BAR %u", i),
-                                          fmt("%s%s at 0x%" PRIx64, bar_kind_name(bars[i].kind),
+                                table_row(&t, render_fmt("  VF BAR %u", i),
+                                          render_fmt("%s%s at 0x%" PRIx64, bar_kind_name(bars[i].kind),
                                               bars[i].prefetchable ? " prefetchable" : "", bars[i].address));
         } else
                 table_row(&t, "SR-IOV capability",
@@ -279,18 +277,18 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
                         char mac[18];
                         sriov_format_mac(l->mac, mac);
                         uint32_t p = vf->has_link ? l->present : 0;
-                        table_row(&v, fmt("%u", vf->index),
+                        table_row(&v, render_fmt("%u", vf->index),
                                   vf->address[0] ? vf->address : vf->expected[0] ? vf->expected : NULL,
                                   vf->driver, joined(vf->netdevs), num(vf->iommu_group),
-                                  p & SRIOV_VF_MAC ? fmt("%s", mac) : NULL,
-                                  p & SRIOV_VF_VLAN ? fmt("%u%s%s", l->vlan, p & SRIOV_VF_VLAN_PROTO && l->vlan ? " " : "",
+                                  p & SRIOV_VF_MAC ? render_fmt("%s", mac) : NULL,
+                                  p & SRIOV_VF_VLAN ? render_fmt("%u%s%s", l->vlan, p & SRIOV_VF_VLAN_PROTO && l->vlan ? " " : "",
                                                           p & SRIOV_VF_VLAN_PROTO && l->vlan ? vf_proto_name(l->vlan_proto) : "")
                                                     : NULL,
-                                  p & SRIOV_VF_VLAN ? fmt("%u", l->qos) : NULL,
+                                  p & SRIOV_VF_VLAN ? render_fmt("%u", l->qos) : NULL,
                                   p & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL,
                                   p & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL,
                                   p & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL,
-                                  p & SRIOV_VF_RATE ? fmt("%u/%u", l->min_tx_rate, l->max_tx_rate) : NULL);
+                                  p & SRIOV_VF_RATE ? render_fmt("%u/%u", l->min_tx_rate, l->max_tx_rate) : NULL);
                 }
                 table_print(&v, f, "");
                 err = v.err;
@@ -322,7 +320,7 @@ static size_t xml_char_len(const unsigned char *p)
 /* s as JSON and XML can carry it: s itself when it is valid UTF-8 text,
  * else a copy with each offending byte as \xNN. Interface names may hold
  * any byte but '/', ':' and whitespace (the kernel's dev_valid_name). */
-static const char *text(const char *s)
+const char *render_text(const char *s)
 {
         const unsigned char *p = (const unsigned char *)s;
         size_t n;
@@ -351,15 +349,15 @@ static const char *text(const char *s)
 /* ---- JSON ------------------------------------------------------------- */
 
 static json_object *j_int(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_int64(v); }
-static json_object *j_str(const char *s) { return s ? json_object_new_string(text(s)) : NULL; }
-static json_object *j_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_string(fmt("%04" PRIx64, v)); }
+static json_object *j_str(const char *s) { return s ? json_object_new_string(render_text(s)) : NULL; }
+static json_object *j_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_string(render_fmt("%04" PRIx64, v)); }
 static json_object *j_bool(int64_t v) { return v == SRIOV_ABSENT ? NULL : json_object_new_boolean(v != 0); }
 
 static json_object *j_strv(char **v)
 {
         json_object *a = json_object_new_array();
         for (size_t i = 0; a && v && v[i]; i++)
-                json_object_array_add(a, json_object_new_string(text(v[i])));
+                json_object_array_add(a, json_object_new_string(render_text(v[i])));
         return a;
 }
 
@@ -380,7 +378,7 @@ static json_object *json_cap(const struct sriov_iov_cap *c)
         json_object_object_add(o, "function_dependency_link", json_object_new_int(c->function_dependency_link));
         json_object_object_add(o, "first_vf_offset", json_object_new_int(c->first_vf_offset));
         json_object_object_add(o, "vf_stride", json_object_new_int(c->vf_stride));
-        json_object_object_add(o, "vf_device_id", json_object_new_string(fmt("%04x", c->vf_device_id)));
+        json_object_object_add(o, "vf_device_id", json_object_new_string(render_fmt("%04x", c->vf_device_id)));
         json_object_object_add(o, "supported_page_sizes", json_object_new_int64(c->supported_page_sizes));
         json_object_object_add(o, "system_page_size", json_object_new_int64(c->system_page_size));
         json_object *bars = json_object_new_array();
@@ -393,7 +391,7 @@ static json_object *json_cap(const struct sriov_iov_cap *c)
                 json_object_object_add(bo, "index", json_object_new_int((int)i));
                 json_object_object_add(bo, "type", json_object_new_string(bar_kind_name(b[i].kind)));
                 json_object_object_add(bo, "prefetchable", json_object_new_boolean(b[i].prefetchable));
-                json_object_object_add(bo, "address", json_object_new_string(fmt("0x%" PRIx64, b[i].address)));
+                json_object_object_add(bo, "address", json_object_new_string(render_fmt("0x%" PRIx64, b[i].address)));
                 json_object_array_add(bars, bo);
         }
         json_object_object_add(o, "vf_bars", bars);
@@ -430,7 +428,7 @@ static json_object *json_pf(const struct sriov_pf *pf)
         json_object_object_add(o, "bus", j_str(pf->bus));
         json_object_object_add(o, "vendor_id", pf->has_ids ? j_hex4(pf->vendor_id) : NULL);
         json_object_object_add(o, "device_id", pf->has_ids ? j_hex4(pf->device_id) : NULL);
-        json_object_object_add(o, "class", pf->has_ids ? json_object_new_string(fmt("%06x", pf->class_code)) : NULL);
+        json_object_object_add(o, "class", pf->has_ids ? json_object_new_string(render_fmt("%06x", pf->class_code)) : NULL);
         json_object_object_add(o, "vendor_name", j_str(pf->vendor_name));
         json_object_object_add(o, "device_name", j_str(pf->device_name));
         json_object_object_add(o, "class_name", j_str(pf->class_name));
@@ -605,167 +603,3 @@ int sriov_render_port_json(const char *device, int vf, const struct sriov_port *
 }
 
 /* ---- XML -------------------------------------------------------------- */
-
-static void x_attr(xmlTextWriterPtr w, const char *name, const char *value)
-{
-        if (value)
-                xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST text(value));
-}
-
-static void x_elem(xmlTextWriterPtr w, const char *name, const char *value)
-{
-        if (value)
-                xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text(value));
-}
-
-static const char *opt_num(int64_t v) { return v == SRIOV_ABSENT ? NULL : fmt("%" PRId64, v); }
-static const char *opt_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : fmt("%04" PRIx64, v); }
-
-static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
-{
-        xmlTextWriterStartElement(w, BAD_CAST "pf");
-        x_attr(w, "address", pf->address);
-        x_attr(w, "bus", pf->bus);
-        if (pf->has_ids) {
-                xmlTextWriterStartElement(w, BAD_CAST "vendor");
-                x_attr(w, "id", fmt("%04x", pf->vendor_id));
-                if (pf->vendor_name)
-                        xmlTextWriterWriteString(w, BAD_CAST text(pf->vendor_name));
-                xmlTextWriterEndElement(w);
-                xmlTextWriterStartElement(w, BAD_CAST "device");
-                x_attr(w, "id", fmt("%04x", pf->device_id));
-                if (pf->device_name)
-                        xmlTextWriterWriteString(w, BAD_CAST text(pf->device_name));
-                xmlTextWriterEndElement(w);
-                xmlTextWriterStartElement(w, BAD_CAST "class");
-                x_attr(w, "id", fmt("%06x", pf->class_code));
-                if (pf->class_name)
-                        xmlTextWriterWriteString(w, BAD_CAST text(pf->class_name));
-                xmlTextWriterEndElement(w);
-        }
-        x_elem(w, "driver", pf->driver);
-        for (char **n = pf->netdevs; n && *n; n++)
-                x_elem(w, "netdev", *n);
-        x_elem(w, "numa_node", opt_num(pf->numa_node));
-        x_elem(w, "iommu_group", opt_num(pf->iommu_group));
-        if (pf->link_speed) {
-                xmlTextWriterStartElement(w, BAD_CAST "link");
-                x_attr(w, "speed", pf->link_speed);
-                x_attr(w, "width", opt_num(pf->link_width));
-                xmlTextWriterEndElement(w);
-        }
-        xmlTextWriterStartElement(w, BAD_CAST "sriov");
-        x_attr(w, "totalvfs", opt_num(pf->totalvfs));
-        x_attr(w, "numvfs", opt_num(pf->numvfs));
-        x_attr(w, "offset", opt_num(pf->offset));
-        x_attr(w, "stride", opt_num(pf->stride));
-        x_attr(w, "vf_device", opt_hex4(pf->vf_device));
-        x_attr(w, "drivers_autoprobe", opt_num(pf->drivers_autoprobe));
-        xmlTextWriterEndElement(w);
-        if (pf->has_cap) {
-                const struct sriov_iov_cap *c = &pf->cap;
-                xmlTextWriterStartElement(w, BAD_CAST "capability");
-                x_attr(w, "position", fmt("0x%03x", c->position));
-                x_attr(w, "capabilities", fmt("0x%08x", c->capabilities));
-                x_attr(w, "control", fmt("0x%04x", c->control));
-                x_attr(w, "vf_enable", c->control & SRIOV_IOV_CTRL_VF_ENABLE ? "yes" : "no");
-                x_attr(w, "vf_mse", c->control & SRIOV_IOV_CTRL_VF_MSE ? "yes" : "no");
-                x_attr(w, "ari_capable_hierarchy", c->control & SRIOV_IOV_CTRL_ARI ? "yes" : "no");
-                x_attr(w, "status", fmt("0x%04x", c->status));
-                x_attr(w, "initial_vfs", fmt("%u", c->initial_vfs));
-                x_attr(w, "total_vfs", fmt("%u", c->total_vfs));
-                x_attr(w, "num_vfs", fmt("%u", c->num_vfs));
-                x_attr(w, "function_dependency_link", fmt("%u", c->function_dependency_link));
-                x_attr(w, "first_vf_offset", fmt("%u", c->first_vf_offset));
-                x_attr(w, "vf_stride", fmt("%u", c->vf_stride));
-                x_attr(w, "vf_device_id", fmt("%04x", c->vf_device_id));
-                x_attr(w, "supported_page_sizes", fmt("0x%08x", c->supported_page_sizes));
-                x_attr(w, "system_page_size", fmt("0x%08x", c->system_page_size));
-                struct sriov_vf_bar b[6];
-                sriov_iov_cap_bars(c, b);
-                for (unsigned i = 0; i < 6; i++) {
-                        if (!bar_kind_name(b[i].kind))
-                                continue;
-                        xmlTextWriterStartElement(w, BAD_CAST "vf_bar");
-                        x_attr(w, "index", fmt("%u", i));
-                        x_attr(w, "type", bar_kind_name(b[i].kind));
-                        x_attr(w, "prefetchable", b[i].prefetchable ? "yes" : "no");
-                        x_attr(w, "address", fmt("0x%" PRIx64, b[i].address));
-                        xmlTextWriterEndElement(w);
-                }
-                xmlTextWriterEndElement(w);
-        }
-        for (size_t i = 0; i < pf->n_vfs; i++) {
-                const struct sriov_vf *vf = &pf->vfs[i];
-                xmlTextWriterStartElement(w, BAD_CAST "vf");
-                x_attr(w, "index", fmt("%u", vf->index));
-                x_attr(w, "address", vf->address[0] ? vf->address : NULL);
-                x_attr(w, "expected_address", vf->expected[0] ? vf->expected : NULL);
-                x_attr(w, "driver", vf->driver);
-                x_attr(w, "iommu_group", opt_num(vf->iommu_group));
-                for (char **n = vf->netdevs; n && *n; n++)
-                        x_elem(w, "netdev", *n);
-                if (vf->has_link) {
-                        const struct sriov_vf_link *l = &vf->link;
-                        char mac[18];
-                        sriov_format_mac(l->mac, mac);
-                        xmlTextWriterStartElement(w, BAD_CAST "link");
-                        x_attr(w, "mac", l->present & SRIOV_VF_MAC ? mac : NULL);
-                        x_attr(w, "vlan", l->present & SRIOV_VF_VLAN ? fmt("%u", l->vlan) : NULL);
-                        x_attr(w, "qos", l->present & SRIOV_VF_VLAN ? fmt("%u", l->qos) : NULL);
-                        x_attr(w, "vlan_proto", l->present & SRIOV_VF_VLAN_PROTO ? vf_proto_name(l->vlan_proto) : NULL);
-                        x_attr(w, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL);
-                        x_attr(w, "trust", l->present & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL);
-                        x_attr(w, "link_state", l->present & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL);
-                        x_attr(w, "min_tx_rate", l->present & SRIOV_VF_RATE ? fmt("%u", l->min_tx_rate) : NULL);
-                        x_attr(w, "max_tx_rate", l->present & SRIOV_VF_RATE ? fmt("%u", l->max_tx_rate) : NULL);
-                        xmlTextWriterEndElement(w);
-                }
-                xmlTextWriterEndElement(w);
-        }
-        for (char **s = pf->warnings; s && *s; s++)
-                x_elem(w, "warning", *s);
-        xmlTextWriterEndElement(w);
-}
-
-int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret)
-{
-        xmlBufferPtr xb = xmlBufferCreate();
-        if (!xb)
-                return -ENOMEM;
-        xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
-        if (!w) {
-                xmlBufferFree(xb);
-                return -ENOMEM;
-        }
-        xmlTextWriterSetIndent(w, 1);
-        xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-        xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
-        if (only)
-                xml_pf(w, only);
-        else {
-                xmlTextWriterStartElement(w, BAD_CAST "sriov");
-                for (size_t i = 0; i < inv->n_pfs; i++)
-                        xml_pf(w, &inv->pfs[i]);
-                for (size_t i = 0; i < inv->n_lowers; i++) {
-                        const struct sriov_netdev *l = &inv->lowers[i];
-                        xmlTextWriterStartElement(w, BAD_CAST "macvtap_lower");
-                        x_attr(w, "name", l->name);
-                        x_attr(w, "kind", l->kind);
-                        x_attr(w, "driver", l->driver);
-                        x_attr(w, "device", l->address);
-                        xmlTextWriterEndElement(w);
-                }
-                for (char **s = inv->warnings; s && *s; s++)
-                        x_elem(w, "warning", *s);
-                xmlTextWriterEndElement(w);
-        }
-        int rc = xmlTextWriterEndDocument(w);
-        xmlFreeTextWriter(w);
-        char *s = rc < 0 ? NULL : strdup((const char *)xmlBufferContent(xb));
-        xmlBufferFree(xb);
-        if (!s)
-                return rc < 0 ? -EIO : -ENOMEM;
-        *ret = s;
-        return 0;
-}

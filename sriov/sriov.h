@@ -469,7 +469,7 @@ int sriov_vfio_bind(struct sriov_ctx *ctx, const char *address, unsigned timeout
 int sriov_vfio_unbind(struct sriov_ctx *ctx, const char *address, const char *driver,
                       unsigned timeout_ms, char **ret_driver);
 
-/* ---- guest allocations (alloc.c) --------------------------------------- */
+/* ---- guest allocations (store.c, attach.c, detach.c, admin.c) ---------- */
 
 /* What an <interface> of a guest got. */
 enum sriov_alloc_kind {
@@ -550,7 +550,7 @@ const char *sriov_alloc_kind_name(enum sriov_alloc_kind k);
  * private fields). Schema in README.md. */
 int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, char **ret);
 
-/* ---- pods: VFs handed to containers by the CNI plugin (alloc.c, podnet.c) */
+/* ---- pods: VFs handed to containers by the CNI plugin (pod.c, podnet.c) */
 
 /* A CNI ADD (the sriov-vf plugin). */
 struct sriov_pod_request {

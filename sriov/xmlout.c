@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The inventory as XML (sriovctl list/show --xml), with libxml2's writer:
+ * in the libvirt layer, as the core has no XML. */
+#include <inttypes.h>
+#include <libxml/xmlwriter.h>
+#include <string.h>
+
+#include "internal.h"
+#include "render.h"
+#include "sriov-libvirt.h"
+
+static void x_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+        if (value)
+                xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST render_text(value));
+}
+
+static void x_elem(xmlTextWriterPtr w, const char *name, const char *value)
+{
+        if (value)
+                xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST render_text(value));
+}
+
+static const char *opt_num(int64_t v) { return v == SRIOV_ABSENT ? NULL : render_fmt("%" PRId64, v); }
+static const char *opt_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : render_fmt("%04" PRIx64, v); }
+
+static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
+{
+        xmlTextWriterStartElement(w, BAD_CAST "pf");
+        x_attr(w, "address", pf->address);
+        x_attr(w, "bus", pf->bus);
+        if (pf->has_ids) {
+                xmlTextWriterStartElement(w, BAD_CAST "vendor");
+                x_attr(w, "id", render_fmt("%04x", pf->vendor_id));
+                if (pf->vendor_name)
+                        xmlTextWriterWriteString(w, BAD_CAST render_text(pf->vendor_name));
+                xmlTextWriterEndElement(w);
+                xmlTextWriterStartElement(w, BAD_CAST "device");
+                x_attr(w, "id", render_fmt("%04x", pf->device_id));
+                if (pf->device_name)
+                        xmlTextWriterWriteString(w, BAD_CAST render_text(pf->device_name));
+                xmlTextWriterEndElement(w);
+                xmlTextWriterStartElement(w, BAD_CAST "class");
+                x_attr(w, "id", render_fmt("%06x", pf->class_code));
+                if (pf->class_name)
+                        xmlTextWriterWriteString(w, BAD_CAST render_text(pf->class_name));
+                xmlTextWriterEndElement(w);
+        }
+        x_elem(w, "driver", pf->driver);
+        for (char **n = pf->netdevs; n && *n; n++)
+                x_elem(w, "netdev", *n);
+        x_elem(w, "numa_node", opt_num(pf->numa_node));
+        x_elem(w, "iommu_group", opt_num(pf->iommu_group));
+        if (pf->link_speed) {
+                xmlTextWriterStartElement(w, BAD_CAST "link");
+                x_attr(w, "speed", pf->link_speed);
+                x_attr(w, "width", opt_num(pf->link_width));
+                xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterStartElement(w, BAD_CAST "sriov");
+        x_attr(w, "totalvfs", opt_num(pf->totalvfs));
+        x_attr(w, "numvfs", opt_num(pf->numvfs));
+        x_attr(w, "offset", opt_num(pf->offset));
+        x_attr(w, "stride", opt_num(pf->stride));
+        x_attr(w, "vf_device", opt_hex4(pf->vf_device));
+        x_attr(w, "drivers_autoprobe", opt_num(pf->drivers_autoprobe));
+        xmlTextWriterEndElement(w);
+        if (pf->has_cap) {
+                const struct sriov_iov_cap *c = &pf->cap;
+                xmlTextWriterStartElement(w, BAD_CAST "capability");
+                x_attr(w, "position", render_fmt("0x%03x", c->position));
+                x_attr(w, "capabilities", render_fmt("0x%08x", c->capabilities));
+                x_attr(w, "control", render_fmt("0x%04x", c->control));
+                x_attr(w, "vf_enable", c->control & SRIOV_IOV_CTRL_VF_ENABLE ? "yes" : "no");
+                x_attr(w, "vf_mse", c->control & SRIOV_IOV_CTRL_VF_MSE ? "yes" : "no");
+                x_attr(w, "ari_capable_hierarchy", c->control & SRIOV_IOV_CTRL_ARI ? "yes" : "no");
+                x_attr(w, "status", render_fmt("0x%04x", c->status));
+                x_attr(w, "initial_vfs", render_fmt("%u", c->initial_vfs));
+                x_attr(w, "total_vfs", render_fmt("%u", c->total_vfs));
+                x_attr(w, "num_vfs", render_fmt("%u", c->num_vfs));
+                x_attr(w, "function_dependency_link", render_fmt("%u", c->function_dependency_link));
+                x_attr(w, "first_vf_offset", render_fmt("%u", c->first_vf_offset));
+                x_attr(w, "vf_stride", render_fmt("%u", c->vf_stride));
+                x_attr(w, "vf_device_id", render_fmt("%04x", c->vf_device_id));
+                x_attr(w, "supported_page_sizes", render_fmt("0x%08x", c->supported_page_sizes));
+                x_attr(w, "system_page_size", render_fmt("0x%08x", c->system_page_size));
+                struct sriov_vf_bar b[6];
+                sriov_iov_cap_bars(c, b);
+                for (unsigned i = 0; i < 6; i++) {
+                        if (!bar_kind_name(b[i].kind))
+                                continue;
+                        xmlTextWriterStartElement(w, BAD_CAST "vf_bar");
+                        x_attr(w, "index", render_fmt("%u", i));
+                        x_attr(w, "type", bar_kind_name(b[i].kind));
+                        x_attr(w, "prefetchable", b[i].prefetchable ? "yes" : "no");
+                        x_attr(w, "address", render_fmt("0x%" PRIx64, b[i].address));
+                        xmlTextWriterEndElement(w);
+                }
+                xmlTextWriterEndElement(w);
+        }
+        for (size_t i = 0; i < pf->n_vfs; i++) {
+                const struct sriov_vf *vf = &pf->vfs[i];
+                xmlTextWriterStartElement(w, BAD_CAST "vf");
+                x_attr(w, "index", render_fmt("%u", vf->index));
+                x_attr(w, "address", vf->address[0] ? vf->address : NULL);
+                x_attr(w, "expected_address", vf->expected[0] ? vf->expected : NULL);
+                x_attr(w, "driver", vf->driver);
+                x_attr(w, "iommu_group", opt_num(vf->iommu_group));
+                for (char **n = vf->netdevs; n && *n; n++)
+                        x_elem(w, "netdev", *n);
+                if (vf->has_link) {
+                        const struct sriov_vf_link *l = &vf->link;
+                        char mac[18];
+                        sriov_format_mac(l->mac, mac);
+                        xmlTextWriterStartElement(w, BAD_CAST "link");
+                        x_attr(w, "mac", l->present & SRIOV_VF_MAC ? mac : NULL);
+                        x_attr(w, "vlan", l->present & SRIOV_VF_VLAN ? render_fmt("%u", l->vlan) : NULL);
+                        x_attr(w, "qos", l->present & SRIOV_VF_VLAN ? render_fmt("%u", l->qos) : NULL);
+                        x_attr(w, "vlan_proto", l->present & SRIOV_VF_VLAN_PROTO ? vf_proto_name(l->vlan_proto) : NULL);
+                        x_attr(w, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL);
+                        x_attr(w, "trust", l->present & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL);
+                        x_attr(w, "link_state", l->present & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL);
+                        x_attr(w, "min_tx_rate", l->present & SRIOV_VF_RATE ? render_fmt("%u", l->min_tx_rate) : NULL);
+                        x_attr(w, "max_tx_rate", l->present & SRIOV_VF_RATE ? render_fmt("%u", l->max_tx_rate) : NULL);
+                        xmlTextWriterEndElement(w);
+                }
+                xmlTextWriterEndElement(w);
+        }
+        for (char **s = pf->warnings; s && *s; s++)
+                x_elem(w, "warning", *s);
+        xmlTextWriterEndElement(w);
+}
+
+int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret)
+{
+        xmlBufferPtr xb = xmlBufferCreate();
+        if (!xb)
+                return -ENOMEM;
+        xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+        if (!w) {
+                xmlBufferFree(xb);
+                return -ENOMEM;
+        }
+        xmlTextWriterSetIndent(w, 1);
+        xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+        xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+        if (only)
+                xml_pf(w, only);
+        else {
+                xmlTextWriterStartElement(w, BAD_CAST "sriov");
+                for (size_t i = 0; i < inv->n_pfs; i++)
+                        xml_pf(w, &inv->pfs[i]);
+                for (size_t i = 0; i < inv->n_lowers; i++) {
+                        const struct sriov_netdev *l = &inv->lowers[i];
+                        xmlTextWriterStartElement(w, BAD_CAST "macvtap_lower");
+                        x_attr(w, "name", l->name);
+                        x_attr(w, "kind", l->kind);
+                        x_attr(w, "driver", l->driver);
+                        x_attr(w, "device", l->address);
+                        xmlTextWriterEndElement(w);
+                }
+                for (char **s = inv->warnings; s && *s; s++)
+                        x_elem(w, "warning", *s);
+                xmlTextWriterEndElement(w);
+        }
+        int rc = xmlTextWriterEndDocument(w);
+        xmlFreeTextWriter(w);
+        char *s = rc < 0 ? NULL : strdup((const char *)xmlBufferContent(xb));
+        xmlBufferFree(xb);
+        if (!s)
+                return rc < 0 ? -EIO : -ENOMEM;
+        *ret = s;
+        return 0;
+}
