@@ -12,6 +12,7 @@ int sriov_ctx_new(struct sriov_ctx **ret)
                 return -ENOMEM;
         ctx->sysfs_fd = -1;
         ctx->state_held_fd = -1;
+        ctx->state_dir_fd = -1;
         ctx->sysfs_root = strdup("/sys");
         if (!ctx->sysfs_root) {
                 free(ctx);
@@ -29,6 +30,8 @@ struct sriov_ctx *sriov_ctx_free(struct sriov_ctx *ctx)
                 close(ctx->sysfs_fd);
         if (ctx->state_held_fd >= 0)
                 close(ctx->state_held_fd);
+        if (ctx->state_dir_fd >= 0)
+                close(ctx->state_dir_fd);
         ctx_drop_transports(ctx);
         free(ctx->state_dir);
         free(ctx->sysfs_root);

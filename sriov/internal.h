@@ -41,6 +41,7 @@ struct sriov_ctx {
         char *state_dir;         /* NULL: SRIOV_STATE_DIR_DEFAULT (state.c) */
         bool skip_value_checks;  /* leave value rules to the driver (vfparse.c) */
         int state_held_fd;       /* the store's lock while state_hold() holds it, else -1 */
+        int state_dir_fd;        /* the state directory, checked, while state_hold() holds it, else -1 */
 };
 
 /* Reads a whole text stream (`path` names it in messages): -errno on a read

@@ -166,31 +166,28 @@ int sriov_pod_add(struct sriov_ctx *ctx, const struct sriov_pod_request *req, un
         if (req->config.set & SRIOV_VF_MAC)
                 memcpy(rec.a.mac, req->config.mac, 6);
 
-        /* what to put back, before the first change */
-        struct vfinfo_reply now = {0};
-        if ((r = vfinfo_read(ctx, rec.pf_ifname, &now)) < 0)
-                goto out;
-        if ((unsigned)rec.a.vf >= now.n || !now.seen[rec.a.vf]) {
+        /* what to put back, before the first change; nothing set through
+         * the PF leaves nothing to put back there (no PF read-back then) */
+        if (req->config.set) {
+                struct vfinfo_reply now = {0};
+                if ((r = vfinfo_read(ctx, rec.pf_ifname, &now)) < 0)
+                        goto out;
+                if ((unsigned)rec.a.vf >= now.n || !now.seen[rec.a.vf]) {
+                        vfinfo_reply_done(&now);
+                        r = ctx_fail(ctx, -EIO, "the kernel did not report VF %d of %s", rec.a.vf, rec.pf_ifname);
+                        goto out;
+                }
+                r = vf_link_to_words(&now.vfs[rec.a.vf], &rec.before);
                 vfinfo_reply_done(&now);
-                r = ctx_fail(ctx, -EIO, "the kernel did not report VF %d of %s", rec.a.vf, rec.pf_ifname);
-                goto out;
-        }
-        r = vf_link_to_words(&now.vfs[rec.a.vf], &rec.before);
-        vfinfo_reply_done(&now);
-        unsigned *saved = NULL;
-        size_t n_saved = 0;
-        if (r < 0 || (r = sriov_vf_saved(ctx, rec.pf_ifname, &saved, &n_saved)) < 0)
-                goto out;
-        rec.saved_here = true;
-        for (size_t k = 0; k < n_saved; k++)
-                if (saved[k] == (unsigned)rec.a.vf)
-                        rec.saved_here = false;
-        free(saved);
-        if (!req->config.set) {
-                /* nothing is set through the PF: nothing to put back there */
-                free(rec.before);
-                rec.before = NULL;
-                rec.saved_here = false;
+                unsigned *saved = NULL;
+                size_t n_saved = 0;
+                if (r < 0 || (r = sriov_vf_saved(ctx, rec.pf_ifname, &saved, &n_saved)) < 0)
+                        goto out;
+                rec.saved_here = true;
+                for (size_t k = 0; k < n_saved; k++)
+                        if (saved[k] == (unsigned)rec.a.vf)
+                                rec.saved_here = false;
+                free(saved);
         }
         if ((r = store_add(&s, &rec)) < 0 || (r = store_save(ctx, &s)) < 0)
                 goto undo;

@@ -42,6 +42,9 @@ int sriov_ctx_set_state_dir(struct sriov_ctx *ctx, const char *dir)
                 return -ENOMEM;
         free(ctx->state_dir);
         ctx->state_dir = copy;
+        if (ctx->state_dir_fd >= 0)
+                close(ctx->state_dir_fd);
+        ctx->state_dir_fd = -1;
         return 0;
 }
 
@@ -102,6 +105,16 @@ static int mkdir_parents(struct sriov_ctx *ctx, const char *path)
 static int open_state_dir(struct sriov_ctx *ctx, bool create, bool reading, int *ret_fd)
 {
         const char *dir = state_dir(ctx);
+        if (ctx->state_dir_fd >= 0) {
+                /* under the lock: the directory it was taken in, checked
+                 * then as a writer's (the strictest check); a CNI ADD opens
+                 * it six times otherwise, each a mkdir -p, open and fstat */
+                int fd = fcntl(ctx->state_dir_fd, F_DUPFD_CLOEXEC, 0);
+                if (fd < 0)
+                        return ctx_fail(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
+                *ret_fd = fd;
+                return 0;
+        }
         if (create) {
                 int r = mkdir_parents(ctx, dir);
                 if (r < 0)
@@ -328,8 +341,10 @@ static void lock_holders(int fd, char *buf, size_t size)
 
 /* flock(op) on STATE/relpath (made if missing, through the same checks as
  * every file of the store), waiting at most timeout_ms: polling, so that a
- * signal's default action still ends a process that waits. */
-static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigned timeout_ms, int *ret_fd)
+ * signal's default action still ends a process that waits. ret_dirfd (may
+ * be NULL): the directory of relpath, kept open. */
+static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigned timeout_ms, int *ret_fd,
+                     int *ret_dirfd)
 {
         _cleanup_close_ int dfd = -1;
         const char *base;
@@ -366,6 +381,8 @@ static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigne
                 /* the store's own lock, exclusive: no other writer runs */
                 sweep(ctx, dfd, state_dir(ctx), true);
         *ret_fd = TAKE_FD(fd);
+        if (ret_dirfd)
+                *ret_dirfd = TAKE_FD(dfd);
         return 0;
 }
 
@@ -381,7 +398,7 @@ int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
                 *ret_fd = fd;
                 return 0;
         }
-        return lock_file(ctx, "lock", LOCK_EX, timeout_ms, ret_fd);
+        return lock_file(ctx, "lock", LOCK_EX, timeout_ms, ret_fd, NULL);
 }
 
 void state_unlock(int fd)
@@ -396,11 +413,12 @@ static int hold(struct sriov_ctx *ctx, int op, unsigned timeout_ms)
 {
         if (ctx->state_held_fd >= 0)
                 return -EALREADY;
-        int fd;
-        int r = lock_file(ctx, "lock", op, timeout_ms, &fd);
+        int fd, dfd;
+        int r = lock_file(ctx, "lock", op, timeout_ms, &fd, &dfd);
         if (r < 0)
                 return r;
         ctx->state_held_fd = fd;
+        ctx->state_dir_fd = dfd;
         return 0;
 }
 
@@ -412,6 +430,9 @@ void state_release(struct sriov_ctx *ctx)
 {
         state_unlock(ctx->state_held_fd);
         ctx->state_held_fd = -1;
+        if (ctx->state_dir_fd >= 0)
+                close(ctx->state_dir_fd);
+        ctx->state_dir_fd = -1;
 }
 
 int state_lock_pf(struct sriov_ctx *ctx, const char *pf, unsigned timeout_ms, int *ret_fd)
@@ -419,7 +440,7 @@ int state_lock_pf(struct sriov_ctx *ctx, const char *pf, unsigned timeout_ms, in
         char name[128], rel[160];
         state_name(pf, name, sizeof(name));
         snprintf(rel, sizeof(rel), "pf-locks/%s", name);
-        return lock_file(ctx, rel, LOCK_EX, timeout_ms, ret_fd);
+        return lock_file(ctx, rel, LOCK_EX, timeout_ms, ret_fd, NULL);
 }
 
 /* ---- documents ---------------------------------------------------------- */
@@ -502,10 +523,9 @@ int state_save(struct sriov_ctx *ctx, const char *relpath, json_object *obj)
         if (fd < 0)
                 return ctx_fail(ctx, -errno, "state file %s: cannot create a temporary file: %s", path,
                                 strerror(errno));
-        const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
-        r = write_all(fd, text, strlen(text));
-        if (r == 0)
-                r = write_all(fd, "\n", 1);
+        /* the document and its newline in one write */
+        _cleanup_free_ char *text = strdup_printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
+        r = text ? write_all(fd, text, strlen(text)) : -ENOMEM;
         if (r == 0 && (fchmod(fd, 0600) < 0 || fsync(fd) < 0))
                 r = -errno;
         if (r == 0 && close(TAKE_FD(fd)) < 0)

@@ -3,7 +3,8 @@
  * directory, a directory under it or a file owned by another user or writable by group or others is refused with a message
  * naming it and the rule; symbolic links and FIFOs are never opened; what
  * the store makes is 0700 / 0600; temporary files left by a killed writer
- * are swept under the lock. */
+ * are swept under the lock; under the lock the directory is the one it was
+ * taken in. */
 #include "testutil.h"
 
 #include <errno.h>
@@ -277,6 +278,34 @@ static void test_sweep(void **state)
         json_object_put(back);
 }
 
+/* Under state_hold() every file is read and written in the directory the
+ * lock was taken in (opened and checked once); after state_release() the
+ * path is followed again. */
+static void test_held_dir(void **state)
+{
+        struct st *s = *state;
+        assert_int_equal(save(s, "vfs/x.json"), 0);
+        assert_int_equal(state_hold(s->ctx, 1000), 0);
+        char old[400];
+        snprintf(old, sizeof(old), "%s/state.old", s->root);
+        assert_int_equal(rename(s->dir, old), 0);
+        assert_int_equal(mkdir(s->dir, 0700), 0);
+        assert_int_equal(save(s, "vfs/y.json"), 0);
+        json_object *back = NULL;
+        assert_int_equal(load(s, "vfs/x.json", &back), 0);
+        json_object_put(back);
+        state_release(s->ctx);
+        char p[450];
+        snprintf(p, sizeof(p), "%s/vfs/y.json", old);
+        assert_int_equal(access(p, F_OK), 0);
+        snprintf(p, sizeof(p), "%s/vfs/y.json", s->dir);
+        assert_int_equal(access(p, F_OK), -1);
+        assert_int_equal(load(s, "vfs/x.json", &back), -ENOENT);
+        assert_int_equal(save(s, "vfs/z.json"), 0);
+        snprintf(p, sizeof(p), "%s/vfs/z.json", s->dir);
+        assert_int_equal(access(p, F_OK), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -285,6 +314,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_foreign_owner, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_links_and_fifos, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_held_dir, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
