@@ -331,23 +331,11 @@ static uint32_t extra_config(const struct extra *e, uint16_t vlan, struct sriov_
         return 0;
 }
 
-/* "spoofchk on trust on max-rate 100" for an action line. */
+/* "spoofchk on trust on max-rate 100" for an action line: what sriovctl
+ * sets beyond libvirt's own MAC. */
 static char *config_words(const struct sriov_vf_config *cfg, uint32_t bits)
 {
-        static const uint32_t order[] = {SRIOV_VF_VLAN,      SRIOV_VF_SPOOFCHK, SRIOV_VF_TRUST,
-                                         SRIOV_VF_LINK_STATE, SRIOV_VF_MIN_RATE, SRIOV_VF_MAX_RATE,
-                                         SRIOV_VF_QUERY_RSS};
-        char *s = strdup("");
-        for (size_t i = 0; s && i < ELEMENTSOF(order); i++) {
-                if (!(cfg->set & bits & order[i]))
-                        continue;
-                char w[96];
-                vf_attr_describe(order[i], cfg, w, sizeof(w));
-                char *t = strdup_printf("%s%s%s", s, *s ? " " : "", w);
-                free(s);
-                s = t;
-        }
-        return s;
+        return vf_config_words(cfg, bits & ~SRIOV_VF_MAC);
 }
 
 static const char *result_word(enum alloc_libvirt_result res)

@@ -76,28 +76,6 @@ void store_done(struct store *s)
 
 /* ---- the store as JSON -------------------------------------------------- */
 
-/* The words of `set` that give cfg (the fields in cfg->set). */
-static int config_words(const struct sriov_vf_config *cfg, char **ret)
-{
-        static const uint32_t bits[] = {SRIOV_VF_MAC,       SRIOV_VF_VLAN,      SRIOV_VF_SPOOFCHK,
-                                        SRIOV_VF_TRUST,     SRIOV_VF_LINK_STATE, SRIOV_VF_MIN_RATE,
-                                        SRIOV_VF_MAX_RATE,  SRIOV_VF_QUERY_RSS};
-        char *s = strdup("");
-        for (size_t i = 0; s && i < ELEMENTSOF(bits); i++) {
-                if (!(cfg->set & bits[i]))
-                        continue;
-                char w[96];
-                vf_attr_describe(bits[i], cfg, w, sizeof(w));
-                char *t = strdup_printf("%s%s%s", s, *s ? " " : "", w);
-                free(s);
-                s = t;
-        }
-        if (!s)
-                return -ENOMEM;
-        *ret = s;
-        return 0;
-}
-
 static int add_str(json_object *o, const char *key, const char *v)
 {
         if (!v)
@@ -155,8 +133,8 @@ static int allocation_to_json(const struct sriov_allocation *a, json_object *o)
                 r |= add_str(o, "pf", a->pf);
                 r |= add_int(o, "vf", a->vf);
                 r |= add_str(o, "vf_address", a->vf_address[0] ? a->vf_address : NULL);
-                _cleanup_free_ char *words = NULL;
-                if (config_words(&a->config, &words) < 0)
+                _cleanup_free_ char *words = vf_config_words(&a->config, a->config.set);
+                if (!words)
                         return -ENOMEM;
                 r |= add_str(o, "config", words);
         } else {

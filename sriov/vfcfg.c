@@ -136,6 +136,24 @@ void vf_attr_describe(uint32_t bit, const struct sriov_vf_config *c, char *buf, 
         }
 }
 
+char *vf_config_words(const struct sriov_vf_config *cfg, uint32_t bits)
+{
+        static const uint32_t order[] = {SRIOV_VF_MAC,       SRIOV_VF_VLAN,      SRIOV_VF_SPOOFCHK,
+                                         SRIOV_VF_TRUST,     SRIOV_VF_LINK_STATE, SRIOV_VF_MIN_RATE,
+                                         SRIOV_VF_MAX_RATE,  SRIOV_VF_QUERY_RSS};
+        char *s = strdup("");
+        for (size_t i = 0; s && i < ELEMENTSOF(order); i++) {
+                if (!(cfg->set & bits & order[i]))
+                        continue;
+                char w[96];
+                vf_attr_describe(order[i], cfg, w, sizeof(w));
+                char *t = strdup_printf("%s%s%s", s, *s ? " " : "", w);
+                free(s);
+                s = t;
+        }
+        return s;
+}
+
 void vf_config_from_link(const struct sriov_vf_link *l, struct sriov_vf_config *ret)
 {
         struct sriov_vf_config c = {.vlan_proto = SRIOV_ETH_P_8021Q};

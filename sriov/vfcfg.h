@@ -36,6 +36,10 @@ void vf_config_from_link(const struct sriov_vf_link *link, struct sriov_vf_confi
 /* "mac 02:00:00:00:00:01", "vlan 10 qos 3 proto 802.1ad", "state enable",
  * "min-rate 100": attribute bit (one of cfg's) described with its value. */
 void vf_attr_describe(uint32_t bit, const struct sriov_vf_config *cfg, char *buf, size_t size);
+/* The words of `set` for the attributes of cfg that are in bits, in
+ * set's order ("mac ... vlan 10 spoofchk on max-rate 100"; "" for none);
+ * NULL when out of memory. */
+char *vf_config_words(const struct sriov_vf_config *cfg, uint32_t bits);
 /* The capability-record key and value of an attribute bit ("proto",
  * "802.1ad"). */
 const char *vf_attr_key(uint32_t bit, const struct sriov_vf_config *cfg);
