@@ -41,7 +41,14 @@ static int print_error(const struct run *run)
                 puts(j);
                 free(j);
         }
-        fprintf(stderr, "sriov-vf: %s %s: %s\n", run->command ? run->command : "", run->err.msg, run->err.details);
+        /* details that start with the command ("DEL for container ...")
+         * say it: once on the line */
+        const char *cmd = run->command ? run->command : "";
+        size_t n = strlen(cmd);
+        bool said = n && strncmp(run->err.details, cmd, n) == 0 &&
+                    (run->err.details[n] == ':' || run->err.details[n] == ' ');
+        fprintf(stderr, "sriov-vf: %s%s%s: %s\n", said ? "" : cmd, said || !n ? "" : " ", run->err.msg,
+                run->err.details);
         return 1;
 }
 
@@ -69,6 +76,14 @@ static int lib_error(struct run *run, int r, const char *what)
         case EAGAIN:
                 code = CNI_ERR_TRY_AGAIN, msg = "busy: try again later";
                 break;
+        }
+        /* not the kernel's: the state directory (allocation store, locks)
+         * cannot be used; the answer names it */
+        const char *dir = code == CNI_ERR_FAILED ? sriov_ctx_error_state_dir(run->ctx) : NULL;
+        char dir_msg[sizeof(run->err.msg)];
+        if (dir) {
+                snprintf(dir_msg, sizeof(dir_msg), "state directory %s cannot be used", dir);
+                msg = dir_msg;
         }
         const char *why = sriov_ctx_error(run->ctx);
         cni_error_set(&run->err, code, msg, "%s: %s", what, *why ? why : strerror(-r));
@@ -489,8 +504,10 @@ static int cmd_status(struct run *run)
         int r = sriov_pod_status(run->ctx, 0);
         print_notices(run->ctx);
         if (r < 0) {
-                cni_error_set(&run->err, r == -ETIMEDOUT ? CNI_ERR_TRY_AGAIN : CNI_ERR_NOT_AVAILABLE,
-                              "the allocation store is not usable", "%s",
+                const char *dir = sriov_ctx_error_state_dir(run->ctx);
+                char msg[sizeof(run->err.msg)];
+                snprintf(msg, sizeof(msg), "the allocation store%s%s is not usable", dir ? " in " : "", dir ? dir : "");
+                cni_error_set(&run->err, r == -ETIMEDOUT ? CNI_ERR_TRY_AGAIN : CNI_ERR_NOT_AVAILABLE, msg, "%s",
                               *sriov_ctx_error(run->ctx) ? sriov_ctx_error(run->ctx) : strerror(-r));
                 return r;
         }

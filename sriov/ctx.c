@@ -113,6 +113,7 @@ void ctx_clear_error(struct sriov_ctx *ctx)
 {
         free(ctx->error);
         ctx->error = NULL;
+        ctx->error_in_state = false;
 }
 
 int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
@@ -124,6 +125,24 @@ int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
         ctx->error = strdup_vprintf(fmt, ap);
         va_end(ap);
         return r;
+}
+
+int ctx_fail_state(struct sriov_ctx *ctx, int r, const char *fmt, ...)
+{
+        if (ctx->error)
+                return r;
+        va_list ap;
+        va_start(ap, fmt);
+        ctx->error = strdup_vprintf(fmt, ap);
+        va_end(ap);
+        ctx_mark_state_error(ctx, false);
+        return r;
+}
+
+void ctx_mark_state_error(struct sriov_ctx *ctx, bool had_error)
+{
+        if (!had_error && ctx->error)
+                ctx->error_in_state = true;
 }
 
 void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)

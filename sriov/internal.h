@@ -35,6 +35,7 @@ struct sriov_ctx {
         struct pcicfg *pcicfg;   /* libpci access, opened lazily (pcicfg.c) */
         void (*pcicfg_free)(struct pcicfg *p);
         char *error;             /* message of the first failure of the last call */
+        bool error_in_state;     /* that failure was the state directory's (ctx_fail_state) */
         char **notices;          /* said once per context */
         struct sriov_nl *nl;     /* rtnetlink transport, opened lazily (nl.c) */
         void (*nl_free)(struct sriov_nl *nl);
@@ -53,6 +54,14 @@ int read_text_stream(struct sriov_ctx *ctx, FILE *in, const char *path, char **r
  * first; callers further up add context with ctx_error_prefix(). */
 int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/* ctx_fail() for a failure of the state directory itself: it cannot be
+ * made, opened, trusted or locked, or a state file in it read, written or
+ * parsed. sriov_ctx_error_state_dir() names the directory then. */
+int ctx_fail_state(struct sriov_ctx *ctx, int r, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+/* Marks the failure of the last call as the state directory's, when the
+ * message was not there before it (`had_error`: whether it was). */
+void ctx_mark_state_error(struct sriov_ctx *ctx, bool had_error);
 void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 void ctx_clear_error(struct sriov_ctx *ctx);

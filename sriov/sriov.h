@@ -40,6 +40,12 @@ int sriov_ctx_set_state_dir(struct sriov_ctx *ctx, const char *dir);
 void sriov_ctx_set_value_checks(struct sriov_ctx *ctx, bool on);
 /* Why the last failing call failed ("" if nothing failed). */
 const char *sriov_ctx_error(const struct sriov_ctx *ctx);
+/* The state directory, when what the last failing call failed on first is
+ * that directory (it cannot be made, opened, trusted or locked, or a state
+ * file in it read, written or parsed); NULL otherwise, e.g. when the
+ * kernel refused. For callers whose answer names the failing resource
+ * apart from the message (the CNI plugin's error "msg"). */
+const char *sriov_ctx_error_state_dir(const struct sriov_ctx *ctx);
 /* Things said once per context that are not errors, e.g. that extended
  * config space is unreadable without root. NULL-terminated. */
 char *const *sriov_ctx_notices(const struct sriov_ctx *ctx);

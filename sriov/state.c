@@ -32,11 +32,16 @@ const char *state_dir(const struct sriov_ctx *ctx)
         return ctx->state_dir ? ctx->state_dir : SRIOV_STATE_DIR_DEFAULT;
 }
 
+const char *sriov_ctx_error_state_dir(const struct sriov_ctx *ctx)
+{
+        return ctx->error && ctx->error_in_state ? state_dir(ctx) : NULL;
+}
+
 int sriov_ctx_set_state_dir(struct sriov_ctx *ctx, const char *dir)
 {
         ctx_clear_error(ctx);
         if (!dir || !dir[0])
-                return ctx_fail(ctx, -EINVAL, "state directory: the path is empty");
+                return ctx_fail_state(ctx, -EINVAL, "state directory: the path is empty");
         char *copy = strdup(dir);
         if (!copy)
                 return -ENOMEM;
@@ -75,6 +80,18 @@ int check_trusted(struct sriov_ctx *ctx, const char *what, const char *path, con
         return 0;
 }
 
+/* check_trusted() of the state directory or a file in it: its failure is
+ * the state directory's. */
+static int trusted_state(struct sriov_ctx *ctx, const char *what, const char *path, const struct stat *st,
+                         bool reading)
+{
+        bool had_error = ctx->error;
+        int r = check_trusted(ctx, what, path, st, reading);
+        if (r < 0)
+                ctx_mark_state_error(ctx, had_error);
+        return r;
+}
+
 /* The parents of the state directory, as mkdir -p would make them (0755:
  * only the state directory itself is private). */
 static int mkdir_parents(struct sriov_ctx *ctx, const char *path)
@@ -92,7 +109,7 @@ static int mkdir_parents(struct sriov_ctx *ctx, const char *path)
                 char saved = *s;
                 *s = 0;
                 if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return ctx_fail(ctx, -errno, "state directory: cannot create %s: %s", p, strerror(errno));
+                        return ctx_fail_state(ctx, -errno, "state directory: cannot create %s: %s", p, strerror(errno));
                 *s = saved;
                 if (!saved)
                         break;
@@ -111,7 +128,7 @@ static int open_state_dir(struct sriov_ctx *ctx, bool create, bool reading, int 
                  * it six times otherwise, each a mkdir -p, open and fstat */
                 int fd = fcntl(ctx->state_dir_fd, F_DUPFD_CLOEXEC, 0);
                 if (fd < 0)
-                        return ctx_fail(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
+                        return ctx_fail_state(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
                 *ret_fd = fd;
                 return 0;
         }
@@ -120,7 +137,7 @@ static int open_state_dir(struct sriov_ctx *ctx, bool create, bool reading, int 
                 if (r < 0)
                         return r;
                 if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                        return ctx_fail(ctx, -errno, "state directory: cannot create %s: %s", dir, strerror(errno));
+                        return ctx_fail_state(ctx, -errno, "state directory: cannot create %s: %s", dir, strerror(errno));
         }
         /* the path itself may be a symbolic link: what is checked is the
          * directory reached, and everything is opened relative to it */
@@ -129,13 +146,13 @@ static int open_state_dir(struct sriov_ctx *ctx, bool create, bool reading, int 
                 if (errno == ENOENT && !create)
                         return -ENOENT;
                 if (errno == ENOTDIR)
-                        return ctx_fail(ctx, -ENOTDIR, "state directory %s is not a directory", dir);
-                return ctx_fail(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
+                        return ctx_fail_state(ctx, -ENOTDIR, "state directory %s is not a directory", dir);
+                return ctx_fail_state(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
         }
         struct stat st;
         if (fstat(fd, &st) < 0)
-                return ctx_fail(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
-        int r = check_trusted(ctx, "state directory", dir, &st, reading);
+                return ctx_fail_state(ctx, -errno, "state directory %s: %s", dir, strerror(errno));
+        int r = trusted_state(ctx, "state directory", dir, &st, reading);
         if (r < 0)
                 return r;
         *ret_fd = TAKE_FD(fd);
@@ -159,7 +176,7 @@ static int open_parent(struct sriov_ctx *ctx, const char *relpath, bool create, 
         while ((slash = strchr(comp, '/'))) {
                 *slash = 0;
                 if (create && mkdirat(fd, comp, 0700) < 0 && errno != EEXIST)
-                        return ctx_fail(ctx, -errno, "state directory: cannot create %s/%.*s: %s", state_dir(ctx),
+                        return ctx_fail_state(ctx, -errno, "state directory: cannot create %s/%.*s: %s", state_dir(ctx),
                                         (int)(slash - rel), relpath, strerror(errno));
                 _cleanup_close_ int sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub < 0 && errno == ENOENT && !create)
@@ -169,7 +186,7 @@ static int open_parent(struct sriov_ctx *ctx, const char *relpath, bool create, 
                         struct stat lst;
                         bool link = (e == ELOOP || e == ENOTDIR) && fstatat(fd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
                                     S_ISLNK(lst.st_mode);
-                        return ctx_fail(ctx, e == ELOOP || e == ENOTDIR ? -EPERM : -e, "state directory %s/%.*s: %s",
+                        return ctx_fail_state(ctx, e == ELOOP || e == ENOTDIR ? -EPERM : -e, "state directory %s/%.*s: %s",
                                         state_dir(ctx), (int)(slash - rel), relpath,
                                         link            ? "a symbolic link, not a directory: not trusted"
                                         : e == ENOTDIR ? "not a directory: not trusted"
@@ -180,7 +197,7 @@ static int open_parent(struct sriov_ctx *ctx, const char *relpath, bool create, 
                         return -errno;
                 char path[PATH_MAX];
                 snprintf(path, sizeof(path), "%s/%.*s", state_dir(ctx), (int)(slash - rel), relpath);
-                if ((r = check_trusted(ctx, "state directory", path, &st, reading)) < 0)
+                if ((r = trusted_state(ctx, "state directory", path, &st, reading)) < 0)
                         return r;
                 close(fd);
                 fd = TAKE_FD(sub);
@@ -202,15 +219,15 @@ static int open_file(struct sriov_ctx *ctx, int dirfd, const char *name, const c
                 if (errno == ENOENT)
                         return -ENOENT;
                 if (errno == ELOOP)
-                        return ctx_fail(ctx, -EPERM, "state file %s is a symbolic link: not trusted", path);
-                return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
+                        return ctx_fail_state(ctx, -EPERM, "state file %s is a symbolic link: not trusted", path);
+                return ctx_fail_state(ctx, -errno, "state file %s: %s", path, strerror(errno));
         }
         struct stat st;
         if (fstat(fd, &st) < 0)
-                return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
+                return ctx_fail_state(ctx, -errno, "state file %s: %s", path, strerror(errno));
         if (!S_ISREG(st.st_mode))
-                return ctx_fail(ctx, -EPERM, "state file %s is not a regular file: not trusted", path);
-        int r = check_trusted(ctx, "state file", path, &st, reading);
+                return ctx_fail_state(ctx, -EPERM, "state file %s is not a regular file: not trusted", path);
+        int r = trusted_state(ctx, "state file", path, &st, reading);
         if (r < 0)
                 return r;
         *ret_fd = TAKE_FD(fd);
@@ -356,16 +373,16 @@ static int lock_file(struct sriov_ctx *ctx, const char *relpath, int op, unsigne
                 return -ENOMEM;
         _cleanup_close_ int fd = -1;
         if ((r = open_file(ctx, dfd, base, path, O_RDWR | O_CREAT, false, &fd)) < 0)
-                return r == -ENOENT ? ctx_fail(ctx, r, "state lock %s: %s", path, strerror(-r)) : r;
+                return r == -ENOENT ? ctx_fail_state(ctx, r, "state lock %s: %s", path, strerror(-r)) : r;
         for (unsigned waited = 0;; waited += 10) {
                 if (flock(fd, op | LOCK_NB) == 0)
                         break;
                 if (errno != EWOULDBLOCK && errno != EINTR)
-                        return ctx_fail(ctx, -errno, "state lock %s: %s", path, strerror(errno));
+                        return ctx_fail_state(ctx, -errno, "state lock %s: %s", path, strerror(errno));
                 if (waited >= timeout_ms) {
                         char who[512];
                         lock_holders(fd, who, sizeof(who));
-                        return ctx_fail(ctx, -ETIMEDOUT, "state lock %s is held by %s for more than %u ms", path,
+                        return ctx_fail_state(ctx, -ETIMEDOUT, "state lock %s is held by %s for more than %u ms", path,
                                         who[0] ? who : "another process", timeout_ms);
                 }
                 sleep_ms(10);
@@ -394,7 +411,7 @@ int state_lock(struct sriov_ctx *ctx, unsigned timeout_ms, int *ret_fd)
                  * lock, and closing it leaves the lock held */
                 int fd = fcntl(ctx->state_held_fd, F_DUPFD_CLOEXEC, 0);
                 if (fd < 0)
-                        return ctx_fail(ctx, -errno, "state lock: %s", strerror(errno));
+                        return ctx_fail_state(ctx, -errno, "state lock: %s", strerror(errno));
                 *ret_fd = fd;
                 return 0;
         }
@@ -458,9 +475,9 @@ int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret)
                 return r;
         struct stat st;
         if (fstat(fd, &st) < 0)
-                return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
+                return ctx_fail_state(ctx, -errno, "state file %s: %s", path, strerror(errno));
         if (st.st_size > 64 * 1024 * 1024)
-                return ctx_fail(ctx, -EFBIG, "state file %s: %lld bytes is not a state file", path,
+                return ctx_fail_state(ctx, -EFBIG, "state file %s: %lld bytes is not a state file", path,
                                 (long long)st.st_size);
         _cleanup_free_ char *text = malloc((size_t)st.st_size + 1);
         if (!text)
@@ -471,7 +488,7 @@ int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret)
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0)
-                        return ctx_fail(ctx, -errno, "state file %s: %s", path, strerror(errno));
+                        return ctx_fail_state(ctx, -errno, "state file %s: %s", path, strerror(errno));
                 if (n == 0)
                         break;
                 have += (size_t)n;
@@ -481,7 +498,7 @@ int state_load(struct sriov_ctx *ctx, const char *relpath, json_object **ret)
         json_object *obj = json_tokener_parse_verbose(text, &jerr);
         if (!obj || !json_object_is_type(obj, json_type_object)) {
                 json_object_put(obj);
-                return ctx_fail(ctx, -EBADMSG, "state file %s: not a JSON object (%s)", path,
+                return ctx_fail_state(ctx, -EBADMSG, "state file %s: not a JSON object (%s)", path,
                                 obj ? "another JSON type" : json_tokener_error_desc(jerr));
         }
         *ret = obj;
@@ -521,7 +538,7 @@ int state_save(struct sriov_ctx *ctx, const char *relpath, json_object *obj)
                         break;
         }
         if (fd < 0)
-                return ctx_fail(ctx, -errno, "state file %s: cannot create a temporary file: %s", path,
+                return ctx_fail_state(ctx, -errno, "state file %s: cannot create a temporary file: %s", path,
                                 strerror(errno));
         /* the document and its newline in one write */
         _cleanup_free_ char *text = strdup_printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
@@ -534,12 +551,12 @@ int state_save(struct sriov_ctx *ctx, const char *relpath, json_object *obj)
                 r = -errno;
         if (r < 0) {
                 (void)unlinkat(dfd, tmp, 0);
-                return ctx_fail(ctx, r, "state file %s: %s", path, strerror(-r));
+                return ctx_fail_state(ctx, r, "state file %s: %s", path, strerror(-r));
         }
         /* the rename itself must survive a crash */
         if (fsync(dfd) < 0) {
                 *strrchr(path, '/') = 0;
-                return ctx_fail(ctx, -errno, "state directory %s: fsync: %s", path, strerror(errno));
+                return ctx_fail_state(ctx, -errno, "state directory %s: fsync: %s", path, strerror(errno));
         }
         return 0;
 }
@@ -559,11 +576,11 @@ int state_remove(struct sriov_ctx *ctx, const char *relpath)
         if (unlinkat(dfd, base, 0) < 0) {
                 if (errno == ENOENT)
                         return 0;
-                return ctx_fail(ctx, -errno, "state file %s: cannot remove: %s", path, strerror(errno));
+                return ctx_fail_state(ctx, -errno, "state file %s: cannot remove: %s", path, strerror(errno));
         }
         if (fsync(dfd) < 0) {
                 *strrchr(path, '/') = 0;
-                return ctx_fail(ctx, -errno, "state directory %s: fsync: %s", path, strerror(errno));
+                return ctx_fail_state(ctx, -errno, "state directory %s: fsync: %s", path, strerror(errno));
         }
         return 0;
 }

@@ -234,14 +234,14 @@ static int rec_from_json(struct sriov_ctx *ctx, json_object *o, size_t index, st
                 ok = get_str(o, "lower") && get_str(o, "netdev") && get_str(o, "mode") &&
                      sriov_macvtap_mode_parse(get_str(o, "mode"), &rec.a.macvtap_mode) == 0;
         if (!ok)
-                return ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu is malformed", state_dir(ctx), STORE_FILE,
+                return ctx_fail_state(ctx, -EBADMSG, "%s/%s: record #%zu is malformed", state_dir(ctx), STORE_FILE,
                                 index + 1);
         (void)get_int(o, "pid", &pid);
         int64_t ifindex = 0, lower_ifindex = 0;
         if (rec.a.kind == SRIOV_ALLOC_MACVTAP && get_int(o, "ifindex", &ifindex) &&
             (ifindex <= 0 || ifindex > INT32_MAX || !get_int(o, "lower_ifindex", &lower_ifindex) ||
              lower_ifindex <= 0 || lower_ifindex > INT32_MAX))
-                return ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu: bad ifindex or lower_ifindex", state_dir(ctx),
+                return ctx_fail_state(ctx, -EBADMSG, "%s/%s: record #%zu: bad ifindex or lower_ifindex", state_dir(ctx),
                                 STORE_FILE, index + 1);
         rec.ifindex = (int)ifindex;
         rec.lower_ifindex = (int)lower_ifindex;
@@ -265,12 +265,12 @@ static int rec_from_json(struct sriov_ctx *ctx, json_object *o, size_t index, st
             dup_opt(get_str(o, "port"), &rec.a.port) < 0)
                 r = -ENOMEM;
         if (r == 0 && rec.a.kind == SRIOV_ALLOC_POD && (r = pod_from_json(o, &rec.a)) == -EBADMSG)
-                r = ctx_fail(ctx, r, "%s/%s: record #%zu: a pod record without its attachment", state_dir(ctx),
+                r = ctx_fail_state(ctx, r, "%s/%s: record #%zu: a pod record without its attachment", state_dir(ctx),
                              STORE_FILE, index + 1);
         const char *cfg = get_str(o, "config");
         if (r == 0 && cfg && *cfg && rec.pf_ifname &&
             vf_words_to_config(ctx, rec.pf_ifname, (unsigned)(vf < 0 ? 0 : vf), cfg, &rec.a.config) < 0)
-                r = ctx_fail(ctx, -EBADMSG, "%s/%s: record #%zu: bad config '%s'", state_dir(ctx), STORE_FILE,
+                r = ctx_fail_state(ctx, -EBADMSG, "%s/%s: record #%zu: bad config '%s'", state_dir(ctx), STORE_FILE,
                              index + 1, cfg);
         if (r < 0) {
                 rec_done(&rec);
@@ -294,7 +294,7 @@ int store_load(struct sriov_ctx *ctx, struct store *ret)
         struct store s = {0};
         json_object *list;
         if (!json_object_object_get_ex(doc, "allocations", &list) || !json_object_is_type(list, json_type_array))
-                r = ctx_fail(ctx, -EBADMSG, "%s/%s: no \"allocations\" array", state_dir(ctx), STORE_FILE);
+                r = ctx_fail_state(ctx, -EBADMSG, "%s/%s: no \"allocations\" array", state_dir(ctx), STORE_FILE);
         size_t n = r == 0 ? json_object_array_length(list) : 0;
         if (n && !(s.recs = calloc(n, sizeof(*s.recs))))
                 r = -ENOMEM;

@@ -560,6 +560,55 @@ static void test_plugin_gc_keys(void **state)
         free(dir);
 }
 
+/* A state directory that cannot be used is named as the reason, not
+ * blamed on the kernel; the stderr line says the command once. */
+static void test_plugin_state_dir_named(void **state)
+{
+        (void)state;
+        char *dir = fx_tmpdir("cni");
+        assert_non_null(dir);
+        assert_int_equal(fx_write(dir, "file", "%s", "not a directory\n"), 0);
+        char sd[4200], want[4400];
+        snprintf(sd, sizeof(sd), "SRIOV_STATE_DIR=%s/file/state", dir);
+        static const char gc[] = "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"sriov-vf\","
+                                 "\"cni.dev/attachments\":[]}";
+        const char *env[] = {"CNI_COMMAND=GC", sd, NULL};
+        struct plugin_result r = plugin(dir, env, gc);
+        expect_exit(r, 1);
+        assert_int_equal(json_int_at(r.json, "code"), CNI_ERR_FAILED);
+        snprintf(want, sizeof(want), "state directory %s/file/state cannot be used", dir);
+        assert_string_equal(json_str_at(r.json, "msg"), want);
+        assert_contains(json_str_at(r.json, "details"), "Not a directory");
+        snprintf(want, sizeof(want), "sriov-vf: state directory %s/file/state cannot be used: GC: ", dir);
+        if (strncmp(r.err, want, strlen(want)) != 0)
+                fail_msg("stderr: %s\nexpected it to start with: %s", r.err, want);
+        plugin_result_done(&r);
+        /* DEL: its details name the attachment, the command once */
+        const char *del[] = {"CNI_COMMAND=DEL", "CNI_CONTAINERID=c1", "CNI_IFNAME=net1", sd, NULL};
+        r = plugin(dir, del, gc);
+        expect_exit(r, 1);
+        snprintf(want, sizeof(want), "sriov-vf: state directory %s/file/state cannot be used: DEL for container c1",
+                 dir);
+        if (strncmp(r.err, want, strlen(want)) != 0)
+                fail_msg("stderr: %s\nexpected it to start with: %s", r.err, want);
+        plugin_result_done(&r);
+        /* STATUS names it too; other failures keep their words */
+        assert_int_equal(fx_mkdir_p(dir, "open"), 0);
+        snprintf(want, sizeof(want), "%s/open", dir);
+        assert_int_equal(chmod(want, 0777), 0);
+        snprintf(sd, sizeof(sd), "SRIOV_STATE_DIR=%s/open", dir);
+        const char *status[] = {"CNI_COMMAND=STATUS", sd, NULL};
+        r = plugin(dir, status, gc);
+        expect_exit(r, 1);
+        assert_int_equal(json_int_at(r.json, "code"), CNI_ERR_NOT_AVAILABLE);
+        snprintf(want, sizeof(want), "the allocation store in %s/open is not usable", dir);
+        assert_string_equal(json_str_at(r.json, "msg"), want);
+        assert_contains(json_str_at(r.json, "details"), "writable by group or others");
+        plugin_result_done(&r);
+        assert_int_equal(fx_rm_rf(dir), 0);
+        free(dir);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -575,6 +624,7 @@ int main(void)
                 cmocka_unit_test(test_plugin_version),
                 cmocka_unit_test(test_plugin_check_version),
                 cmocka_unit_test(test_plugin_gc_keys),
+                cmocka_unit_test(test_plugin_state_dir_named),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
