@@ -25,7 +25,8 @@ const struct exit_status_doc exit_status_docs[6] = {
                      "VFs through), no such network in --network or libvirt, no such domain in libvirt, a domain that holds nothing"},
         {EXIT_BADINPUT, "bad input file or value: an unreadable or malformed file (FILE:LINE: apply file, domain "
                         "or network XML, config file, dump, sysfs root, state file), a value breaking a rule "
-                        "(the words of set, a VF index, port profile fields, XML values)"},
+                        "(the words of set, a VF index, port profile fields, XML values, a udev-event ACTION or "
+                        "DEVPATH)"},
         {EXIT_HELD, "refused: a guest (or pod) holds the VF (see `sriovctl allocations`)"},
 };
 
@@ -88,14 +89,14 @@ int input_fail(struct sriov_ctx *ctx, int r, const char *what)
 void print_notices(struct sriov_ctx *ctx)
 {
         for (char *const *n = sriov_ctx_notices(ctx); *n; n++)
-                fprintf(stderr, "note: %s\n", *n);
+                fprintf(stderr, "sriovctl: note: %s\n", *n);
         sriov_ctx_clear_notices(ctx); /* printed once, also when an error follows */
 }
 
 void print_warnings(char **warnings)
 {
         for (char **w = warnings; w && *w; w++)
-                fprintf(stderr, "warning: %s\n", *w);
+                fprintf(stderr, "sriovctl: warning: %s\n", *w);
 }
 
 int emit(int r, char *text)

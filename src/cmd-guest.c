@@ -15,12 +15,19 @@
 #include "cli.h"
 #include "sriov-libvirt.h"
 
-/* Reads a whole file ("-": stdin). */
+/* Reads a whole file ("-": stdin). A directory opens for reading but
+ * fails at the first read: it is refused as such (EISDIR), not as EIO. */
 static int read_text(const char *path, char **ret, size_t *ret_len)
 {
         FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
         if (!f)
                 return -errno;
+        struct stat st;
+        if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+                if (f != stdin)
+                        fclose(f);
+                return -EISDIR;
+        }
         char *buf = NULL;
         size_t len = 0, cap = 0;
         int r = 0;
@@ -114,6 +121,20 @@ static int write_stdout(const char *text)
         return check_stdout(false);
 }
 
+/* What an attach did, a line per allocation, or that it had nothing to
+ * do (not an error: the XML is written as it came). */
+static void report(FILE *f, const char *prefix, const char *domain, const struct sriov_allocation *a, size_t n)
+{
+        /* a closed pipe is an error to roll back on (write_stdout) */
+        signal(SIGPIPE, SIG_IGN);
+        for (size_t i = 0; i < n; i++) {
+                fputs(prefix, f);
+                print_allocation(f, &a[i]);
+        }
+        if (!n)
+                fprintf(f, "%snothing to do: domain '%s' has no interface for sriovctl\n", prefix, domain);
+}
+
 /* The domain to attach: --domain FILE, or NAME|UUID read from libvirt
  * (its persistent definition). */
 static int attach_domain(struct sriov_ctx *ctx, const struct options *o, char **args,
@@ -192,8 +213,14 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                                 *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
                 else if (!o->output)
                         r = write_stdout(out);
-                else if ((r = write_file(o->output, out)) < 0)
-                        fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output, strerror(-r));
+                else {
+                        /* with the XML going to a file, what the attach did
+                         * is its output: said, and known to have got out,
+                         * before the XML that boots the guest exists */
+                        report(stdout, "", d->name, a, n);
+                        if ((r = check_stdout(false)) == 0 && (r = write_file(o->output, out)) < 0)
+                                fprintf(stderr, "sriovctl: attach: writing %s: %s\n", o->output, strerror(-r));
+                }
                 if (r < 0) {
                         /* no half-done attach: give everything back */
                         if (n && (r = sriov_detach(ctx, d->name, ao.timeout_ms, NULL)) < 0)
@@ -204,14 +231,8 @@ int cmd_attach(struct sriov_ctx *ctx, const struct options *o, char **args, int 
                         rc = EXIT_FAIL;
                 }
         }
-        if (rc == EXIT_OK) {
-                for (size_t i = 0; i < n; i++) {
-                        fprintf(stderr, "sriovctl: attach: ");
-                        print_allocation(stderr, &a[i]);
-                }
-                if (!n)
-                        fprintf(stderr, "sriovctl: attach: domain '%s' has no interface for sriovctl\n", d->name);
-        }
+        if (rc == EXIT_OK && !o->output)
+                report(stderr, "sriovctl: attach: ", d->name, a, n); /* stdout carries the XML */
         free(out);
         sriov_allocations_free(a, n);
         for (size_t i = 0; i < o->n_networks; i++)

@@ -158,7 +158,7 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         if (pf->netdevs && pf->netdevs[0] && !o->pci_dump && !o->sysfs_root) {
                 r = sriov_pf_read_vf_links(ctx, pf);
                 if (r < 0)
-                        fprintf(stderr, "warning: VF settings not read: %s\n",
+                        fprintf(stderr, "sriovctl: warning: VF settings not read: %s\n",
                                 *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
         }
         struct show_state st;

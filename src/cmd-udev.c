@@ -52,7 +52,7 @@ static int check_against_host(struct sriov_ctx *ctx, const struct sriov_desired 
         struct sriov_inventory *inv;
         int r = sriov_inventory_scan(ctx, &inv);
         if (r < 0) {
-                fprintf(stderr, "note: the PFs of this host could not be listed: %s\n", sriov_ctx_error(ctx));
+                fprintf(stderr, "sriovctl: note: the PFs of this host could not be listed: %s\n", sriov_ctx_error(ctx));
                 return EXIT_OK;
         }
         int rc = EXIT_OK;
@@ -83,7 +83,7 @@ static int check_against_host(struct sriov_ctx *ctx, const struct sriov_desired 
         }
         for (size_t i = 0; i < d->n_pfs; i++)
                 if (!used[i])
-                        fprintf(stderr, "note: %s: pf %s is not on this host now\n", d->pfs[i].origin, d->pfs[i].id);
+                        fprintf(stderr, "sriovctl: note: %s: pf %s is not on this host now\n", d->pfs[i].origin, d->pfs[i].id);
         free(used);
         sriov_inventory_free(inv);
         return rc;
@@ -134,20 +134,37 @@ static void report(bool from_udev, int prio, const char *fmt, ...)
         va_end(ap);
 }
 
+/* The kernel's uevent actions (kobject_actions[] in lib/kobject_uevent.c):
+ * udev passes no other. */
+static bool uevent_action(const char *a)
+{
+        static const char *const known[] = {"add", "remove", "change", "move", "online", "offline", "bind", "unbind"};
+        for (size_t i = 0; i < ELEMENTS(known); i++)
+                if (strcmp(a, known[i]) == 0)
+                        return true;
+        return false;
+}
+
 int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
         if (nargs > 1)
                 return usage_error("%s", "usage: sriovctl udev-event [--action ACTION] [DEVPATH|DEVICE] (default: "
                                          "$ACTION and $DEVPATH from udev)");
-        const char *action = o->action ? o->action : getenv("ACTION");
+        const char *env_action = getenv("ACTION");
+        const char *action = o->action ? o->action : env_action && env_action[0] ? env_action : NULL;
         const char *target = nargs ? args[0] : getenv("DEVPATH");
         bool from_udev = !nargs && getenv("DEVPATH");
         if (!target || !target[0])
-                return usage_error("%s", "udev-event: no device: give DEVPATH or DEVICE, or run it from a udev rule "
+                return usage_error("%s", "no device: give DEVPATH or DEVICE, or run it from a udev rule "
                                          "($DEVPATH)");
         if (from_udev)
                 openlog("sriovctl", LOG_PID, LOG_DAEMON);
-        if (action && (strcmp(action, "remove") == 0 || strcmp(action, "unbind") == 0))
+        if (action && !uevent_action(action)) {
+                report(from_udev, LOG_ERR, "udev-event: %s '%s': not a uevent action: add, remove, change, move, "
+                       "online, offline, bind or unbind", o->action ? "--action" : "$ACTION", action);
+                return EXIT_BADINPUT;
+        }
+        if (strcmp(action ? action : "", "remove") == 0 || strcmp(action ? action : "", "unbind") == 0)
                 return EXIT_OK; /* nothing to put back on a device that goes */
         struct sriov_desired *d;
         int r = sriov_desired_load(ctx, config_dir(o), &d);
@@ -176,10 +193,17 @@ int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, 
                 }
                 if (r < 0) {
                         sriov_desired_free(d);
-                        if (r == -ENOENT)
-                                return EXIT_OK; /* neither a PF nor a VF (nor a netdev of one) */
-                        report(from_udev, LOG_ERR, "udev-event %s: %s", target, sriov_ctx_error(ctx));
-                        return EXIT_FAIL;
+                        /* the message names the devpath */
+                        const char *msg = *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r);
+                        if (from_udev && (r == -ENOENT || r == -ENODEV)) {
+                                /* the rules match PFs and VFs only: this one went
+                                 * (its remove event follows) or is not linked yet */
+                                report(true, LOG_INFO, "udev-event: %s: nothing to do (%s event)", msg,
+                                       action ? action : "no");
+                                return EXIT_OK;
+                        }
+                        report(from_udev, LOG_ERR, "udev-event: %s", msg);
+                        return exit_status(r, true);
                 }
                 device = pf;
         }
@@ -191,8 +215,13 @@ int cmd_udev_event(struct sriov_ctx *ctx, const struct options *o, char **args, 
         r = sriov_reconcile_pf(ctx, d, device, &ro, &res);
         int rc = EXIT_OK;
         if (r < 0) {
-                report(from_udev, LOG_ERR, "udev-event %s%s%s: %s", action ? action : "", action ? " " : "", target,
-                       sriov_ctx_error(ctx));
+                /* the message names the PF; the device given too, when it is
+                 * not the name the message starts with */
+                const char *msg = *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r);
+                size_t n = strlen(target);
+                bool named = strncmp(msg, target, n) == 0 && msg[n] == ':';
+                report(from_udev, LOG_ERR, "udev-event%s%s%s%s: %s", action ? " " : "", action ? action : "",
+                       named ? "" : " ", named ? "" : target, msg);
                 rc = exit_status(r, false);
         } else {
                 const char *who = res.ifname ? res.ifname : "no netdev";

@@ -453,10 +453,11 @@ int sriov_hook_network(struct sriov_ctx *ctx, const char *network, const char *o
         free(actions[0]);
         actions[0] = NULL;
         if (created || deleted) {
-                _cleanup_free_ char *what = strdup_printf("network hook %s %s: <hookData>", network, op);
+                /* the caller names the hook, the network and the operation */
+                const char *what = "<hookData>";
                 xmlDocPtr _cleanup_(free_doc) doc = NULL;
                 xmlXPathContextPtr _cleanup_(free_xpath) xp = NULL;
-                int r = what ? parse_doc(ctx, what, xml, len, &doc) : -ENOMEM;
+                int r = parse_doc(ctx, what, xml, len, &doc);
                 if (r == 0 && (r = new_xpath(doc, &xp)) < 0)
                         return r;
                 if (r < 0)
@@ -598,10 +599,11 @@ int sriov_hook_qemu(struct sriov_ctx *ctx, const char *domain, const char *op, c
         int r = 0;
         bool prepare = strcmp(op, "prepare") == 0, start = strcmp(op, "start") == 0;
         if (prepare || start) {
-                _cleanup_free_ char *what = strdup_printf("qemu hook %s %s: the domain XML", domain, op);
+                /* the caller names the hook, the domain and the operation */
+                const char *what = "the domain XML";
                 xmlDocPtr _cleanup_(free_doc) doc = NULL;
                 xmlXPathContextPtr _cleanup_(free_xpath) xp = NULL;
-                r = what ? parse_doc(ctx, what, xml, len, &doc) : -ENOMEM;
+                r = parse_doc(ctx, what, xml, len, &doc);
                 if (r == 0 && (r = new_xpath(doc, &xp)) == 0)
                         r = qemu_vfs(ctx, domain, xp, xmlDocGetRootElement(doc), start, o, &actions);
         } else if (strcmp(op, "release") == 0) {

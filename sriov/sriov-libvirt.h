@@ -249,7 +249,8 @@ struct sriov_hook_options {
  * VLAN; a VF sriovctl attach gave away is refused (-EADDRINUSE, naming
  * the holder). port-deleted gives that back. Other operations: nothing.
  * Never calls libvirt. *ret_actions: one line per thing done, may be
- * empty, NULL-terminated. */
+ * empty, NULL-terminated. Messages and actions do not repeat the hook,
+ * NETWORK and OP: the caller says them once, as it knows them. */
 int sriov_hook_network(struct sriov_ctx *ctx, const char *network, const char *op, const char *subop,
                        const char *xml, size_t len, const struct sriov_hook_options *o, char ***ret_actions);
 /* One run of libvirt's qemu hook (DOMAIN OP SUBOP, xml: the domain XML).
@@ -258,7 +259,8 @@ int sriov_hook_network(struct sriov_ctx *ctx, const char *network, const char *o
  * setup (a VLAN priority or protocol) for those and for the ports its
  * network hook recorded (matched by MAC), with the domain <metadata>'s
  * settings; release gives back every libvirt record of the domain (a
- * failure keeps the record and is returned). Other operations: nothing. */
+ * failure keeps the record and is returned). Other operations: nothing.
+ * Messages and actions as for sriov_hook_network(). */
 int sriov_hook_qemu(struct sriov_ctx *ctx, const char *domain, const char *op, const char *subop,
                     const char *xml, size_t len, const struct sriov_hook_options *o, char ***ret_actions);
 

@@ -743,10 +743,12 @@ int sriov_reconcile_pf(struct sriov_ctx *ctx, const struct sriov_desired *d, con
 
 /* Which PF a uevent concerns: devpath ("/devices/...", as udev gives it)
  * of a PCI PF or VF, or of the netdev of one. *ret_pf: the PF's device path
- * (malloc'd); *ret_vf: the VF's number, -1 for the PF itself. -ENOENT (no
- * message) for any other device, and for a VF whose physfn link is not
- * there yet (the kernel sends its add first: the change/bind that follows
- * finds it). */
+ * (malloc'd); *ret_vf: the VF's number, -1 for the PF itself. Errors, each
+ * with a message naming devpath: -EINVAL for a path that cannot name a
+ * device (empty, or with ".."), -ENOENT when nothing is there (the device
+ * is gone, or never was), -ENODEV for any other device, and for a VF whose
+ * PF does not list it yet (the kernel sends its add first: the change or
+ * bind that follows finds it). */
 int sriov_uevent_target(struct sriov_ctx *ctx, const char *devpath, char **ret_pf, int *ret_vf);
 
 /* The long-running monitor (sriovctl monitor): a libudev monitor ("udev"

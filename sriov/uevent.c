@@ -54,10 +54,15 @@ static int vf_index(struct sriov_ctx *ctx, const char *pfdir, const char *vfdir,
 int sriov_uevent_target(struct sriov_ctx *ctx, const char *devpath, char **ret_pf, int *ret_vf)
 {
         ctx_clear_error(ctx);
+        const char *given = devpath;
         while (*devpath == '/')
                 devpath++;
-        if (!devpath[0] || strstr(devpath, ".."))
-                return -ENOENT;
+        if (!devpath[0])
+                return ctx_fail(ctx, -EINVAL, "devpath '%s': names no device", given);
+        if (strstr(devpath, ".."))
+                return ctx_fail(ctx, -EINVAL, "devpath '%s': a devpath has no '..'", given);
+        if (!sysfs_exists(ctx, devpath))
+                return ctx_fail(ctx, -ENOENT, "devpath %s: no such device under %s", given, ctx->sysfs_root);
         _cleanup_free_ char *devdir = NULL, *probe = NULL, *physfn = NULL, *pfdir = NULL;
         int r;
         if (strstr(devpath, "/net/")) {
@@ -67,7 +72,8 @@ int sriov_uevent_target(struct sriov_ctx *ctx, const char *devpath, char **ret_p
                         return -ENOMEM;
                 if (!sysfs_exists(ctx, link) || sysfs_realpath(ctx, link, &devdir) < 0) {
                         ctx_clear_error(ctx);
-                        return -ENOENT;
+                        return ctx_fail(ctx, -ENODEV, "devpath %s: a network interface without a device, not on "
+                                        "an SR-IOV PF or VF", given);
                 }
         } else if (!(devdir = strdup(devpath)))
                 return -ENOMEM;
@@ -79,12 +85,15 @@ int sriov_uevent_target(struct sriov_ctx *ctx, const char *devpath, char **ret_p
         } else if (sysfs_exists(ctx, physfn)) {
                 if (sysfs_realpath(ctx, physfn, &pfdir) < 0) {
                         ctx_clear_error(ctx);
-                        return -ENOENT;
+                        return ctx_fail(ctx, -ENODEV, "devpath %s: a VF whose physfn link cannot be read", given);
                 }
-                if ((r = vf_index(ctx, pfdir, devdir, &vf)) < 0)
-                        return r; /* its virtfn link is not there yet */
+                if ((r = vf_index(ctx, pfdir, devdir, &vf)) == -ENOENT) /* its virtfn link is not there yet */
+                        return ctx_fail(ctx, -ENODEV, "devpath %s: a VF its PF /%s does not list (yet)", given, pfdir);
+                if (r < 0)
+                        return r;
         } else
-                return -ENOENT;
+                return ctx_fail(ctx, -ENODEV, "devpath %s: %sneither an SR-IOV PF nor a VF", given,
+                                strstr(devpath, "/net/") ? "the network interface's device is " : "");
         char *pf;
         if (asprintf(&pf, "/%s", pfdir) < 0)
                 return -ENOMEM;

@@ -7,6 +7,8 @@
  * calls would need (the hook commands, hook.c, never include this). */
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 #include <string.h>
 
 #include "internal.h"
@@ -25,6 +27,19 @@ static void quiet(void *data, virErrorPtr err)
         (void)err;
 }
 
+/* A driver that reads XML files (test:///PATH) parses them in this
+ * process with libxml2, whose loader prints "I/O warning : ..." on
+ * stderr; libvirt's own error says it. */
+#if LIBXML_VERSION >= 21200
+static void quiet_xml(void *data, const xmlError *e)
+#else
+static void quiet_xml(void *data, xmlError *e)
+#endif
+{
+        (void)data;
+        (void)e;
+}
+
 static const char *last_error(void)
 {
         const char *m = virGetLastErrorMessage();
@@ -39,7 +54,11 @@ int sriov_virt_open(struct sriov_ctx *ctx, const char *uri, struct sriov_virt **
                 uri = NULL;
         /* read-only: lookups and XML only, and it also works for users
          * who may not manage guests (libvirt's read-only socket) */
+        xmlStructuredErrorFunc old_handler = xmlStructuredError;
+        void *old_data = xmlStructuredErrorContext;
+        xmlSetStructuredErrorFunc(NULL, quiet_xml);
         virConnectPtr conn = virConnectOpenReadOnly(uri);
+        xmlSetStructuredErrorFunc(old_data, old_handler);
         if (!conn) {
                 const char *env = getenv("LIBVIRT_DEFAULT_URI");
                 return ctx_fail(ctx, -ECONNREFUSED, "cannot connect to libvirt at %s%s%s: %s",

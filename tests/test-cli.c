@@ -108,6 +108,19 @@ static struct result run(const char *first, ...)
                                  (res).out, (res).err);                                           \
         } while (0)
 
+/* Every line sriovctl writes to stderr says who speaks: "sriovctl: ..."
+ * (notes and warnings too), or the usage error's "Try 'sriovctl ...". */
+static void expect_lines_named(const char *err)
+{
+        for (const char *l = err; *l;) {
+                const char *nl = strchr(l, '\n');
+                size_t len = nl ? (size_t)(nl - l) : strlen(l);
+                if (strncmp(l, "sriovctl: ", 10) != 0 && strncmp(l, "Try 'sriovctl ", 14) != 0)
+                        fail_msg("a stderr line without the program's name: \"%.*s\"\nstderr: %s", (int)len, l, err);
+                l += len + (nl != NULL);
+        }
+}
+
 static void list_ok(void **state)
 {
         (void)state;
@@ -245,8 +258,9 @@ static void warnings_on_stderr(void **state)
         struct result r = run("list", "--sysfs-root", tree, NULL);
         assert_int_equal(fx_write(tree, "devices/pci0000:00/0000:00:03.0/0000:02:00.0/sriov_totalvfs", "8\n"), 0);
         expect_code(r, 0);
-        assert_contains(r.err, "warning:");
+        assert_contains(r.err, "sriovctl: warning:");
         assert_contains(r.err, "sriov_totalvfs: value '-1'");
+        expect_lines_named(r.err);
         result_done(&r);
 }
 
@@ -467,7 +481,7 @@ static const struct exit_case exit_cases[] = {
          {"hook", "qemu", "g", "prepare", "begin", "-", "x"}},
         {0, "", {"--state-dir", "@S", "hook", "network", "--", "pool", "started", "begin", "-"}},
         {0, "", {"--sysfs-root", "@T", "--state-dir", "@S", "hook", "qemu", "g", "release", "end", "-"}},
-        {1, "hook network pool port-created: network hook pool port-created: <hookData>: not well-formed XML",
+        {1, "sriovctl: hook network pool port-created: <hookData>: not well-formed XML",
          {"--sysfs-root", "@T", "--state-dir", "@S", "hook", "network", "pool", "port-created", "begin", "-"}},
         /* after `hook network|qemu`, options are libvirt's words */
         {2, "hook: unexpected '--state-dir' after libvirt's four hook arguments",
@@ -580,6 +594,7 @@ static void exit_status_walk(void **state)
                         assert_not_contains(r.err, "invalid option");
                         assert_not_contains(r.err, "unrecognized option");
                 }
+                expect_lines_named(r.err);
                 if (c->status != 0)
                         assert_not_contains(r.err, ": \n"); /* no empty message after a colon */
                 else
@@ -601,6 +616,138 @@ static void exit_status_walk(void **state)
                                 snprintf(line + strlen(line), sizeof(line) - strlen(line), " %d", st);
                 print_message("exit statuses walked: %-13s%s\n", names[k], line);
         }
+}
+
+/* Runs sriovctl with one environment variable set (NULL value: unset). */
+static struct result run_env(const char *name, const char *value, const char **argv)
+{
+        if (value)
+                assert_int_equal(setenv(name, value, 1), 0);
+        struct result r = run_argv(argv);
+        assert_int_equal(unsetenv(name), 0);
+        return r;
+}
+
+#define expect_err(res, code_, text)                                                                          \
+        do {                                                                                                  \
+                expect_code(res, code_);                                                                      \
+                if (strcmp((res).err, text) != 0)                                                             \
+                        fail_msg("stderr:\n%s\nexpected:\n%s", (res).err, text);                           \
+                result_done(&(res));                                                                          \
+        } while (0)
+
+/* What sriovctl says, said once and where the reader looks: the context
+ * once (not the library's and the command's both), the input named with
+ * what is wrong with it, notes and warnings with the program's name, an
+ * attach with nothing to do as output. */
+static void messages(void **state)
+{
+        (void)state;
+        char dir[4096], conf[4096], st[4096], empty[4096], out[4096];
+        snprintf(dir, sizeof(dir), "%s/msg-dir", tmp);
+        snprintf(conf, sizeof(conf), "%s/msg-conf", tmp);
+        snprintf(st, sizeof(st), "%s/msg-state", tmp);
+        snprintf(empty, sizeof(empty), "%s/msg-empty.xml", tmp);
+        snprintf(out, sizeof(out), "%s/msg-out.xml", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "msg-dir"), 0);
+        assert_int_equal(fx_write(tmp, "msg-conf/a.conf", "%s", "pf 0000:02:00.0 numvfs 7\npf 0000:09:00.0\n"), 0);
+        assert_int_equal(fx_write(tmp, "msg-empty.xml", "%s", "<domain><name>g</name><devices></devices></domain>"),
+                         0);
+
+        /* the hook's context once: sriovctl's, not also the library's */
+        struct result r = run("--state-dir", st, "hook", "qemu", "web", "prepare", "begin", "-", NULL);
+        expect_err(r, 1, "sriovctl: hook qemu web prepare: the domain XML: not well-formed XML\n");
+        r = run("--state-dir", st, "hook", "network", "pool", "port-created", "begin", "-", NULL);
+        expect_err(r, 1, "sriovctl: hook network pool port-created: <hookData>: not well-formed XML\n");
+        r = run("udev-event", NULL);
+        expect_err(r, 2, "sriovctl: udev-event: no device: give DEVPATH or DEVICE, or run it from a udev rule "
+                         "($DEVPATH)\nTry 'sriovctl udev-event --help'.\n");
+
+        /* a directory where a file belongs says so */
+        char want[8192];
+        r = run("attach", "--domain", dir, NULL);
+        snprintf(want, sizeof(want), "sriovctl: attach: --domain %s: Is a directory\n", dir);
+        expect_err(r, 4, want);
+        r = run("detach", "--domain", dir, NULL);
+        snprintf(want, sizeof(want), "sriovctl: detach: --domain %s: Is a directory\n", dir);
+        expect_err(r, 4, want);
+        r = run("attach", "--domain", empty, "--network", dir, "--sysfs-root", tree, "--state-dir", st, NULL);
+        snprintf(want, sizeof(want), "sriovctl: attach: --network %s: Is a directory\n", dir);
+        expect_err(r, 4, want);
+
+        /* udev-event: an ACTION the kernel never sends and a devpath naming
+         * nothing are errors (4), a device that is no PF or VF too (3); from
+         * a udev rule ($DEVPATH), a device gone since the event is not */
+#define UDEV(...)                                                                                             \
+        ((const char *[]){"sriovctl", "udev-event", "--config-dir", conf, "--sysfs-root", tree, "--state-dir", st, \
+                          __VA_ARGS__, NULL})
+        r = run_argv(UDEV("--action", "frob", "enp2s0f0"));
+        expect_err(r, 4, "sriovctl: udev-event: --action 'frob': not a uevent action: add, remove, change, move, "
+                         "online, offline, bind or unbind\n");
+        r = run_env("ACTION", "frob", UDEV("enp2s0f0"));
+        expect_err(r, 4, "sriovctl: udev-event: $ACTION 'frob': not a uevent action: add, remove, change, move, "
+                         "online, offline, bind or unbind\n");
+        r = run_argv(UDEV("/devices/nosuch"));
+        snprintf(want, sizeof(want), "sriovctl: udev-event: devpath /devices/nosuch: no such device under %s\n",
+                 tree);
+        expect_err(r, 4, want);
+        r = run_argv(UDEV("/devices/pci0000:00/0000:00:1c.0/0000:03:00.0"));
+        expect_err(r, 3, "sriovctl: udev-event: devpath /devices/pci0000:00/0000:00:1c.0/0000:03:00.0: neither an "
+                         "SR-IOV PF nor a VF\n");
+        r = run_argv(UDEV("--action", "add", "nosuch0"));
+        snprintf(want, sizeof(want), "sriovctl: udev-event add: nosuch0: no such PCI device, bus device or network "
+                                     "interface under %s\n", tree);
+        expect_err(r, 3, want);
+        /* every action udev passes is taken: remove and unbind touch nothing,
+         * the others are a pass */
+        static const char *const actions[] = {"add", "change", "move", "online", "offline", "bind"};
+        for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+                r = run_env("ACTION", actions[i], UDEV("/devices/pci0000:00/0000:00:03.0/0000:02:00.0"));
+                expect_code(r, 0);
+                assert_contains(r.out, "0000:02:00.0 (enp2s0f0): already as desired");
+                result_done(&r);
+        }
+        r = run_argv(UDEV("--action", "remove", "/devices/nosuch"));
+        expect_err(r, 0, "");
+        r = run_argv(UDEV("--action", "unbind", "/devices/nosuch"));
+        expect_err(r, 0, "");
+        assert_int_equal(setenv("ACTION", "change", 1), 0);
+        r = run_env("DEVPATH", "/devices/pci0000:00/0000:00:03.0/0000:02:1f.7", UDEV(NULL));
+        assert_int_equal(unsetenv("ACTION"), 0);
+        expect_code(r, 0);
+        snprintf(want, sizeof(want), "sriovctl: udev-event: devpath /devices/pci0000:00/0000:00:03.0/0000:02:1f.7: "
+                                     "no such device under %s: nothing to do (change event)\n", tree);
+        assert_string_equal(r.out, want);
+        assert_string_equal(r.err, "");
+        result_done(&r);
+#undef UDEV
+
+        /* notes and warnings say whose they are */
+        r = run("restore", "enp2s0f0", "vf", "0", "--sysfs-root", tree, "--state-dir", st, NULL);
+        expect_err(r, 0, "sriovctl: note: enp2s0f0 vf 0: no saved settings: nothing to restore\n");
+        r = run("config", "check", "--config-dir", conf, "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        assert_contains(r.err, "sriovctl: note: ");
+        assert_contains(r.err, "pf 0000:09:00.0 is not on this host now");
+        expect_lines_named(r.err);
+        result_done(&r);
+
+        /* an attach with nothing to do: not an error, and with -o (stdout
+         * free) it is the output; the XML is still written */
+        r = run("attach", "--domain", empty, "-o", out, "--sysfs-root", tree, "--state-dir", st, NULL);
+        expect_code(r, 0);
+        assert_string_equal(r.out, "nothing to do: domain 'g' has no interface for sriovctl\n");
+        assert_string_equal(r.err, "");
+        result_done(&r);
+        char *xml = slurp(out, NULL);
+        assert_non_null(xml);
+        assert_contains(xml, "<name>g</name>");
+        free(xml);
+        r = run("attach", "--domain", empty, "--sysfs-root", tree, "--state-dir", st, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "<name>g</name>");
+        assert_string_equal(r.err, "sriovctl: attach: nothing to do: domain 'g' has no interface for sriovctl\n");
+        result_done(&r);
 }
 
 /* `sriovctl COMMAND --help`: that command's synopsis and options only. */
@@ -847,6 +994,7 @@ int main(void)
                 cmocka_unit_test(usage),     cmocka_unit_test(warnings_on_stderr),
                 cmocka_unit_test(real_dump), cmocka_unit_test(attach_refusals),
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
+                cmocka_unit_test(messages),
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
                 cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
         };

@@ -296,17 +296,30 @@ static void test_uevent_target(void **state)
         assert_string_equal(pf, "/devices/netdevsim1");
         free(pf);
         pf = NULL;
-        /* not ours: a NIC without SR-IOV, a virtual netdev, nothing */
+        /* not ours, each named: a NIC without SR-IOV and its netdev, a
+         * virtual netdev (-ENODEV); nothing there (-ENOENT); no devpath
+         * (-EINVAL) */
         assert_int_equal(sriov_uevent_target(e->ctx, "/devices/pci0000:00/0000:00:1c.0/0000:03:00.0", &pf, &vf),
-                         -ENOENT);
-        assert_int_equal(sriov_uevent_target(e->ctx, "/devices/virtual/net/veth0", &pf, &vf), -ENOENT);
+                         -ENODEV);
+        assert_string_equal(sriov_ctx_error(e->ctx), "devpath /devices/pci0000:00/0000:00:1c.0/0000:03:00.0: "
+                                                     "neither an SR-IOV PF nor a VF");
+        assert_int_equal(sriov_uevent_target(e->ctx, "/devices/pci0000:00/0000:00:1c.0/0000:03:00.0/net/eno1", &pf,
+                                             &vf),
+                         -ENODEV);
+        assert_contains(sriov_ctx_error(e->ctx), "the network interface's device is neither an SR-IOV PF nor a VF");
+        assert_int_equal(sriov_uevent_target(e->ctx, "/devices/virtual/net/veth0", &pf, &vf), -ENODEV);
+        assert_contains(sriov_ctx_error(e->ctx), "a network interface without a device");
         assert_int_equal(sriov_uevent_target(e->ctx, "/devices/gone", &pf, &vf), -ENOENT);
-        assert_int_equal(sriov_uevent_target(e->ctx, "/devices/../../etc", &pf, &vf), -ENOENT);
+        assert_contains(sriov_ctx_error(e->ctx), "devpath /devices/gone: no such device under ");
+        assert_int_equal(sriov_uevent_target(e->ctx, "/devices/../../etc", &pf, &vf), -EINVAL);
+        assert_string_equal(sriov_ctx_error(e->ctx), "devpath '/devices/../../etc': a devpath has no '..'");
+        assert_int_equal(sriov_uevent_target(e->ctx, "/", &pf, &vf), -EINVAL);
         /* a VF whose add came before the PF's virtfn link (the kernel's order) */
         char link[4096];
         snprintf(link, sizeof(link), "%s/%s/virtfn2", e->root, PF_DIR);
         assert_int_equal(unlink(link), 0);
-        assert_int_equal(sriov_uevent_target(e->ctx, "/" VF2_DIR, &pf, &vf), -ENOENT);
+        assert_int_equal(sriov_uevent_target(e->ctx, "/" VF2_DIR, &pf, &vf), -ENODEV);
+        assert_contains(sriov_ctx_error(e->ctx), "does not list (yet)");
         assert_null(pf);
 }
 

@@ -341,8 +341,12 @@ static void test_examples_metadata(void **state)
 static void test_bad_hookdata(void **state)
 {
         struct env *e = *state;
+        /* the hook, network and operation are the caller's to say, once
+         * (sriovctl prefixes "hook network pool port-created: ") */
         assert_int_equal(net_hook(e, "port-created", "<hookData><network>", NULL), -EINVAL);
-        assert_contains(sriov_ctx_error(e->ctx), "network hook pool port-created: <hookData>: not well-formed XML");
+        assert_string_equal(sriov_ctx_error(e->ctx), "<hookData>: not well-formed XML");
+        assert_int_equal(qemu_hook(e, "web", "prepare", "<domain>", NULL), -EINVAL);
+        assert_string_equal(sriov_ctx_error(e->ctx), "the domain XML: not well-formed XML");
         assert_int_equal(net_hook(e, "port-created", "<hookData><network/></hookData>", NULL), -EINVAL);
         assert_contains(sriov_ctx_error(e->ctx), "no <networkport>");
         char *xml = hookdata(NULL, "    <plug type='hostdev-pci'><address bus='0x102' slot='0' function='0'/></plug>\n");
