@@ -13,8 +13,7 @@
 
 #define CNI_SPEC_VERSION "1.1.0"
 
-/* The spec's well-known error codes, and ours (100+, README "With
- * Kubernetes"). */
+/* The spec's well-known error codes, and ours (100+, doc/kubernetes.md). */
 enum cni_code {
         CNI_ERR_VERSION = 1,       /* incompatible CNI version */
         CNI_ERR_FIELD = 2,         /* unsupported field */

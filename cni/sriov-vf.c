@@ -4,7 +4,7 @@
  * the same allocation store and lock as `sriovctl attach`, so a VF is held
  * by exactly one guest or pod. ADD, DEL, CHECK, GC, STATUS, VERSION; the
  * result or the error JSON on stdout, notes on stderr. Error codes:
- * cni/cni.h and README "With Kubernetes". */
+ * cni/cni.h and doc/kubernetes.md. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>

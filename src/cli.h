@@ -13,8 +13,9 @@
 
 #define ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Exit statuses, one set for every command (README.md, `sriovctl --help`,
- * sriovctl(1)); exit_status() maps the library's errors onto them. */
+/* Exit statuses, one set for every command (doc/sriovctl-reference.md,
+ * `sriovctl --help`, sriovctl(1)); exit_status() maps the library's errors
+ * onto them. */
 enum {
         EXIT_OK = 0,
         EXIT_FAIL = 1,      /* the operation failed: the system, kernel or driver refused */

@@ -97,7 +97,7 @@ static void print_port(const char *device, long vf, const struct sriov_port *p)
                 printf("  managerid %u typeid %u typeidversion %u\n", p->managerid, p->typeid, p->typeidversion);
 }
 
-/* The port's state: text, or with --json one object (README's schema) */
+/* The port's state: text, or with --json one object (schema: doc/json.md) */
 static int emit_port(const struct options *o, const char *device, long vf, const struct sriov_port *p,
                      const char *none)
 {

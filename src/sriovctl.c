@@ -24,7 +24,7 @@ static const struct opt_def {
         const char *arg; /* NULL: takes no value */
         const char *help;
 } opt_defs[N_OPTS] = {
-        [O_JSON] = {"json", 0, NULL, "JSON output (schema in README.md)"},
+        [O_JSON] = {"json", 0, NULL, "JSON output (schema in doc/json.md)"},
         [O_XML] = {"xml", 0, NULL, "XML output"},
         [O_SYSFS_ROOT] = {"sysfs-root", 0, "DIR", "read DIR instead of /sys (fixture trees)"},
         [O_PCI_DUMP] = {"pci-dump", 0, "FILE", "read config space from an `lspci -xxxx` dump"},
@@ -129,7 +129,7 @@ static const struct command {
         {"hook", NULL, "cmd_hook",
          "hook network [--] NETWORK OPERATION [SUB-OPERATION [EXTRA]] < HOOKDATA.xml\n"
          "hook qemu [--] DOMAIN OPERATION [SUB-OPERATION [EXTRA]] < DOMAIN.xml",
-         "what libvirt's hooks run (hooks/, README.md \"With libvirt\"): record the VF a network port or a "
+         "what libvirt's hooks run (hooks/, doc/libvirt.md): record the VF a network port or a "
          "guest gets (port-created, prepare), refuse one sriovctl gave away (exit 5), add what libvirt "
          "cannot set on a VF (start), give it back (port-deleted, release); never calls libvirt; every word "
          "after network|qemu is libvirt's (a name such as -web), never an option",

@@ -236,7 +236,7 @@ void sriov_xml_networks_free(struct sriov_xml_network **nets, size_t n);
  * <metadata>: <sriov:vf xmlns:sriov=SRIOV_LIBVIRT_XMLNS spoofchk='on'
  * trust='off' state='auto|enable|disable' min-rate='MBPS' max-rate='MBPS'
  * query-rss='on|off' vlan-qos='0-7' vlan-proto='802.1Q|802.1ad'
- * [mac='ADDR']/>: what libvirt cannot set on a VF (README.md). */
+ * [mac='ADDR']/>: what libvirt cannot set on a VF (doc/libvirt.md). */
 #define SRIOV_LIBVIRT_XMLNS "urn:x-sriov-manager:libvirt:1"
 
 struct sriov_hook_options {

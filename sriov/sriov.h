@@ -553,7 +553,7 @@ int sriov_allocation_vf_config(struct sriov_ctx *ctx, const char *pf, unsigned v
                                struct sriov_vf_config *ret);
 const char *sriov_alloc_kind_name(enum sriov_alloc_kind k);
 /* {"allocations": [...]}: the records as the store keeps them (without its
- * private fields). Schema in README.md. */
+ * private fields). Schema in doc/json.md. */
 int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, char **ret);
 
 /* ---- pods: VFs handed to containers by the CNI plugin (pod.c, podnet.c) */

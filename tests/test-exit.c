@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The CLI's one errno -> exit status table (src/cli.c, linked in), and
- * that README.md and sriovctl(1) document every status it has. */
+ * that doc/sriovctl-reference.md and sriovctl(1) document every status it
+ * has. */
 #include <errno.h>
 
 /* before cmocka, whose fail() macro would eat cli.h's fail() */
@@ -41,11 +42,12 @@ static void table(void **state)
         assert_int_equal(EXIT_HELD, 5);
 }
 
-/* Every status of exit_status_docs is in README's table and the man page. */
+/* Every status of exit_status_docs is in the reference's table and the man
+ * page. */
 static void documented(void **state)
 {
         (void)state;
-        char *readme = slurp(SRIOV_SOURCE_DIR "/README.md", NULL);
+        char *readme = slurp(SRIOV_SOURCE_DIR "/doc/sriovctl-reference.md", NULL);
         char *man = slurp(SRIOV_SOURCE_DIR "/doc/sriovctl.1", NULL);
         assert_non_null(readme);
         assert_non_null(man);
@@ -59,7 +61,7 @@ static void documented(void **state)
                 snprintf(row, sizeof(row), "\n| %zu | ", i);
                 snprintf(item, sizeof(item), ".TP\n.B %zu\n", i);
                 if (!strstr(readme_table, row))
-                        fail_msg("README.md's exit status table has no row for %zu", i);
+                        fail_msg("doc/sriovctl-reference.md's exit status table has no row for %zu", i);
                 if (!strstr(man_section, item))
                         fail_msg("sriovctl.1's EXIT STATUS has no item for %zu", i);
         }
