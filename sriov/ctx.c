@@ -116,26 +116,31 @@ void ctx_clear_error(struct sriov_ctx *ctx)
         ctx->error_in_state = false;
 }
 
-int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
+/* The first message since the entry point wins; whether this one did. */
+static bool vfail(struct sriov_ctx *ctx, const char *fmt, va_list ap)
 {
         if (ctx->error)
-                return r;
+                return false;
+        ctx->error = strdup_vprintf(fmt, ap);
+        return true;
+}
+
+int ctx_fail(struct sriov_ctx *ctx, int r, const char *fmt, ...)
+{
         va_list ap;
         va_start(ap, fmt);
-        ctx->error = strdup_vprintf(fmt, ap);
+        vfail(ctx, fmt, ap);
         va_end(ap);
         return r;
 }
 
 int ctx_fail_state(struct sriov_ctx *ctx, int r, const char *fmt, ...)
 {
-        if (ctx->error)
-                return r;
         va_list ap;
         va_start(ap, fmt);
-        ctx->error = strdup_vprintf(fmt, ap);
+        bool first = vfail(ctx, fmt, ap);
         va_end(ap);
-        ctx_mark_state_error(ctx, false);
+        ctx_mark_state_error(ctx, !first);
         return r;
 }
 
