@@ -113,7 +113,7 @@ const struct cni_code_doc cni_code_docs[13] = {
          "answer within 30 s"},
 };
 
-const struct cni_exit_doc cni_exit_docs[3] = {
+const struct cni_code_doc cni_exit_docs[3] = {
         {0, "success: the result (ADD, VERSION) on stdout"},
         {1, "an error: the spec's error JSON on stdout (cniVersion, code, msg, details), a line on stderr"},
         {2, "a bad command line: a CNI plugin takes no arguments but --help and --version"},
@@ -132,6 +132,16 @@ static void print_docs(FILE *f, const char *title, const struct cni_doc *d, size
                 char name[128];
                 snprintf(name, sizeof(name), "%s%s%s", d[i].name, d[i].value ? " " : "", d[i].value ? d[i].value : "");
                 wrap_item(f, name, d[i].meaning);
+        }
+}
+
+static void print_codes(FILE *f, const char *title, const struct cni_code_doc *d, size_t n)
+{
+        fprintf(f, "\n%s:\n", title);
+        for (size_t i = 0; i < n; i++) {
+                char code[16];
+                snprintf(code, sizeof(code), "%d", d[i].code);
+                wrap_item(f, code, d[i].meaning);
         }
 }
 
@@ -155,16 +165,6 @@ void cni_help(FILE *f)
         print_docs(f, "Environment", cni_env, ELEMENTS(cni_env));
         print_docs(f, "NetConf keys", cni_netconf_keys, ELEMENTS(cni_netconf_keys));
         print_docs(f, "CNI_ARGS keys", cni_args_keys, ELEMENTS(cni_args_keys));
-        fprintf(f, "\nError codes (the error JSON's code):\n");
-        for (size_t i = 0; i < ELEMENTS(cni_code_docs); i++) {
-                char code[16];
-                snprintf(code, sizeof(code), "%d", cni_code_docs[i].code);
-                wrap_item(f, code, cni_code_docs[i].meaning);
-        }
-        fprintf(f, "\nExit status:\n");
-        for (size_t i = 0; i < ELEMENTS(cni_exit_docs); i++) {
-                char st[16];
-                snprintf(st, sizeof(st), "%d", cni_exit_docs[i].status);
-                wrap_item(f, st, cni_exit_docs[i].meaning);
-        }
+        print_codes(f, "Error codes (the error JSON's code)", cni_code_docs, ELEMENTS(cni_code_docs));
+        print_codes(f, "Exit status", cni_exit_docs, ELEMENTS(cni_exit_docs));
 }

@@ -45,15 +45,12 @@ extern const struct cni_doc cni_args_keys[1];
 extern const struct cni_doc cni_env[7];
 
 struct cni_code_doc {
-        int code;
+        int code;             /* an error code, or an exit status */
         const char *meaning;
 };
 extern const struct cni_code_doc cni_code_docs[13];
-struct cni_exit_doc {
-        int status;
-        const char *meaning;
-};
-extern const struct cni_exit_doc cni_exit_docs[3];
+/* the same for the exit statuses */
+extern const struct cni_code_doc cni_exit_docs[3];
 
 /* The usage lines, whole ("sriov-vf --version"). */
 extern const char *const cni_usage_lines[3];

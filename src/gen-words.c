@@ -180,6 +180,14 @@ static void roff_option(FILE *f, enum opt o, bool with_commands)
         fputc('\n', f);
 }
 
+/* ".TP" and a number (an exit status, an error code), its meaning under it. */
+static void roff_numbered(FILE *f, int number, const char *meaning)
+{
+        fprintf(f, ".TP\n.B %d\n", number);
+        roff_sentence(f, meaning);
+        fputc('\n', f);
+}
+
 /* ---- sriovctl(1) ---------------------------------------------------------- */
 
 static int man_command(struct gen *g, const char *name)
@@ -263,11 +271,8 @@ static int man_sriovctl(struct gen *g, const char *d)
                         fputs(".\n", f);
                 }
         } else if (strcmp(d, "EXIT_STATUS") == 0) {
-                for (size_t i = 0; i < ELEMENTS(exit_status_docs); i++) {
-                        fprintf(f, ".TP\n.B %d\n", exit_status_docs[i].status);
-                        roff_sentence(f, exit_status_docs[i].meaning);
-                        fputc('\n', f);
-                }
+                for (size_t i = 0; i < ELEMENTS(exit_status_docs); i++)
+                        roff_numbered(f, exit_status_docs[i].status, exit_status_docs[i].meaning);
         } else
                 return fail(g, "unknown directive @%s@ (sriovctl.1: SYNOPSIS, COMMAND name, OPTIONS, ENVIRONMENT, "
                                "EXIT_STATUS)",
@@ -338,17 +343,11 @@ static int man_sriov_vf(struct gen *g, const char *d)
         } else if (strcmp(d, "CNI_ARGS") == 0) {
                 roff_docs(f, cni_args_keys, ELEMENTS(cni_args_keys));
         } else if (strcmp(d, "ERRORS") == 0) {
-                for (size_t i = 0; i < ELEMENTS(cni_code_docs); i++) {
-                        fprintf(f, ".TP\n.B %d\n", cni_code_docs[i].code);
-                        roff_sentence(f, cni_code_docs[i].meaning);
-                        fputc('\n', f);
-                }
+                for (size_t i = 0; i < ELEMENTS(cni_code_docs); i++)
+                        roff_numbered(f, cni_code_docs[i].code, cni_code_docs[i].meaning);
         } else if (strcmp(d, "EXIT_STATUS") == 0) {
-                for (size_t i = 0; i < ELEMENTS(cni_exit_docs); i++) {
-                        fprintf(f, ".TP\n.B %d\n", cni_exit_docs[i].status);
-                        roff_sentence(f, cni_exit_docs[i].meaning);
-                        fputc('\n', f);
-                }
+                for (size_t i = 0; i < ELEMENTS(cni_exit_docs); i++)
+                        roff_numbered(f, cni_exit_docs[i].code, cni_exit_docs[i].meaning);
         } else
                 return fail(g, "unknown directive @%s@ (sriov-vf.8: SYNOPSIS, COMMANDS, ENVIRONMENT, NETCONF, CNI_ARGS, "
                                "ERRORS, EXIT_STATUS)",

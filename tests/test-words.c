@@ -208,6 +208,23 @@ static void listed_after(const char *text, const char *label, struct words *s)
         }
 }
 
+/* The items of --help's lines from help_from to help_to and those of the
+ * man page's from man_from to man_to are the same n words. */
+static void compare_parts(const char *what, const char *help, const char *help_from, const char *help_to, bool options,
+                          const char *man, const char *man_from, const char *man_to, size_t n)
+{
+        struct words h = {0}, m = {0};
+        char *hs = section(help, help_from, help_to), *ms = section(man, man_from, man_to);
+        help_items(hs, options, &h);
+        man_items(ms, &m);
+        words_equal(what, "--help", &h, "the man page", &m);
+        assert_int_equal(h.n, n);
+        words_done(&h);
+        words_done(&m);
+        free(hs);
+        free(ms);
+}
+
 static char *man_page(const char *path)
 {
         char *roff = slurp(path, NULL);
@@ -244,16 +261,8 @@ static void sriovctl_help_and_man(void **state)
         words_done(&m);
 
         /* options: the two option lists of --help, OPTIONS of the page */
-        char *opts = section(help, "Options of every command:", "Environment:");
-        help_items(opts, true, &h);
-        free(opts);
-        char *man_opts = section(man, ".SH OPTIONS", ".SH EXIT STATUS");
-        man_items(man_opts, &m);
-        free(man_opts);
-        words_equal("options", "sriovctl --help", &h, "sriovctl(1) OPTIONS", &m);
-        assert_int_equal(h.n, N_OPTS);
-        words_done(&h);
-        words_done(&m);
+        compare_parts("options", help, "Options of every command:", "Environment:", true, man, ".SH OPTIONS",
+                      ".SH EXIT STATUS", N_OPTS);
 
         /* the environment, udev-event's ACTION, DEVPATH, ... included */
         char *env = section(help, "Environment:", "Exit status");
@@ -442,19 +451,9 @@ static void sriov_vf_help_and_man(void **state)
                 {"Error codes", "Exit status:", ".SH ERROR CODES", ".SH EXIT STATUS", ELEMENTS(cni_code_docs)},
                 {"Exit status:", NULL, ".SH EXIT STATUS", ".SH FILES", ELEMENTS(cni_exit_docs)},
         };
-        for (size_t i = 0; i < ELEMENTS(parts); i++) {
-                struct words h = {0}, m = {0};
-                char *hs = section(help, parts[i].help_from, parts[i].help_to);
-                char *ms = section(man, parts[i].man_from, parts[i].man_to);
-                help_items(hs, false, &h);
-                man_items(ms, &m);
-                words_equal(parts[i].help_from, "sriov-vf --help", &h, "sriov-vf(8)", &m);
-                assert_int_equal(h.n, parts[i].n);
-                words_done(&h);
-                words_done(&m);
-                free(hs);
-                free(ms);
-        }
+        for (size_t i = 0; i < ELEMENTS(parts); i++)
+                compare_parts(parts[i].help_from, help, parts[i].help_from, parts[i].help_to, false, man,
+                              parts[i].man_from, parts[i].man_to, parts[i].n);
         /* the synopsis */
         char *syn = section(man, ".SH SYNOPSIS", ".SH DESCRIPTION");
         for (size_t i = 0; i < ELEMENTS(cni_usage_lines); i++) {
