@@ -229,6 +229,58 @@ static void bad_input(void **state)
         result_done(&r);
 }
 
+/* list --names: what every command takes as DEVICE, one a line (the
+ * shell completion's source); only list takes it. */
+static void list_names(void **state)
+{
+        (void)state;
+        struct result r = run("list", "--names", "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        assert_string_equal(r.out, "0000:02:00.0\nenp2s0f0\nnetdevsim1\neni1np1\n");
+        result_done(&r);
+        r = run("show", "--names", "enp2s0f0", "--sysfs-root", tree, NULL);
+        expect_code(r, 2);
+        assert_contains(r.err, "--names is not an option of show (it is one of list)");
+        result_done(&r);
+}
+
+/* ip link's spellings in the three places the words of set are read:
+ * the command line, an apply file, the desired state; refused values
+ * name the word as typed, before anything is sent. */
+static void ip_link_words(void **state)
+{
+        (void)state;
+        struct result r = run("set", "enp2s0f0", "vf", "0", "max_tx_rate", "fast", "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "sriovctl: set: max_tx_rate 'fast': a rate is a decimal number of Mbps");
+        result_done(&r);
+        r = run("set", "enp2s0f0", "vf", "0", "max-rate", "10", "rate", "20", "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "max-rate is given twice: max-rate and rate are one attribute");
+        result_done(&r);
+        char file[4096], dir[4096];
+        snprintf(file, sizeof(file), "%s/ip-words.apply", tmp);
+        assert_int_equal(fx_write(tmp, "ip-words.apply", "enp2s0f0 vf 0 min_tx_rate 10\nenp2s0f0 vf 1 query_rss maybe\n"), 0);
+        r = run("apply", file, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "ip-words.apply:2: query_rss 'maybe': must be on or off");
+        result_done(&r);
+        snprintf(dir, sizeof(dir), "%s/ip-words.d", tmp);
+        assert_int_equal(fx_write(tmp, "ip-words.d/vfs.conf", "pf 0000:02:00.0 numvfs 7\nvf 2 max_tx_rate 100 min_tx_rate 10 query_rss on\n"), 0);
+        r = run("config", "show", "--config-dir", dir, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "vf 2 min-rate 10 max-rate 100 query-rss on\n");
+        result_done(&r);
+        r = run("config", "check", "--config-dir", dir, "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "1 file, 1 PF, 1 VF: valid");
+        result_done(&r);
+        r = run("set", "--help", NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "also taken as ip link spells them: min_tx_rate for min-rate, max_tx_rate or\nrate for max-rate");
+        result_done(&r);
+}
+
 static void usage(void **state)
 {
         (void)state;
@@ -997,6 +1049,7 @@ int main(void)
                 cmocka_unit_test(messages),
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
                 cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
+                cmocka_unit_test(list_names),          cmocka_unit_test(ip_link_words),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
