@@ -127,8 +127,13 @@ int nl_dispatch(struct sriov_ctx *ctx, const char *what, const uint8_t *buf, siz
              h = nlmsg_next((struct nlmsghdr *)h, &rem)) {
                 if (h->nlmsg_seq != seq)
                         continue; /* a stale reply to an earlier request */
-                if (h->nlmsg_type == NLMSG_DONE)
-                        return 1;
+                if (h->nlmsg_type == NLMSG_DONE) {
+                        /* a dump's NLMSG_DONE carries its errno (0: complete) */
+                        int e = 0;
+                        if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(e)))
+                                memcpy(&e, NLMSG_DATA(h), sizeof(e));
+                        return e < 0 ? ctx_fail(ctx, e, "%s: the dump stopped: %s", what, strerror(-e)) : 1;
+                }
                 if (h->nlmsg_type == NLMSG_ERROR) {
                         if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
                                 return ctx_fail(ctx, -EBADMSG, "%s: short error message", what);

@@ -201,6 +201,16 @@ static void test_replay_strict(void **state)
         uint16_t id;
         assert_int_equal(genl_family(ctx, "devlink", &id), -EBADMSG);
         sriov_ctx_free(ctx);
+        /* a dump that the kernel stopped says so in its NLMSG_DONE */
+        assert_int_equal(fx_write(dir, "stopped.rec", "> 0015 0305 05010000\n"
+                                                      "< 14000000030002000000000000000000a6ffffff\n"), 0);
+        snprintf(path, sizeof(path), "%s/stopped.rec", dir);
+        ctx = replay_ctx((const char *[]){path, REC("legacy"), NULL});
+        struct devlink_port *p;
+        size_t n;
+        assert_int_equal(devlink_port_dump(ctx, &p, &n), -EMSGSIZE);
+        assert_contains(sriov_ctx_error(ctx), "devlink */*: port dump: generic netlink: the dump stopped");
+        sriov_ctx_free(ctx);
         fx_rm_rf(dir);
         free(dir);
 }
