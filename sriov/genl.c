@@ -5,7 +5,6 @@
  * real kernel, replayed (genl.h describes the recording). */
 #include <ctype.h>
 #include <linux/genetlink.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <string.h>
 #include <sys/socket.h>
