@@ -20,6 +20,16 @@ static render_xml_fn *xml_renderer(void)
         return render;
 }
 
+/* Eswitch modes and representors live in the kernel (devlink): only the
+ * live system has them; one request per PF, one port dump in switchdev. */
+static int read_eswitch(struct sriov_ctx *ctx, const struct options *o, struct sriov_inventory *inv,
+                        struct sriov_pf *only)
+{
+        if (o->pci_dump || o->sysfs_root)
+                return 0;
+        return sriov_inventory_read_eswitch(ctx, inv, only);
+}
+
 int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int nargs)
 {
         if (nargs)
@@ -42,6 +52,11 @@ int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int na
                 print_notices(ctx);
                 sriov_inventory_free(inv);
                 return EXIT_OK;
+        }
+        r = read_eswitch(ctx, o, inv, NULL);
+        if (r < 0) {
+                sriov_inventory_free(inv);
+                return fail(ctx, r, "list");
         }
         char *text = NULL;
         if (o->format == OUT_JSON) {
@@ -162,6 +177,12 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
                 return fail(ctx, r, "show");
         struct sriov_pf *pf;
         r = sriov_inventory_find(ctx, inv, device, &pf);
+        if (r < 0) {
+                sriov_inventory_free(inv);
+                return fail(ctx, r, "show");
+        }
+        /* first: representors leave pf->netdevs, whose first is asked next */
+        r = read_eswitch(ctx, o, inv, pf);
         if (r < 0) {
                 sriov_inventory_free(inv);
                 return fail(ctx, r, "show");

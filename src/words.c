@@ -79,12 +79,12 @@ const struct opt_def opt_defs[N_OPTS] = {
 
 const struct command commands[N_COMMANDS] = {
         [C_LIST] = {"list", "list",
-                    "SR-IOV physical functions, their VFs, and the network devices without SR-IOV usable for "
-                    "macvtap",
+                    "SR-IOV physical functions with their eswitch modes (devlink), their VFs with representors "
+                    "in switchdev mode, and the network devices without SR-IOV usable for macvtap",
                     OPT(O_JSON) | OPT(O_XML) | OPT(O_NAMES), "", 0},
         [C_SHOW] = {"show", "show DEVICE",
                     "one PF (PCI address or interface name) in full, with each VF's settings read over rtnetlink, "
-                    "what its driver answered to earlier VF settings and the VFs whose original settings are saved",
+                    "its eswitch and each VF's devlink port and representor, what its driver answered to earlier VF settings and the VFs whose original settings are saved",
                     OPT(O_JSON) | OPT(O_XML), "DEVICE", 0},
         [C_SET] = {"set",
                    "set DEVICE vf N [mac ADDR] [vlan ID [qos Q] [proto 802.1Q|802.1ad]]\n"

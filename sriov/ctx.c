@@ -48,6 +48,9 @@ void ctx_drop_transports(struct sriov_ctx *ctx)
         if (ctx->nl)
                 ctx->nl_free(ctx->nl);
         ctx->nl = NULL;
+        if (ctx->genl)
+                ctx->genl_free(ctx->genl);
+        ctx->genl = NULL;
 }
 
 int sriov_ctx_set_sysfs_root(struct sriov_ctx *ctx, const char *dir)

@@ -16,6 +16,9 @@ static void vf_done(struct sriov_vf *vf)
 {
         free(vf->driver);
         strv_free(vf->netdevs);
+        free(vf->port.netdev);
+        free(vf->port.phys_port_name);
+        free(vf->representor);
 }
 
 static void pf_done(struct sriov_pf *pf)
@@ -32,6 +35,7 @@ static void pf_done(struct sriov_pf *pf)
                 vf_done(&pf->vfs[i]);
         free(pf->vfs);
         strv_free(pf->warnings);
+        free(pf->eswitch.devlink);
 }
 
 void sriov_inventory_free(struct sriov_inventory *inv)

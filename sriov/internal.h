@@ -22,8 +22,9 @@
 
 struct pcicfg;
 struct sriov_nl;
+struct sriov_genl;
 
-/* The context owns the transports (libpci, rtnetlink) but does not know
+/* The context owns the transports (libpci, rtnetlink, generic netlink) but does not know
  * them: each transport, when it opens, leaves the function that frees it
  * next to its pointer, so ctx.c includes neither nl.h nor pcicfg.c's
  * internals. */
@@ -39,6 +40,8 @@ struct sriov_ctx {
         char **notices;          /* said once per context */
         struct sriov_nl *nl;     /* rtnetlink transport, opened lazily (nl.c) */
         void (*nl_free)(struct sriov_nl *nl);
+        struct sriov_genl *genl; /* generic netlink (devlink), opened lazily (genl.c) */
+        void (*genl_free)(struct sriov_genl *g);
         char *state_dir;         /* NULL: SRIOV_STATE_DIR_DEFAULT (state.c) */
         bool skip_value_checks;  /* leave value rules to the driver (vfparse.c) */
         int state_held_fd;       /* the store's lock while state_hold() holds it, else -1 */
@@ -65,7 +68,7 @@ void ctx_mark_state_error(struct sriov_ctx *ctx, bool had_error);
 void ctx_error_prefix(struct sriov_ctx *ctx, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 void ctx_clear_error(struct sriov_ctx *ctx);
-/* Closes the netlink socket and libpci's access (opened again on next use):
+/* Closes the netlink sockets and libpci's access (opened again on next use):
  * a forked child must not share the parent's socket. */
 void ctx_drop_transports(struct sriov_ctx *ctx);
 /* Closes libpci access (a new root or dump, or pci.ids no longer needed);

@@ -4,6 +4,7 @@
  * responses. Pure functions without I/O, beneath every module that reads,
  * sets or prints those settings. */
 #include <errno.h>
+#include <linux/devlink.h>
 #include <linux/if_link.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,55 @@ int vf_mac_parse(const char *s, uint8_t ret[6])
 const char *vf_proto_name(uint16_t proto)
 {
         return proto == SRIOV_ETH_P_8021AD ? "802.1ad" : proto == SRIOV_ETH_P_8021Q ? "802.1Q" : "unknown";
+}
+
+const char *sriov_eswitch_mode_name(const struct sriov_eswitch *e)
+{
+        switch (e->state) {
+        case SRIOV_ESWITCH_NO_DEVLINK:
+                return "no-devlink";
+        case SRIOV_ESWITCH_NO_ESWITCH:
+                return "no-eswitch";
+        case SRIOV_ESWITCH_READ:
+                return e->mode == SRIOV_ESWITCH_LEGACY      ? "legacy"
+                       : e->mode == SRIOV_ESWITCH_SWITCHDEV ? "switchdev"
+                                                            : "unknown";
+        case SRIOV_ESWITCH_UNREAD:
+        case SRIOV_ESWITCH_FAILED:
+                break;
+        }
+        return NULL;
+}
+
+const char *devlink_flavour_name(uint16_t flavour)
+{
+        static const char *const names[] = {
+                [DEVLINK_PORT_FLAVOUR_PHYSICAL] = "physical", [DEVLINK_PORT_FLAVOUR_CPU] = "cpu",
+                [DEVLINK_PORT_FLAVOUR_DSA] = "dsa",           [DEVLINK_PORT_FLAVOUR_PCI_PF] = "pcipf",
+                [DEVLINK_PORT_FLAVOUR_PCI_VF] = "pcivf",      [DEVLINK_PORT_FLAVOUR_VIRTUAL] = "virtual",
+                [DEVLINK_PORT_FLAVOUR_UNUSED] = "unused",     [DEVLINK_PORT_FLAVOUR_PCI_SF] = "pcisf",
+        };
+        return flavour < ELEMENTSOF(names) && names[flavour] ? names[flavour] : "unknown";
+}
+
+const char *devlink_inline_mode_name(uint8_t m)
+{
+        static const char *const names[] = {
+                [DEVLINK_ESWITCH_INLINE_MODE_NONE] = "none",
+                [DEVLINK_ESWITCH_INLINE_MODE_LINK] = "link",
+                [DEVLINK_ESWITCH_INLINE_MODE_NETWORK] = "network",
+                [DEVLINK_ESWITCH_INLINE_MODE_TRANSPORT] = "transport",
+        };
+        return m < ELEMENTSOF(names) ? names[m] : NULL;
+}
+
+const char *devlink_encap_mode_name(uint8_t m)
+{
+        static const char *const names[] = {
+                [DEVLINK_ESWITCH_ENCAP_MODE_NONE] = "none",
+                [DEVLINK_ESWITCH_ENCAP_MODE_BASIC] = "basic",
+        };
+        return m < ELEMENTSOF(names) ? names[m] : NULL;
 }
 
 const char *sriov_link_state_name(enum sriov_link_state s)

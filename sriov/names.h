@@ -18,5 +18,12 @@ const char *vf_proto_name(uint16_t proto);
 /* "mem32", "mem64"; NULL for the others (an unused BAR, the upper half of a
  * 64-bit one). */
 const char *bar_kind_name(enum sriov_bar_kind k);
+/* devlink's words, as iproute2's devlink prints them: port flavours
+ * ("physical", "pcipf", "pcivf", ...; "unknown" beyond), eswitch inline
+ * modes ("none", "link", "network", "transport") and encap modes ("none",
+ * "basic"); NULL beyond for the modes. */
+const char *devlink_flavour_name(uint16_t flavour);
+const char *devlink_inline_mode_name(uint8_t m);
+const char *devlink_encap_mode_name(uint8_t m);
 
 #endif

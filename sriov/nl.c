@@ -119,25 +119,58 @@ static const char *ext_ack_message(const struct nlmsghdr *nlh)
         return NULL;
 }
 
-int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_request_opts *opts,
-               nl_reply_fn fn, void *userdata)
+int nl_dispatch(struct sriov_ctx *ctx, const char *what, const uint8_t *buf, size_t len, uint32_t seq,
+                const struct nl_request_opts *opts, nl_reply_fn fn, void *userdata)
 {
-        struct sriov_nl *nl = NULL;
-        int r = nl_get(ctx, &nl);
-        if (r < 0)
-                return r;
+        int rem = (int)len;
+        for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; nlmsg_ok(h, rem);
+             h = nlmsg_next((struct nlmsghdr *)h, &rem)) {
+                if (h->nlmsg_seq != seq)
+                        continue; /* a stale reply to an earlier request */
+                if (h->nlmsg_type == NLMSG_DONE) {
+                        /* a dump's NLMSG_DONE carries its errno (0: complete) */
+                        int e = 0;
+                        if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(e)))
+                                memcpy(&e, NLMSG_DATA(h), sizeof(e));
+                        return e < 0 ? ctx_fail(ctx, e, "%s: the dump stopped: %s", what, strerror(-e)) : 1;
+                }
+                if (h->nlmsg_type == NLMSG_ERROR) {
+                        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+                                return ctx_fail(ctx, -EBADMSG, "%s: short error message", what);
+                        const struct nlmsgerr *e = NLMSG_DATA(h);
+                        if (e->error == 0)
+                                return 1;
+                        const char *why = ext_ack_message(h);
+                        if (why && opts && opts->extack && opts->extack_size)
+                                snprintf(opts->extack, opts->extack_size, "%s", why);
+                        else if (why)
+                                ctx_fail(ctx, e->error, "%s (%s)", strerror(-e->error), why);
+                        return e->error;
+                }
+                if (fn) {
+                        int r = fn(h, userdata);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+int nl_sock_request(struct sriov_ctx *ctx, struct nl_sock *sk, const char *what, struct nl_msg *msg,
+                    const struct nl_request_opts *opts, nl_reply_fn fn, void *userdata)
+{
         if (opts && opts->extack && opts->extack_size)
                 opts->extack[0] = 0;
         struct nlmsghdr *req = nlmsg_hdr(msg);
         req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-        nl_complete_msg(nl->sk, msg);
+        nl_complete_msg(sk, msg);
         uint32_t seq = req->nlmsg_seq;
-        int fd = nl_socket_get_fd(nl->sk);
+        int fd = nl_socket_get_fd(sk);
         struct sockaddr_nl dst = {.nl_family = AF_NETLINK, .nl_pid = opts ? opts->dst_pid : 0};
         if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
                 if (dst.nl_pid)
                         return -errno; /* the caller names the peer */
-                return ctx_fail(ctx, -errno, "rtnetlink send: %s", strerror(errno));
+                return ctx_fail(ctx, -errno, "%s send: %s", what, strerror(errno));
         }
         for (;;) {
                 if (opts && opts->timeout_ms >= 0) {
@@ -146,48 +179,37 @@ int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_reques
                         if (n < 0 && errno == EINTR)
                                 continue;
                         if (n < 0)
-                                return ctx_fail(ctx, -errno, "rtnetlink poll: %s", strerror(errno));
+                                return ctx_fail(ctx, -errno, "%s poll: %s", what, strerror(errno));
                         if (n == 0)
                                 return -ETIMEDOUT;
                 }
                 _cleanup_free_ uint8_t *buf = NULL;
                 size_t len = 0;
                 uint32_t sender = UINT32_MAX;
-                r = recv_datagram(fd, &buf, &len, &sender);
+                int r = recv_datagram(fd, &buf, &len, &sender);
                 if (r < 0)
-                        return ctx_fail(ctx, r, "rtnetlink receive: %s", strerror(-r));
+                        return ctx_fail(ctx, r, "%s receive: %s", what, strerror(-r));
                 /* any local process with CAP_NET_ADMIN can send to this
                  * port: only the one asked answers (a forged ack would
                  * pass for the kernel's) */
                 if (sender != dst.nl_pid)
                         continue;
-                int rem = (int)len;
-                for (struct nlmsghdr *h = (struct nlmsghdr *)buf; nlmsg_ok(h, rem);
-                     h = nlmsg_next(h, &rem)) {
-                        if (h->nlmsg_seq != seq)
-                                continue; /* a stale reply to an earlier request */
-                        if (h->nlmsg_type == NLMSG_DONE)
-                                return 0;
-                        if (h->nlmsg_type == NLMSG_ERROR) {
-                                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
-                                        return ctx_fail(ctx, -EBADMSG, "rtnetlink: short error message");
-                                const struct nlmsgerr *e = NLMSG_DATA(h);
-                                if (e->error == 0)
-                                        return 0;
-                                const char *why = ext_ack_message(h);
-                                if (why && opts && opts->extack && opts->extack_size)
-                                        snprintf(opts->extack, opts->extack_size, "%s", why);
-                                else if (why)
-                                        ctx_fail(ctx, e->error, "%s (%s)", strerror(-e->error), why);
-                                return e->error;
-                        }
-                        if (fn) {
-                                r = fn(h, userdata);
-                                if (r < 0)
-                                        return r;
-                        }
-                }
+                if (opts && opts->tap)
+                        opts->tap(buf, len, opts->tap_data);
+                r = nl_dispatch(ctx, what, buf, len, seq, opts, fn, userdata);
+                if (r != 0)
+                        return r < 0 ? r : 0;
         }
+}
+
+int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_request_opts *opts,
+               nl_reply_fn fn, void *userdata)
+{
+        struct sriov_nl *nl = NULL;
+        int r = nl_get(ctx, &nl);
+        if (r < 0)
+                return r;
+        return nl_sock_request(ctx, nl->sk, "rtnetlink", msg, opts, fn, userdata);
 }
 
 int nl_transact(struct sriov_ctx *ctx, struct nl_msg *msg, nl_reply_fn fn, void *userdata)

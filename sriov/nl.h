@@ -27,9 +27,25 @@ struct nl_request_opts {
         char *extack;     /* non-NULL: the kernel's extended-ack text goes here ("" if
                            * none) instead of into ctx's error message */
         size_t extack_size;
+        /* non-NULL: sees each datagram accepted as the answer, before it is
+         * parsed (recording a transport's answers for replay) */
+        void (*tap)(const uint8_t *buf, size_t len, void *tap_data);
+        void *tap_data;
 };
 int nl_request(struct sriov_ctx *ctx, struct nl_msg *msg, const struct nl_request_opts *opts,
                nl_reply_fn fn, void *userdata);
+
+/* nl_request on a socket of any netlink protocol (genl.c's generic
+ * netlink); `what` names the transport in messages ("rtnetlink"). */
+int nl_sock_request(struct sriov_ctx *ctx, struct nl_sock *sk, const char *what, struct nl_msg *msg,
+                    const struct nl_request_opts *opts, nl_reply_fn fn, void *userdata);
+
+/* Walks the messages of one received datagram that answer request seq:
+ * fn for each reply; 1 when the ack or NLMSG_DONE ended the request, 0 when
+ * more is to come, else the kernel's errno from the ack (or fn's error),
+ * negative. Shared by the sockets and genl.c's replay of recorded answers. */
+int nl_dispatch(struct sriov_ctx *ctx, const char *what, const uint8_t *buf, size_t len, uint32_t seq,
+                const struct nl_request_opts *opts, nl_reply_fn fn, void *userdata);
 
 /* RTM_GETLINK of one interface by ifindex (> 0), else by name, with
  * IFLA_EXT_MASK RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS; fn sees the

@@ -131,6 +131,52 @@ static const char *pf_name(const struct sriov_pf *pf)
         return pf->vendor_name;
 }
 
+/* The eswitch as show says it: the mode, or why there is none. */
+static const char *eswitch_text(const struct sriov_eswitch *e)
+{
+        const char *mode = sriov_eswitch_mode_name(e);
+        switch (e->state) {
+        case SRIOV_ESWITCH_READ:
+                return mode;
+        case SRIOV_ESWITCH_NO_DEVLINK:
+                return e->error == ENOENT ? "none: the kernel has no devlink"
+                                          : render_fmt("none: no devlink instance (%s)", sriov_errno_name(e->error));
+        case SRIOV_ESWITCH_NO_ESWITCH:
+                return e->error ? render_fmt("none: devlink, but no eswitch (%s)", sriov_errno_name(e->error))
+                                : "none: devlink, but no eswitch mode in its answer";
+        case SRIOV_ESWITCH_UNREAD:
+                return e->error ? render_fmt("not read: %s", sriov_errno_name(e->error)) : NULL;
+        case SRIOV_ESWITCH_FAILED:
+                return render_fmt("not read: %s (see warnings)", sriov_errno_name(e->error));
+        }
+        return NULL;
+}
+
+/* The VFs' devlink ports (switchdev mode): representor, port, and the
+ * phys_port_name it was checked with. Nothing when no VF has a port. */
+static int representor_table(FILE *f, const struct sriov_pf *pf, const char *indent)
+{
+        size_t n = 0;
+        for (size_t j = 0; j < pf->n_vfs; j++)
+                n += pf->vfs[j].port.present;
+        if (!n)
+                return 0;
+        fprintf(f, "\n%sRepresentors (eswitch %s, devlink %s):\n", indent, eswitch_text(&pf->eswitch),
+                pf->eswitch.devlink);
+        struct table t = {.cols = 4};
+        table_row(&t, "VF", "REPRESENTOR", "DEVLINK-PORT", "PHYS-PORT-NAME");
+        for (size_t j = 0; j < pf->n_vfs; j++) {
+                const struct sriov_vf *vf = &pf->vfs[j];
+                if (vf->port.present)
+                        table_row(&t, render_fmt("%u", vf->index), vf->representor,
+                                  render_fmt("%s/%u", pf->eswitch.devlink, vf->port.index), vf->port.phys_port_name);
+        }
+        table_print(&t, f, render_fmt("%s  ", indent));
+        int err = t.err;
+        table_done(&t);
+        return err;
+}
+
 int sriov_stream_done(FILE *f, bool close_it)
 {
         int before = errno;
@@ -164,16 +210,16 @@ int sriov_render_table(const struct sriov_inventory *inv, char **ret)
         if (!inv->n_pfs)
                 fputs("no SR-IOV physical functions found\n", f);
         else {
-                struct table t = {.cols = 11};
+                struct table t = {.cols = 12};
                 table_row(&t, "PF", "DRIVER", "NETDEV", "ID", "TOTALVFS", "NUMVFS", "OFFSET", "STRIDE",
-                          "VF-ID", "NUMA", "NAME");
+                          "VF-ID", "NUMA", "ESWITCH", "NAME");
                 for (size_t i = 0; i < inv->n_pfs; i++) {
                         const struct sriov_pf *pf = &inv->pfs[i];
                         table_row(&t, pf->address, pf->driver, joined(pf->netdevs),
                                   pf->has_ids ? render_fmt("%04x:%04x", pf->vendor_id, pf->device_id) : NULL,
                                   num(pf_total(pf)), num(pf_num(pf)), num(pf_offset(pf)),
                                   num(pf_stride(pf)), hex4(pf_vf_device(pf)), num(pf->numa_node),
-                                  pf_name(pf));
+                                  sriov_eswitch_mode_name(&pf->eswitch), pf_name(pf));
                 }
                 table_print(&t, f, "");
                 err = t.err;
@@ -195,6 +241,8 @@ int sriov_render_table(const struct sriov_inventory *inv, char **ret)
                         table_print(&v, f, "  ");
                         err = v.err;
                         table_done(&v);
+                        if (!err)
+                                err = representor_table(f, pf, "  ");
                 }
         }
         if (inv->n_lowers && !err) {
@@ -237,6 +285,15 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
         table_row(&t, "sriov_drivers_autoprobe", num(pf->drivers_autoprobe));
         if (pf->netlink_num_vf != SRIOV_ABSENT)
                 table_row(&t, "IFLA_NUM_VF", num(pf->netlink_num_vf));
+        if (eswitch_text(&pf->eswitch)) {
+                const struct sriov_eswitch *e = &pf->eswitch;
+                table_row(&t, "devlink", e->state == SRIOV_ESWITCH_NO_DEVLINK ? NULL : e->devlink);
+                table_row(&t, "eswitch", eswitch_text(e));
+                if (e->present & SRIOV_ESWITCH_F_INLINE)
+                        table_row(&t, "eswitch inline-mode", devlink_inline_mode_name(e->inline_mode));
+                if (e->present & SRIOV_ESWITCH_F_ENCAP)
+                        table_row(&t, "eswitch encap-mode", devlink_encap_mode_name(e->encap_mode));
+        }
         if (pf->has_cap) {
                 const struct sriov_iov_cap *c = &pf->cap;
                 table_row(&t, "SR-IOV capability", render_fmt("at 0x%03x, version %u", c->position, c->version));
@@ -293,6 +350,8 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
                 table_print(&v, f, "");
                 err = v.err;
                 table_done(&v);
+                if (!err)
+                        err = representor_table(f, pf, "");
         }
         return finish(f, &buf, err, ret);
 }
@@ -421,6 +480,33 @@ static json_object *json_link(const struct sriov_vf *vf)
         return o;
 }
 
+static json_object *json_vf_port(const struct sriov_vf_port *p)
+{
+        if (!p->present)
+                return NULL;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "index", json_object_new_int64(p->index));
+        json_object_object_add(o, "pf", json_object_new_int(p->pf));
+        json_object_object_add(o, "vf", json_object_new_int(p->vf));
+        json_object_object_add(o, "netdev", j_str(p->netdev));
+        json_object_object_add(o, "phys_port_name", j_str(p->phys_port_name));
+        return o;
+}
+
+/* eswitch_mode: "legacy", "switchdev", "no-devlink", "no-eswitch", or
+ * null when not read (eswitch_error says why, when the kernel said). */
+static void json_eswitch(json_object *o, const struct sriov_eswitch *e)
+{
+        bool has_devlink = e->state == SRIOV_ESWITCH_NO_ESWITCH || e->state == SRIOV_ESWITCH_READ;
+        json_object_object_add(o, "devlink", has_devlink ? j_str(e->devlink) : NULL);
+        json_object_object_add(o, "eswitch_mode", j_str(sriov_eswitch_mode_name(e)));
+        json_object_object_add(o, "eswitch_inline_mode",
+                               e->present & SRIOV_ESWITCH_F_INLINE ? j_str(devlink_inline_mode_name(e->inline_mode)) : NULL);
+        json_object_object_add(o, "eswitch_encap_mode",
+                               e->present & SRIOV_ESWITCH_F_ENCAP ? j_str(devlink_encap_mode_name(e->encap_mode)) : NULL);
+        json_object_object_add(o, "eswitch_error", e->error ? j_str(sriov_errno_name(e->error)) : NULL);
+}
+
 static json_object *json_pf(const struct sriov_pf *pf)
 {
         json_object *o = json_object_new_object();
@@ -448,6 +534,7 @@ static json_object *json_pf(const struct sriov_pf *pf)
         json_object_object_add(o, "sriov", s);
         json_object_object_add(o, "capability", pf->has_cap ? json_cap(&pf->cap) : NULL);
         json_object_object_add(o, "netlink_num_vf", j_int(pf->netlink_num_vf));
+        json_eswitch(o, &pf->eswitch);
         json_object *vfs = json_object_new_array();
         for (size_t i = 0; i < pf->n_vfs; i++) {
                 const struct sriov_vf *vf = &pf->vfs[i];
@@ -459,6 +546,8 @@ static json_object *json_pf(const struct sriov_pf *pf)
                 json_object_object_add(v, "netdevs", j_strv(vf->netdevs));
                 json_object_object_add(v, "iommu_group", j_int(vf->iommu_group));
                 json_object_object_add(v, "link", json_link(vf));
+                json_object_object_add(v, "representor", j_str(vf->representor));
+                json_object_object_add(v, "devlink_port", json_vf_port(&vf->port));
                 json_object_array_add(vfs, v);
         }
         json_object_object_add(o, "vfs", vfs);

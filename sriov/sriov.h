@@ -149,6 +149,43 @@ struct sriov_vf_link {
 
 /* ---- inventory ---------------------------------------------------------- */
 
+/* A VF's port on its PF's eswitch (devlink, flavour pcivf), present in
+ * switchdev mode; its netdev is the VF's representor. */
+struct sriov_vf_port {
+        bool present;
+        uint32_t index;       /* devlink port index */
+        uint16_t pf, vf;      /* the port's PCI PF and VF numbers */
+        char *netdev;         /* the port's netdev as devlink names it; NULL if none */
+        char *phys_port_name; /* read from sysfs for that netdev; NULL if unreadable */
+};
+
+/* What devlink says about a PF's eswitch (sriov_inventory_read_eswitch). */
+enum sriov_eswitch_state {
+        SRIOV_ESWITCH_UNREAD = 0,  /* not asked (a fixture tree, a dump), or the kernel refused
+                                    * to say (error: EPERM without CAP_NET_ADMIN) */
+        SRIOV_ESWITCH_NO_DEVLINK,  /* no devlink instance for the PF (error: ENODEV; ENOENT:
+                                    * the kernel has no devlink at all) */
+        SRIOV_ESWITCH_NO_ESWITCH,  /* devlink, but its driver has no eswitch (error: EOPNOTSUPP,
+                                    * or 0: the answer carries no mode) */
+        SRIOV_ESWITCH_READ,        /* mode (and what else is present) below */
+        SRIOV_ESWITCH_FAILED,      /* asking failed otherwise (error); a warning says why */
+};
+/* devlink's values (DEVLINK_ESWITCH_*) */
+enum sriov_eswitch_mode { SRIOV_ESWITCH_LEGACY = 0, SRIOV_ESWITCH_SWITCHDEV = 1 };
+enum {
+        SRIOV_ESWITCH_F_INLINE = 1u << 0,
+        SRIOV_ESWITCH_F_ENCAP = 1u << 1,
+};
+struct sriov_eswitch {
+        enum sriov_eswitch_state state;
+        int error;        /* the kernel's errno (positive) behind the state, 0 if none */
+        char *devlink;    /* the handle asked: "pci/0000:02:00.0", "netdevsim/netdevsim1" */
+        uint32_t present; /* SRIOV_ESWITCH_F_* besides the mode */
+        uint16_t mode;    /* enum sriov_eswitch_mode, or a newer kernel's value */
+        uint8_t inline_mode; /* DEVLINK_ESWITCH_INLINE_MODE_* */
+        uint8_t encap_mode;  /* DEVLINK_ESWITCH_ENCAP_MODE_* */
+};
+
 struct sriov_vf {
         unsigned index;
         char address[SRIOV_PCI_ADDR_MAX];  /* from the virtfnN link; "" if none */
@@ -158,6 +195,10 @@ struct sriov_vf {
         int64_t iommu_group;
         bool has_link;                     /* link below was read over rtnetlink */
         struct sriov_vf_link link;
+        /* switchdev: the VF's devlink port, and its netdev once checked
+         * against sysfs (same ifindex); NULL when there is none */
+        struct sriov_vf_port port;
+        char *representor;
 };
 
 struct sriov_pf {
@@ -184,6 +225,7 @@ struct sriov_pf {
         size_t n_vfs;
         int64_t netlink_num_vf; /* IFLA_NUM_VF, when read over rtnetlink */
         char **warnings;        /* NULL-terminated */
+        struct sriov_eswitch eswitch; /* sriov_inventory_read_eswitch */
 };
 
 /* A network device without SR-IOV: usable as a macvtap lower device. */
@@ -216,6 +258,28 @@ int sriov_inventory_find(struct sriov_ctx *ctx, struct sriov_inventory *inv, con
  * netdev) into pf->vfs[i].link; adds VFs not visible in sysfs (netdevsim).
  * VFs the kernel's reply could not carry are named in a warning. */
 int sriov_pf_read_vf_links(struct sriov_ctx *ctx, struct sriov_pf *pf);
+
+/* ---- switchdev (devlink) ------------------------------------------------ */
+
+/* Reads the eswitch of each PF (only that one, if `only` is set) over
+ * devlink into pf->eswitch: one DEVLINK_CMD_ESWITCH_GET per PF, whose answer
+ * says whether the PF has devlink and an eswitch at all. For PFs in
+ * switchdev mode, one port dump (for all of them) finds each VF's port:
+ * the port's PF and VF numbers name the VF, its netdev is the representor
+ * once sysfs confirms it (the same ifindex) and its phys_port_name is read;
+ * a mismatch is a warning, never a guess. Representors are taken out of
+ * pf->netdevs (they are the eswitch's ports, not the PF's netdev). Fails
+ * only for lack of memory: what devlink could not say is in the states and
+ * warnings. */
+int sriov_inventory_read_eswitch(struct sriov_ctx *ctx, struct sriov_inventory *inv, struct sriov_pf *only);
+/* Sets a PF's eswitch mode (DEVLINK_CMD_ESWITCH_SET), nothing else: no VF
+ * is created, removed or rebound here. The kernel's errno (EOPNOTSUPP: no
+ * eswitch or not this mode; ENODEV: no devlink; EBUSY, EINVAL from the
+ * driver), its extended-ack text in the context's message. */
+int sriov_eswitch_set_mode(struct sriov_ctx *ctx, const struct sriov_pf *pf, enum sriov_eswitch_mode mode);
+/* "legacy", "switchdev"; "no-devlink", "no-eswitch" for those states;
+ * NULL when unread or failed (rendered as null / "-"). */
+const char *sriov_eswitch_mode_name(const struct sriov_eswitch *e);
 
 /* ---- VF configuration (vfparse.c, vfcfg.c) ----------------------------- */
 

@@ -24,6 +24,38 @@ static void x_elem(xmlTextWriterPtr w, const char *name, const char *value)
 static const char *opt_num(int64_t v) { return v == SRIOV_ABSENT ? NULL : render_fmt("%" PRId64, v); }
 static const char *opt_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : render_fmt("%04" PRIx64, v); }
 
+/* <eswitch mode="switchdev|legacy|no-devlink|no-eswitch" devlink="pci/..."
+ * inline_mode=".." encap_mode=".." error="ENAME"/>; none when not asked. */
+static void xml_eswitch(xmlTextWriterPtr w, const struct sriov_eswitch *e)
+{
+        if (e->state == SRIOV_ESWITCH_UNREAD && !e->error)
+                return;
+        xmlTextWriterStartElement(w, BAD_CAST "eswitch");
+        x_attr(w, "mode", sriov_eswitch_mode_name(e));
+        x_attr(w, "devlink", e->devlink);
+        x_attr(w, "inline_mode", e->present & SRIOV_ESWITCH_F_INLINE ? devlink_inline_mode_name(e->inline_mode) : NULL);
+        x_attr(w, "encap_mode", e->present & SRIOV_ESWITCH_F_ENCAP ? devlink_encap_mode_name(e->encap_mode) : NULL);
+        x_attr(w, "error", e->error ? sriov_errno_name(e->error) : NULL);
+        xmlTextWriterEndElement(w);
+}
+
+/* <representor netdev="eth3" port="128" pf="0" vf="0" phys_port_name="pf0vf0"/>:
+ * the VF's devlink port; netdev only once sysfs confirmed it. */
+static void xml_vf_port(xmlTextWriterPtr w, const struct sriov_vf *vf)
+{
+        const struct sriov_vf_port *p = &vf->port;
+        if (!p->present)
+                return;
+        xmlTextWriterStartElement(w, BAD_CAST "representor");
+        x_attr(w, "netdev", vf->representor);
+        x_attr(w, "port", render_fmt("%u", p->index));
+        x_attr(w, "pf", render_fmt("%u", p->pf));
+        x_attr(w, "vf", render_fmt("%u", p->vf));
+        x_attr(w, "port_netdev", p->netdev && (!vf->representor || strcmp(p->netdev, vf->representor)) ? p->netdev : NULL);
+        x_attr(w, "phys_port_name", p->phys_port_name);
+        xmlTextWriterEndElement(w);
+}
+
 static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
 {
         xmlTextWriterStartElement(w, BAD_CAST "pf");
@@ -98,6 +130,7 @@ static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
                 }
                 xmlTextWriterEndElement(w);
         }
+        xml_eswitch(w, &pf->eswitch);
         for (size_t i = 0; i < pf->n_vfs; i++) {
                 const struct sriov_vf *vf = &pf->vfs[i];
                 xmlTextWriterStartElement(w, BAD_CAST "vf");
@@ -124,6 +157,7 @@ static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
                         x_attr(w, "max_tx_rate", l->present & SRIOV_VF_RATE ? render_fmt("%u", l->max_tx_rate) : NULL);
                         xmlTextWriterEndElement(w);
                 }
+                xml_vf_port(w, vf);
                 xmlTextWriterEndElement(w);
         }
         for (char **s = pf->warnings; s && *s; s++)

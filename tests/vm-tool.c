@@ -8,20 +8,32 @@
  *   sriov-testtool macvtap-uppers LOWER     one "IFNAME KIND MODE" per line
  *   sriov-testtool vfio-bind ADDR           prints "GROUP GROUP_PATH PREVIOUS_DRIVER|-"
  *   sriov-testtool vfio-unbind ADDR [DRIVER] prints the driver bound now
+ *   sriov-testtool eswitch-set DEVICE legacy|switchdev   (sriov_eswitch_set_mode)
+ *   sriov-testtool devlink-eswitch BUS/DEV  prints "MODE INLINE ENCAP" (- when absent)
+ *   sriov-testtool devlink-eswitch-set BUS/DEV mode|inline-mode|encap-mode NUMBER
+ *   sriov-testtool devlink-ports            one "BUS/DEV/INDEX FLAVOUR PF VF NETDEV" per port
  *
+ * SRIOV_TESTTOOL_RECORD=FILE appends every devlink exchange to FILE in the
+ * recording format the unit tests replay (sriov/genl.h): how the fixtures
+ * in tests/devlink/ were recorded.
  * Errors: "sriov-testtool: MESSAGE (ENAME)" on stderr, exit 1; usage: 2.
  * SRIOV_TESTTOOL_SYSFS: a sysfs root other than /sys. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "devlink.h"
+#include "genl.h"
 #include "sriov.h"
 
 static int usage(void)
 {
         fputs("usage: sriov-testtool macvtap-add LOWER MODE MAC|- [NAME] | macvtap-del NAME |\n"
-              "       macvtap-uppers LOWER | vfio-bind ADDR | vfio-unbind ADDR [DRIVER]\n",
+              "       macvtap-uppers LOWER | vfio-bind ADDR | vfio-unbind ADDR [DRIVER] |\n"
+              "       eswitch-set DEVICE legacy|switchdev | devlink-eswitch BUS/DEV | devlink-ports |\n"
+              "       devlink-eswitch-set BUS/DEV mode|inline-mode|encap-mode NUMBER\n",
               stderr);
         return 2;
 }
@@ -45,15 +57,22 @@ static int parse_mac(const char *s, uint8_t mac[6])
 
 int main(int argc, char **argv)
 {
-        if (argc < 3)
+        if (argc < 2)
                 return usage();
         struct sriov_ctx *ctx = NULL;
         if (sriov_ctx_new(&ctx) < 0)
                 return 1;
         const char *root = getenv("SRIOV_TESTTOOL_SYSFS");
         int r, rc = 0;
+        FILE *rec = NULL;
         if (root && (r = sriov_ctx_set_sysfs_root(ctx, root)) < 0) {
                 rc = failed(ctx, r);
+                goto out;
+        }
+        const char *record = getenv("SRIOV_TESTTOOL_RECORD");
+        if (record && (!(rec = fopen(record, "ae")) || genl_record(ctx, rec) < 0)) {
+                fprintf(stderr, "sriov-testtool: %s: %s\n", record, strerror(errno));
+                rc = 1;
                 goto out;
         }
         const char *cmd = argv[1];
@@ -111,10 +130,64 @@ int main(int argc, char **argv)
                 }
                 printf("%s\n", d);
                 free(d);
+        } else if (strcmp(cmd, "eswitch-set") == 0 && argc == 4) {
+                bool sd = strcmp(argv[3], "switchdev") == 0;
+                if (!sd && strcmp(argv[3], "legacy") != 0) {
+                        rc = usage();
+                        goto out;
+                }
+                struct sriov_inventory *inv = NULL;
+                struct sriov_pf *pf;
+                if ((r = sriov_inventory_scan(ctx, &inv)) < 0 || (r = sriov_inventory_find(ctx, inv, argv[2], &pf)) < 0 ||
+                    (r = sriov_eswitch_set_mode(ctx, pf, sd ? SRIOV_ESWITCH_SWITCHDEV : SRIOV_ESWITCH_LEGACY)) < 0)
+                        rc = failed(ctx, r);
+                sriov_inventory_free(inv);
+        } else if (strcmp(cmd, "devlink-eswitch") == 0 && argc == 3 && strchr(argv[2], '/')) {
+                char *bus = strdup(argv[2]), *dev = strchr(bus, '/');
+                *dev++ = 0;
+                struct devlink_eswitch e;
+                if ((r = devlink_eswitch_get(ctx, bus, dev, &e)) < 0)
+                        rc = failed(ctx, r);
+                else
+                        printf("%s %s %s\n",
+                               e.present & DEVLINK_ESW_F_MODE ? (e.mode ? "switchdev" : "legacy") : "-",
+                               e.present & DEVLINK_ESW_F_INLINE ? devlink_inline_mode_name(e.inline_mode) : "-",
+                               e.present & DEVLINK_ESW_F_ENCAP ? devlink_encap_mode_name(e.encap_mode) : "-");
+                free(bus);
+        } else if (strcmp(cmd, "devlink-eswitch-set") == 0 && argc == 5 && strchr(argv[2], '/')) {
+                char *bus = strdup(argv[2]), *dev = strchr(bus, '/');
+                *dev++ = 0;
+                unsigned v = (unsigned)strtoul(argv[4], NULL, 10);
+                struct devlink_eswitch e = {.mode = (uint16_t)v, .inline_mode = (uint8_t)v, .encap_mode = (uint8_t)v};
+                e.present = strcmp(argv[3], "mode") == 0          ? DEVLINK_ESW_F_MODE
+                            : strcmp(argv[3], "inline-mode") == 0 ? DEVLINK_ESW_F_INLINE
+                            : strcmp(argv[3], "encap-mode") == 0  ? DEVLINK_ESW_F_ENCAP
+                                                                  : 0;
+                if (!e.present)
+                        rc = usage();
+                else if ((r = devlink_eswitch_set(ctx, bus, dev, &e)) < 0)
+                        rc = failed(ctx, r);
+                free(bus);
+        } else if (strcmp(cmd, "devlink-ports") == 0 && argc == 2) {
+                struct devlink_port *p = NULL;
+                size_t n = 0;
+                if ((r = devlink_port_dump(ctx, &p, &n)) < 0) {
+                        rc = failed(ctx, r);
+                        goto out;
+                }
+                for (size_t i = 0; i < n; i++) {
+                        printf("%s/%s/%u %s", p[i].bus, p[i].dev, p[i].index, devlink_flavour_name(p[i].flavour));
+                        printf(p[i].present & DEVLINK_PORT_F_PF ? " %u" : " -", p[i].pf);
+                        printf(p[i].present & DEVLINK_PORT_F_VF ? " %u" : " -", p[i].vf);
+                        printf(" %s\n", p[i].present & DEVLINK_PORT_F_NETDEV ? p[i].netdev : "-");
+                }
+                devlink_ports_free(p, n);
         } else {
                 rc = usage();
         }
 out:
         sriov_ctx_free(ctx);
+        if (rec)
+                fclose(rec);
         return rc;
 }
