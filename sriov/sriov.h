@@ -270,7 +270,10 @@ int sriov_apply_parse_text(struct sriov_ctx *ctx, const char *name, const char *
 
 /* Sets one VF's attributes through its PF. Bad input changes nothing:
  * unknown device or not an SR-IOV PF with a netdev (-ENODEV), VF out of
- * range (-ERANGE), bad values (-EINVAL). Before the first change to a VF,
+ * range (-ERANGE: against sysfs sriov_numvfs before any netlink request,
+ * then against the kernel's answer), bad values (-EINVAL). device is any
+ * name `sriovctl list` prints for the PF: its PCI address or bus device
+ * name (netdevsim1), or one of its interfaces. Before the first change to a VF,
  * its settings are saved in the state directory (see sriov_vf_restore).
  * Each attribute goes in its own RTM_SETLINK, because the kernel stops at
  * the first refused one; if the driver refuses any, the applied ones are
@@ -284,7 +287,9 @@ int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf,
 /* Applies many requests over one socket: per PF, one RTM_SETLINK carrying
  * all its VFs (split only where an IFLA_VFINFO_LIST would pass 64 KiB),
  * then one read-back per PF to verify. Every device and VF number is
- * checked before anything changes; originals are saved as for
+ * checked before anything changes, and before any netlink request each
+ * VF index against sysfs (-ERANGE) and each VF named once, also through
+ * two names of its PF (-EBADMSG, naming both origins); originals are saved as for
  * sriov_vf_set. If the kernel refuses a VF, every VF changed in this run is
  * restored and the error names the request's origin, the VF, the refused
  * attributes and the driver's errno. */
@@ -292,7 +297,9 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
 
 /* Puts back the settings saved before a VF's first change and forgets
  * them: VF vf, or every saved VF of the PF with SRIOV_VF_ALL. A VF with
- * nothing saved is not an error (a notice says so). *ret_restored (may be
+ * nothing saved is not an error (a notice says so), a VF beyond the PF's
+ * sriov_numvfs is (-ERANGE), unless it has saved settings, which are then
+ * dropped (the PF had more VFs when they were saved). *ret_restored (may be
  * NULL) is the number of VFs restored. */
 #define SRIOV_VF_ALL UINT32_MAX
 int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored);

@@ -839,6 +839,89 @@ static void show_json_state(void **state)
         result_done(&r);
 }
 
+/* Every device `list` prints for a PF is one each command takes (a
+ * netdevsim PF too, which has no PCI identity): past resolving, the
+ * fixture's netdevs are not in the kernel, so a command that asks it
+ * says RTM_GETLINK. And the checks before netlink, with exit 4. */
+static void listed_devices(void **state)
+{
+        (void)state;
+        char sd[4096], conf[4096], cd[4096];
+        snprintf(sd, sizeof(sd), "%s/listed-state", tmp);
+        snprintf(cd, sizeof(cd), "%s/listed-conf", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "listed-conf"), 0);
+        struct result r = run("list", "--json", "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        json_object *o = json_tokener_parse(r.out), *pfs;
+        assert_non_null(o);
+        assert_true(json_object_object_get_ex(o, "physical_functions", &pfs));
+        result_done(&r);
+        size_t n_names = 0;
+        for (size_t i = 0; i < json_object_array_length(pfs); i++) {
+                json_object *pf = json_object_array_get_idx(pfs, i);
+                json_object *netdevs = json_object_object_get(pf, "netdevs");
+                const char *names[8] = {json_object_get_string(json_object_object_get(pf, "address"))};
+                size_t n = 1;
+                for (size_t k = 0; k < json_object_array_length(netdevs) && n < 8; k++)
+                        names[n++] = json_object_get_string(json_object_array_get_idx(netdevs, k));
+                for (size_t k = 0; k < n; k++, n_names++) {
+                        const char *d = names[k];
+                        r = run("show", d, "--sysfs-root", tree, NULL);
+                        expect_code(r, 0);
+                        result_done(&r);
+                        r = run("set", d, "vf", "0", "trust", "on", "--sysfs-root", tree, "--state-dir", sd, NULL);
+                        assert_contains(r.err, "RTM_GETLINK");
+                        result_done(&r);
+                        r = run("port-profile", d, "vf", "0", "status", "--sysfs-root", tree, NULL);
+                        assert_contains(r.err, "RTM_GETLINK");
+                        result_done(&r);
+                        r = run("restore", d, "vf", "0", "--sysfs-root", tree, "--state-dir", sd, NULL);
+                        expect_code(r, 0);
+                        assert_contains(r.err, "vf 0: no saved settings: nothing to restore");
+                        result_done(&r);
+                        assert_int_equal(fx_write(tmp, "listed.conf", "%s vf 1 trust on\n", d), 0);
+                        snprintf(conf, sizeof(conf), "%s/listed.conf", tmp);
+                        r = run("apply", conf, "--sysfs-root", tree, "--state-dir", sd, NULL);
+                        assert_contains(r.err, "RTM_GETLINK");
+                        result_done(&r);
+                        r = run("udev-event", d, "--sysfs-root", tree, "--state-dir", sd, "--config-dir", cd, NULL);
+                        expect_code(r, 0);
+                        result_done(&r);
+                }
+        }
+        assert_int_equal(n_names, 4); /* 0000:02:00.0 enp2s0f0 netdevsim1 eni1np1 */
+        json_object_put(o);
+
+        /* a VF index beyond sriov_numvfs, before any netlink request */
+        r = run("set", "enp2s0f0", "vf", "99999", "trust", "on", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "enp2s0f0 vf 99999: VF index out of range: enp2s0f0 has 7 VFs (vf 0-6)");
+        assert_not_contains(r.err, "RTM_GETLINK");
+        result_done(&r);
+        r = run("restore", "0000:02:00.0", "vf", "99", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "enp2s0f0 vf 99: VF index out of range: enp2s0f0 has 7 VFs (vf 0-6)");
+        assert_not_contains(r.err, "nothing to restore");
+        result_done(&r);
+        r = run("port-profile", "netdevsim1", "vf", "2", "status", "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "eni1np1 vf 2: VF index out of range: eni1np1 has 2 VFs (vf 0-1)");
+        result_done(&r);
+        /* one VF under two names of its PF in one apply file */
+        assert_int_equal(fx_write(tmp, "listed.conf", "%s",
+                                  "enp2s0f0 vf 1 trust on\n# the same PF\n0000:02:00.0 vf 1 trust off\n"),
+                         0);
+        snprintf(conf, sizeof(conf), "%s/listed.conf", tmp);
+        r = run("apply", conf, "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 4);
+        char want[4200];
+        snprintf(want, sizeof(want), "%s:3: 0000:02:00.0 vf 1 is already configured at %s:1 (as enp2s0f0 vf 1", conf,
+                 conf);
+        assert_contains(r.err, want);
+        assert_not_contains(r.err, "RTM_GETLINK");
+        result_done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -849,6 +932,7 @@ int main(void)
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
                 cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
+                cmocka_unit_test(listed_devices),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
