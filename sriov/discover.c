@@ -12,10 +12,25 @@
 
 /* ---- freeing ---------------------------------------------------------- */
 
+void vf_holder_free(struct sriov_vf_holder *h)
+{
+        if (!h)
+                return;
+        free(h->domain);
+        free(h->uuid);
+        free(h->container_id);
+        free(h->ifname);
+        free(h->network);
+        free(h->port);
+        free(h->netdev);
+        free(h);
+}
+
 static void vf_done(struct sriov_vf *vf)
 {
         free(vf->driver);
         strv_free(vf->netdevs);
+        vf_holder_free(vf->holder);
 }
 
 static void pf_done(struct sriov_pf *pf)

@@ -18,5 +18,7 @@ const char *vf_proto_name(uint16_t proto);
 /* "mem32", "mem64"; NULL for the others (an unused BAR, the upper half of a
  * 64-bit one). */
 const char *bar_kind_name(enum sriov_bar_kind k);
+/* The kind named as sriov_alloc_kind_name() names it; -EINVAL otherwise. */
+int alloc_kind_parse(const char *s, enum sriov_alloc_kind *ret);
 
 #endif

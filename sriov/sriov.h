@@ -143,6 +143,8 @@ struct sriov_vf_link {
 
 /* ---- inventory ---------------------------------------------------------- */
 
+struct sriov_vf_holder; /* who holds a VF: the allocation store's part, below */
+
 struct sriov_vf {
         unsigned index;
         char address[SRIOV_PCI_ADDR_MAX];  /* from the virtfnN link; "" if none */
@@ -152,6 +154,8 @@ struct sriov_vf {
         int64_t iommu_group;
         bool has_link;                     /* link below was read over rtnetlink */
         struct sriov_vf_link link;
+        struct sriov_vf_holder *holder;    /* who holds it (sriov_inventory_read_holders);
+                                            * NULL: free, or not read (the PF's holders_read) */
 };
 
 struct sriov_pf {
@@ -178,6 +182,7 @@ struct sriov_pf {
         size_t n_vfs;
         int64_t netlink_num_vf; /* IFLA_NUM_VF, when read over rtnetlink */
         char **warnings;        /* NULL-terminated */
+        bool holders_read;      /* each VF's holder was read from the allocation store */
 };
 
 /* A network device without SR-IOV: usable as a macvtap lower device. */
@@ -547,6 +552,34 @@ int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms,
  * `pending` set, and only attach and detach roll killed ones back. */
 int sriov_allocations(struct sriov_ctx *ctx, struct sriov_allocation **ret, size_t *ret_n);
 void sriov_allocations_free(struct sriov_allocation *a, size_t n);
+/* Who holds a VF, from its record in the allocation store. */
+enum sriov_holder_type {
+        SRIOV_HOLDER_GUEST,           /* sriovctl attach gave it to a guest's <interface> */
+        SRIOV_HOLDER_LIBVIRT_GUEST,   /* a libvirt guest's own XML names it (the qemu hook's record) */
+        SRIOV_HOLDER_LIBVIRT_NETWORK, /* libvirt's network driver gave it out as a port (the network hook's) */
+        SRIOV_HOLDER_POD,             /* a CNI ADD gave it to a container (the sriov-vf plugin) */
+};
+struct sriov_vf_holder {
+        enum sriov_holder_type type;
+        enum sriov_alloc_kind kind; /* how: hostdev, vf-direct, pod, or a macvtap on the VF's netdev */
+        char *domain;               /* the guest (every type but POD) */
+        char *uuid;                 /* its UUID; "" when the record has none */
+        unsigned iface;             /* its <interface>, 0-based */
+        char *container_id;         /* POD: CNI_CONTAINERID */
+        char *ifname;               /* POD: the VF's name in the container */
+        char *network;              /* POD: the NetConf's name; LIBVIRT_NETWORK: the network */
+        char *port;                 /* LIBVIRT_NETWORK: the port's UUID */
+        char *netdev;               /* MACVTAP: the macvtap on the VF's netdev */
+        bool pending;               /* its attach, ADD or hook has not finished (or died) */
+};
+/* Fills pf->vfs[i].holder of every PF (holders_read set) from the store,
+ * read as sriov_allocations() reads it: without the lock, for whoever may
+ * read the store. A VF two records claim gets the first, and a warning on
+ * its PF names both. */
+int sriov_inventory_read_holders(struct sriov_ctx *ctx, struct sriov_inventory *inv);
+/* "guest", "libvirt-guest", "libvirt-network", "pod"; "free" for NULL. */
+const char *sriov_holder_type_name(const struct sriov_vf_holder *h);
+
 /* The VF settings an allocation put on VF vf of PF pf (PCI address or
  * device name), for putting them back after the VF was re-created (udev).
  * -ENOENT (no message) when that VF is not allocated. */
@@ -779,6 +812,11 @@ struct sriov_monitor_options {
 int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options *o);
 
 /* ---- renderings (output.c): strings the caller prints ----------------- */
+
+/* The one text style of every JSON document sriovctl and sriov-vf print:
+ * json-c's flags for json_object_to_json_string_ext() (include
+ * <json-c/json.h> to use it): two-space indents, "key": value. */
+#define SRIOV_JSON_TEXT_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 int sriov_render_table(const struct sriov_inventory *inv, char **ret);
 int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "fixture.h"
+#include "jsonstyle.h"
 
 extern char **environ;
 
@@ -311,7 +312,7 @@ static void attach_refusals(void **state)
         result_done(&r);
         r = run("allocations", "--json", "--state-dir", state_dir, NULL);
         expect_code(r, 0);
-        assert_contains(r.out, "\"allocations\":[");
+        assert_contains(r.out, "\"allocations\": [");
         result_done(&r);
 }
 
@@ -922,6 +923,49 @@ static void listed_devices(void **state)
         result_done(&r);
 }
 
+/* Every JSON document sriovctl prints is in the one style (sriov-vf's:
+ * test-cni.c), the streamed list too, with and without the store read. */
+static void json_style(void **state)
+{
+        (void)state;
+        char sd[4096];
+        snprintf(sd, sizeof(sd), "%s/style-state", tmp);
+        assert_int_equal(fx_write(tmp, "style-state/allocations.json", "%s",
+                                  "{\"allocations\":[{\"domain\":\"web\",\"interface\":0,\"kind\":\"hostdev\","
+                                  "\"mac\":\"52:54:00:00:00:01\",\"pf\":\"0000:02:00.0\",\"vf\":1,"
+                                  "\"vf_address\":\"0000:02:10.2\",\"pf_ifname\":\"enp2s0f0\",\"config\":\"vlan 5\","
+                                  "\"pending\":false}]}\n"),
+                         0);
+        char empty[4096];
+        snprintf(empty, sizeof(empty), "%s/style-empty", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "style-empty"), 0);
+        const char *const *cases[] = {
+                (const char *[]){"list", "--json", "--sysfs-root", empty, NULL},
+                (const char *[]){"list", "--json", "--sysfs-root", tree, NULL},
+                (const char *[]){"list", "--json", "--sysfs-root", tree, "--state-dir", sd, NULL},
+                (const char *[]){"show", "enp2s0f0", "--json", "--sysfs-root", tree, NULL},
+                (const char *[]){"show", "netdevsim1", "--json", "--sysfs-root", tree, "--state-dir", sd, NULL},
+                (const char *[]){"allocations", "--json", "--state-dir", sd, NULL},
+                (const char *[]){"allocations", "--json", "--state-dir", empty, NULL},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                const char *argv[16] = {0};
+                for (size_t k = 0; cases[i][k]; k++)
+                        argv[k + 1] = cases[i][k];
+                struct result r = run_argv(argv);
+                expect_code(r, 0);
+                char what[64];
+                snprintf(what, sizeof(what), "sriovctl %s %s", argv[1], argv[2]);
+                assert_json_style(what, r.out);
+                result_done(&r);
+        }
+        /* the holder of VF 1, from the store */
+        struct result r = run("show", "enp2s0f0", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "guest web interface #1 (hostdev)");
+        result_done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -932,7 +976,7 @@ int main(void)
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
                 cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
-                cmocka_unit_test(listed_devices),
+                cmocka_unit_test(listed_devices), cmocka_unit_test(json_style),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
