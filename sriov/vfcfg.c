@@ -1332,15 +1332,19 @@ static int apply_resolve(struct sriov_ctx *ctx, struct apply_ctx *a, const struc
         if (!a->run_of)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
-                size_t j = 0;
-                if (i > 0 && strcmp(reqs[i].device, reqs[i - 1].device) == 0) {
-                        a->run_of[i] = a->run_of[i - 1];
-                        continue;
-                }
-                for (j = 0; j < i && strcmp(reqs[j].device, reqs[i].device) != 0; j++)
-                        ;
-                if (j < i) {
-                        a->run_of[i] = a->run_of[j];
+                /* a device word seen before shares its run: the one on the
+                 * line before (a file lists a PF's VFs together), or the
+                 * first with that word. (Written as a search for `seen`:
+                 * clang 14 -O2 compiled the earlier form, a loop ending on
+                 * the match, as if every later word matched the first.) */
+                size_t seen = i;
+                if (i > 0 && strcmp(reqs[i].device, reqs[i - 1].device) == 0)
+                        seen = i - 1;
+                for (size_t j = 0; seen == i && j < i; j++)
+                        if (strcmp(reqs[j].device, reqs[i].device) == 0)
+                                seen = j;
+                if (seen < i) {
+                        a->run_of[i] = a->run_of[seen];
                         continue;
                 }
                 struct pf_run p;
