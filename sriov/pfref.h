@@ -27,9 +27,9 @@ int pf_dir_resolve(struct sriov_ctx *ctx, const char *device, char **ret_dir, ch
 /* pf_dir_resolve(), and the PF's netdev (the one named, else its first).
  * -ENODEV also when it has no netdev. */
 int pf_ref_resolve(struct sriov_ctx *ctx, const char *device, struct pf_ref *ret);
-/* -ERANGE unless vf is below the sriov_numvfs read at resolving (0 when
- * it could not be read: netlink's answer decides then): the check before
- * any netlink request, whose answer is checked again. */
+/* -ERANGE unless vf is below the sriov_numvfs read at resolving: the
+ * check before any netlink request (the kernel's answer is checked again
+ * after it). 0 when sysfs had no readable count: the answer decides. */
 int pf_ref_check_vf(struct sriov_ctx *ctx, const struct pf_ref *ref, unsigned vf);
 /* -ERANGE: "IFNAME vf N: VF index out of range: IFNAME has n VFs (vf 0-n-1)". */
 int pf_vf_range_fail(struct sriov_ctx *ctx, const char *ifname, unsigned vf, int64_t n);
