@@ -9,28 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cniwords.h"
 #include "sriov.h"
 
 #define CNI_SPEC_VERSION "1.1.0"
-
-/* The spec's well-known error codes, and ours (100+, README "With
- * Kubernetes"). */
-enum cni_code {
-        CNI_ERR_VERSION = 1,       /* incompatible CNI version */
-        CNI_ERR_FIELD = 2,         /* unsupported field */
-        CNI_ERR_UNKNOWN_CONTAINER = 3,
-        CNI_ERR_ENV = 4,           /* invalid necessary environment variables */
-        CNI_ERR_IO = 5,
-        CNI_ERR_DECODE = 6,        /* failed to decode content */
-        CNI_ERR_CONFIG = 7,        /* invalid network config */
-        CNI_ERR_TRY_AGAIN = 11,    /* try again later (the store's lock is busy) */
-        CNI_ERR_NOT_AVAILABLE = 50, /* STATUS: the plugin cannot take ADDs */
-        CNI_ERR_FAILED = 100,      /* the kernel or the driver refused a step */
-        CNI_ERR_VF_HELD = 101,     /* the VF is held by another pod or a guest, or in use */
-        CNI_ERR_NO_VF = 102,       /* deviceID is not a VF present on this host */
-        CNI_ERR_CHECK = 103,       /* CHECK: the attachment is not as ADD left it */
-        CNI_ERR_IPAM = 104,        /* the IPAM plugin failed (its message in details) */
-};
 
 /* An error to print as the spec's error JSON; msg is short, details says
  * which field, value and rule. */

@@ -3,8 +3,9 @@
  * the VF the SR-IOV device plugin picked (deviceID), through libsriov:
  * the same allocation store and lock as `sriovctl attach`, so a VF is held
  * by exactly one guest or pod. ADD, DEL, CHECK, GC, STATUS, VERSION; the
- * result or the error JSON on stdout, notes on stderr. Error codes:
- * cni/cni.h and README "With Kubernetes". */
+ * result or the error JSON on stdout, notes on stderr. Its words (commands,
+ * keys, variables, error codes): cni/cniwords.c, which --help and
+ * sriov-vf(8) print. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "cni.h"
 #include "ipam.h"
+#include "sriov-version.h"
 
 #define DEL_WAIT_MS 10000 /* a netns being destroyed gives its netdevs back within this */
 
@@ -524,20 +526,21 @@ static int cmd_version(void)
 static int run_plugin(void)
 {
         struct run run = {.command = getenv("CNI_COMMAND")};
+        char known[128] = "";
+        for (size_t i = 0; i < N_CNI_COMMANDS; i++)
+                snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+                         i == 0 ? "" : i + 1 == N_CNI_COMMANDS ? " or " : ", ", cni_commands[i].name);
         if (!run.command || !run.command[0]) {
                 cni_error_set(&run.err, CNI_ERR_ENV, "CNI_COMMAND is not set",
-                              "sriov-vf is a CNI plugin: CNI_COMMAND is ADD, DEL, CHECK, GC, STATUS or VERSION");
+                              "sriov-vf is a CNI plugin: CNI_COMMAND is %s (sriov-vf --help)", known);
                 return print_error(&run);
         }
-        if (strcmp(run.command, "VERSION") == 0)
+        enum cni_command k = cni_command_find(run.command);
+        if (k == CNI_CMD_VERSION)
                 return cmd_version();
-        static const char *const known[] = {"ADD", "DEL", "CHECK", "GC", "STATUS"};
-        size_t k = 0;
-        while (k < 5 && strcmp(run.command, known[k]) != 0)
-                k++;
-        if (k == 5) {
-                cni_error_set(&run.err, CNI_ERR_ENV, "unknown CNI_COMMAND",
-                              "CNI_COMMAND '%s': ADD, DEL, CHECK, GC, STATUS or VERSION", run.command);
+        if (k == N_CNI_COMMANDS) {
+                cni_error_set(&run.err, CNI_ERR_ENV, "unknown CNI_COMMAND", "CNI_COMMAND '%s': %s", run.command,
+                              known);
                 return print_error(&run);
         }
         run.cni_path = getenv("CNI_PATH");
@@ -548,7 +551,7 @@ static int run_plugin(void)
         int r = cni_netconf_parse(run.input, &run.conf, &run.err);
         if (r < 0)
                 return print_error(&run);
-        const char *since = k == 2 ? "0.4.0" : k >= 3 ? "1.1.0" : NULL; /* CHECK; GC, STATUS */
+        const char *since = cni_commands[k].value; /* CHECK, GC, STATUS */
         if (since && cni_version_cmp(run.conf.cni_version, since) < 0) {
                 cni_error_set(&run.err, CNI_ERR_VERSION, "incompatible CNI version",
                               "%s exists from CNI %s on; the configuration says %s", run.command, since,
@@ -562,11 +565,13 @@ static int run_plugin(void)
         }
         if (r == 0) {
                 switch (k) {
-                case 0: r = cmd_add(&run); break;
-                case 1: r = cmd_del(&run); break;
-                case 2: r = cmd_check(&run); break;
-                case 3: r = cmd_gc(&run); break;
-                default: r = cmd_status(&run); break;
+                case CNI_CMD_ADD: r = cmd_add(&run); break;
+                case CNI_CMD_DEL: r = cmd_del(&run); break;
+                case CNI_CMD_CHECK: r = cmd_check(&run); break;
+                case CNI_CMD_GC: r = cmd_gc(&run); break;
+                case CNI_CMD_STATUS: r = cmd_status(&run); break;
+                case CNI_CMD_VERSION: /* answered above */
+                case N_CNI_COMMANDS: break;
                 }
         }
         if (r < 0 && !run.err.code)
@@ -580,9 +585,30 @@ static int run_plugin(void)
         return rc;
 }
 
-int main(void)
+/* A runtime runs the plugin without arguments; a person may ask it what
+ * it is. */
+static int run_arguments(int argc, char **argv)
 {
-        int rc = run_plugin();
+        bool version = strcmp(argv[1], "--version") == 0;
+        bool help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+        if (argc == 2 && version) {
+                printf("sriov-vf (sriov-manager) %s\n", SRIOV_MANAGER_VERSION);
+                return 0;
+        }
+        if (argc == 2 && help) {
+                cni_help(stdout);
+                return 0;
+        }
+        fprintf(stderr,
+                "sriov-vf: unexpected argument '%s': a CNI plugin takes none (the runtime sets CNI_COMMAND and "
+                "passes the NetConf on stdin)\nTry 'sriov-vf --help'.\n",
+                argv[version || help ? 2 : 1]);
+        return 2;
+}
+
+int main(int argc, char **argv)
+{
+        int rc = argc > 1 ? run_arguments(argc, argv) : run_plugin();
         /* a result or error JSON the runtime did not get is a failure */
         int r = sriov_stream_done(stdout, true);
         if (r < 0) {

@@ -12,23 +12,6 @@
 
 const char *current_command = "";
 
-const struct exit_status_doc exit_status_docs[6] = {
-        {EXIT_OK, "success (warnings may have been printed to stderr)"},
-        {EXIT_FAIL, "the operation failed: the system, the kernel or the driver refused (netlink, permissions, "
-                    "memory, a refused VF setting or port profile request, a value read back differently, a "
-                    "port profile answer other than success, a timeout, no free VF, a state directory that cannot be "
-                    "used, standard output that cannot be written)"},
-        {EXIT_USAGE, "usage error, named: unknown command or option, a missing or extra argument or option value, "
-                     "an option the command does not take, a bad value of an option that steers sriovctl "
-                     "(--timeout, --fallback)"},
-        {EXIT_NODEV, "not found: no such device or not an SR-IOV physical function (or no netdev to configure "
-                     "VFs through), no such network in --network or libvirt, no such domain in libvirt, a domain that holds nothing"},
-        {EXIT_BADINPUT, "bad input file or value: an unreadable or malformed file (FILE:LINE: apply file, domain "
-                        "or network XML, config file, dump, sysfs root, state file), a value breaking a rule "
-                        "(the words of set, a VF index, port profile fields, XML values)"},
-        {EXIT_HELD, "refused: a guest (or pod) holds the VF (see `sriovctl allocations`)"},
-};
-
 int usage_error(const char *fmt, const char *arg)
 {
         fprintf(stderr, "sriovctl: ");

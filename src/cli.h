@@ -10,27 +10,9 @@
 #include <stdio.h>
 
 #include "sriov.h"
+#include "words.h"
 
-#define ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Exit statuses, one set for every command (README.md, `sriovctl --help`,
- * sriovctl(1)); exit_status() maps the library's errors onto them. */
-enum {
-        EXIT_OK = 0,
-        EXIT_FAIL = 1,      /* the operation failed: the system, kernel or driver refused */
-        EXIT_USAGE = 2,     /* bad command line, named */
-        EXIT_NODEV = 3,     /* not found: device (or not an SR-IOV PF), network, allocation */
-        EXIT_BADINPUT = 4,  /* bad input file or value: FILE:LINE, the word and the rule */
-        EXIT_HELD = 5,      /* refused: a guest (or pod) holds the VF */
-};
-/* The table behind `sriovctl --help` and the tests: status and meaning. */
-struct exit_status_doc {
-        int status;
-        const char *meaning;
-};
-extern const struct exit_status_doc exit_status_docs[6];
-
-enum output_format { OUT_TABLE, OUT_JSON, OUT_XML };
+enum output_format { OUT_TABLE, OUT_JSON, OUT_XML, OUT_NAMES };
 
 #define N_PORT_FIELDS 7
 /* profile, instance, host, managerid, typeid, typeidversion, instanceid */

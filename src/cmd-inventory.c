@@ -46,6 +46,18 @@ int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         int r = sriov_inventory_scan(ctx, &inv);
         if (r < 0)
                 return fail(ctx, r, "list");
+        if (o->format == OUT_NAMES) {
+                /* what every command takes as DEVICE: for scripts and the
+                 * shell's completion, which need no JSON parser for it */
+                for (size_t i = 0; i < inv->n_pfs; i++) {
+                        printf("%s\n", inv->pfs[i].address);
+                        for (char **n = inv->pfs[i].netdevs; n && *n; n++)
+                                printf("%s\n", *n);
+                }
+                print_notices(ctx);
+                sriov_inventory_free(inv);
+                return EXIT_OK;
+        }
         read_holders(ctx, o, inv);
         char *text = NULL;
         if (o->format == OUT_JSON) {

@@ -1,257 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* sriovctl: the command line over libsriov. Parses options and runs one
- * command (cmd-*.c); the commands print what the library returns. */
+/* sriovctl: the command line over libsriov. Parses the options of the
+ * table in words.c and runs one command (cmd-*.c); the commands print what
+ * the library returns. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "help.h"
 
-/* ---- options: one table, each command says which it takes ---------------- */
-
-enum opt {
-        O_JSON, O_XML, O_SYSFS_ROOT, O_PCI_DUMP, O_STATE_DIR, O_CONFIG_DIR, O_NO_VALUE_CHECKS, O_HELP,
-        O_TIMEOUT, O_PROFILE, O_INSTANCE, O_HOST, O_MANAGERID, O_TYPEID, O_TYPEIDVERSION, O_INSTANCEID,
-        O_DOMAIN, O_NETWORK, O_OUTPUT, O_KEEP_DIRECT, O_FALLBACK, O_NO_VFIO, O_ACTION, O_CONNECT,
-        N_OPTS
-};
-#define OPT(o) (UINT32_C(1) << (o))
-
-static const struct opt_def {
-        const char *name;
-        char short_name;
-        const char *arg; /* NULL: takes no value */
-        const char *help;
-} opt_defs[N_OPTS] = {
-        [O_JSON] = {"json", 0, NULL, "JSON output (schema in README.md)"},
-        [O_XML] = {"xml", 0, NULL, "XML output"},
-        [O_SYSFS_ROOT] = {"sysfs-root", 0, "DIR", "read DIR instead of /sys (fixture trees)"},
-        [O_PCI_DUMP] = {"pci-dump", 0, "FILE", "read config space from an `lspci -xxxx` dump"},
-        [O_STATE_DIR] = {"state-dir", 0, "DIR",
-                         "saved VF settings, driver answers, allocations (default $SRIOV_STATE_DIR, else "
-                         "/run/sriov)"},
-        [O_CONFIG_DIR] = {"config-dir", 0, "DIR", "the desired state (default $SRIOV_CONFIG_DIR, else /etc/sriov)"},
-        [O_NO_VALUE_CHECKS] = {"no-value-checks", 0, NULL,
-                               "leave the rules drivers enforce themselves (unicast MAC, min-rate <= max-rate) to "
-                               "the driver (testing drivers)"},
-        [O_HELP] = {"help", 'h', NULL, "usage; after a command, that command's"},
-        [O_TIMEOUT] = {"timeout", 0, "MS", "bound of each wait in milliseconds, 0-3600000"},
-        [O_PROFILE] = {"profile", 0, "NAME", "802.1Qbh port profile name (at most 39 characters)"},
-        [O_INSTANCE] = {"instance", 0, "UUID", "instance UUID (802.1Qbh and 802.1Qbg)"},
-        [O_HOST] = {"host", 0, "UUID", "802.1Qbh host UUID"},
-        [O_MANAGERID] = {"managerid", 0, "N", "802.1Qbg VSI manager ID, 0-255"},
-        [O_TYPEID] = {"typeid", 0, "N", "802.1Qbg VSI type ID, 0-16777215"},
-        [O_TYPEIDVERSION] = {"typeidversion", 0, "N", "802.1Qbg VSI type version, 0-255"},
-        [O_INSTANCEID] = {"instanceid", 0, "UUID", "the same as --instance (libvirt's 802.1Qbg name)"},
-        [O_DOMAIN] = {"domain", 0, "GUEST.xml", "the libvirt domain XML"},
-        [O_NETWORK] = {"network", 0, "NET.xml", "a libvirt network the interfaces name (up to 64)"},
-        [O_OUTPUT] = {"output", 'o', "OUT.xml", "write the XML to boot the guest with there (default stdout)"},
-        [O_KEEP_DIRECT] = {"keep-direct", 0, NULL,
-                           "direct passthrough stays type='direct' on the VF's netdev, not a hostdev"},
-        [O_FALLBACK] = {"fallback", 0, "macvtap|none", "passthrough with no free VF: a macvtap, or fail (none)"},
-        [O_NO_VFIO] = {"no-vfio", 0, NULL, "leave the vfio-pci binding of hostdevs to libvirt"},
-        [O_ACTION] = {"action", 0, "ACTION", "the uevent's action (default $ACTION)"},
-        [O_CONNECT] = {"connect", 'c', "URI",
-                       "libvirt to read domains and the networks no --network file names from (default "
-                       "$LIBVIRT_DEFAULT_URI, else libvirt's default)"},
-};
-
-/* Options every command takes: where the library reads and writes. */
-#define CONTEXT_OPTS                                                                                   \
-        (OPT(O_SYSFS_ROOT) | OPT(O_PCI_DUMP) | OPT(O_STATE_DIR) | OPT(O_CONFIG_DIR) |                  \
-         OPT(O_NO_VALUE_CHECKS) | OPT(O_HELP))
-#define PORT_OPTS                                                                                      \
-        (OPT(O_PROFILE) | OPT(O_INSTANCE) | OPT(O_HOST) | OPT(O_MANAGERID) | OPT(O_TYPEID) |           \
-         OPT(O_TYPEIDVERSION) | OPT(O_INSTANCEID))
-
-static const struct command {
-        const char *name;
-        command_fn *run;      /* NULL: in sriovctl-libvirt.so, under module_fn */
+/* What runs each command of the table (words.c): a function of sriovctl,
+ * or one of sriovctl-libvirt.so looked up by name. */
+static const struct {
+        command_fn *run;
         const char *module_fn;
-        const char *synopsis; /* after "sriovctl "; continuation lines start with a space */
-        const char *summary;
-        uint32_t opts;        /* besides CONTEXT_OPTS */
-} commands[] = {
-        {"list", cmd_list, NULL, "list",
-         "SR-IOV physical functions, their VFs, and the network devices without SR-IOV usable for macvtap",
-         OPT(O_JSON) | OPT(O_XML)},
-        {"show", cmd_show, NULL, "show DEVICE",
-         "one PF (PCI address or interface name) in full, with each VF's settings read over rtnetlink, what "
-         "its driver answered to earlier VF settings and the VFs whose original settings are saved",
-         OPT(O_JSON) | OPT(O_XML)},
-        {"set", cmd_set, NULL,
-         "set DEVICE vf N [mac ADDR] [vlan ID [qos Q] [proto 802.1Q|802.1ad]]\n"
-         " [spoofchk on|off] [trust on|off] [state auto|enable|disable]\n"
-         " [min-rate MBPS] [max-rate MBPS] [query-rss on|off]",
-         "change a VF through its PF and read every value back; refused attributes are named with the "
-         "driver's errno and nothing is changed then",
-         0},
-        {"apply", cmd_apply, NULL, "apply FILE",
-         "many VFs of many PFs, one line per VF in the words of `set` (# comments); one RTM_SETLINK per PF; "
-         "on an error every VF changed is restored. FILE - is stdin",
-         0},
-        {"restore", cmd_restore, NULL, "restore DEVICE vf N|all",
-         "put back the settings saved before the first change (set/apply save them) and forget them", 0},
-        {"port-profile", cmd_port_profile, NULL,
-         "port-profile DEVICE vf N|self\n"
-         " associate|preassociate|preassociate-rr|disassociate\n"
-         " [--profile NAME] [--instance UUID] [--host UUID] [--timeout MS]\n"
-         "port-profile DEVICE vf N|self REQUEST\n"
-         " --managerid N --typeid N --typeidversion N --instance UUID\n"
-         "port-profile DEVICE vf N|self status [--json]",
-         "802.1Qbh port profile request, waiting for the switch's answer (default 10000 ms, then "
-         "disassociated); 802.1Qbg (VDP) request, answered by lldpad; or the port's state as the driver "
-         "reports it",
-         PORT_OPTS | OPT(O_TIMEOUT) | OPT(O_JSON)},
-        {"attach", NULL, "cmd_attach",
-         "attach --domain GUEST.xml [--network NET.xml ...] [-o OUT.xml] [--connect URI]\n"
-         " [--keep-direct] [--fallback macvtap|none] [--no-vfio] [--timeout MS]\n"
-         "attach NAME|UUID [the same options]",
-         "allocate a VF (or a macvtap) for each passthrough interface of a libvirt domain (a file, or "
-         "NAME|UUID: its persistent XML from libvirt), set its MAC, VLAN and port profile, and write the XML "
-         "to boot the guest with; networks no --network file names come from libvirt; nothing is kept if any "
-         "step fails",
-         OPT(O_DOMAIN) | OPT(O_NETWORK) | OPT(O_OUTPUT) | OPT(O_KEEP_DIRECT) | OPT(O_FALLBACK) | OPT(O_NO_VFIO) |
-                 OPT(O_TIMEOUT) | OPT(O_CONNECT)},
-        {"detach", NULL, "cmd_detach",
-         "detach --domain GUEST.xml [--timeout MS]\ndetach NAME|UUID [--connect URI] [--timeout MS]",
-         "give back what a domain holds: VF settings, driver, port profile, macvtaps; with --connect, a "
-         "NAME|UUID that holds nothing is also tried as the other of the two that libvirt knows it by",
-         OPT(O_DOMAIN) | OPT(O_TIMEOUT) | OPT(O_CONNECT)},
-        {"allocations", cmd_allocations, NULL, "allocations [--json]", "who holds which VF or macvtap", OPT(O_JSON)},
-        {"config", cmd_config, NULL, "config show|check",
-         "the desired state (CONFIG_DIR/*.conf): normalized, or validated (FILE:LINE of the first error)", 0},
-        {"udev-event", cmd_udev_event, NULL, "udev-event [--action ACTION] [DEVPATH|DEVICE]",
-         "put a PF (or the VF the event is about) back to its desired state; from a udev rule ($ACTION, "
-         "$DEVPATH)",
-         OPT(O_ACTION)},
-        {"hook", NULL, "cmd_hook",
-         "hook network [--] NETWORK OPERATION [SUB-OPERATION [EXTRA]] < HOOKDATA.xml\n"
-         "hook qemu [--] DOMAIN OPERATION [SUB-OPERATION [EXTRA]] < DOMAIN.xml",
-         "what libvirt's hooks run (hooks/, README.md \"With libvirt\"): record the VF a network port or a "
-         "guest gets (port-created, prepare), refuse one sriovctl gave away (exit 5), add what libvirt "
-         "cannot set on a VF (start), give it back (port-deleted, release); never calls libvirt; every word "
-         "after network|qemu is libvirt's (a name such as -web), never an option",
-         0},
-        {"monitor", cmd_monitor, NULL, "monitor",
-         "long-running: the same on every pci/net uevent, one pass per PF per burst; logs each change; "
-         "SIGTERM stops it",
-         0},
+} impls[N_COMMANDS] = {
+        [C_LIST] = {cmd_list, NULL},
+        [C_SHOW] = {cmd_show, NULL},
+        [C_SET] = {cmd_set, NULL},
+        [C_APPLY] = {cmd_apply, NULL},
+        [C_RESTORE] = {cmd_restore, NULL},
+        [C_PORT_PROFILE] = {cmd_port_profile, NULL},
+        [C_ATTACH] = {NULL, "cmd_attach"},
+        [C_DETACH] = {NULL, "cmd_detach"},
+        [C_ALLOCATIONS] = {cmd_allocations, NULL},
+        [C_CONFIG] = {cmd_config, NULL},
+        [C_UDEV_EVENT] = {cmd_udev_event, NULL},
+        [C_HOOK] = {NULL, "cmd_hook"},
+        [C_MONITOR] = {cmd_monitor, NULL},
 };
-
-static const struct command *find_command(const char *name)
-{
-        for (size_t i = 0; i < ELEMENTS(commands); i++)
-                if (strcmp(commands[i].name, name) == 0)
-                        return &commands[i];
-        return NULL;
-}
-
-/* ---- help ------------------------------------------------------------------- */
-
-/* Prints text wrapped at 79 columns, each line indented by `indent`, the
- * first continuing at column `col`. */
-static void print_wrapped(const char *text, int col, int indent)
-{
-        const char *p = text;
-        while (*p) {
-                size_t word = strcspn(p, " ");
-                if (col > indent && col + 1 + (int)word > 79) {
-                        printf("\n%*s", indent, "");
-                        col = indent;
-                } else if (col > indent) {
-                        putchar(' ');
-                        col++;
-                } else if (col < indent) {
-                        printf("%*s", indent - col, "");
-                        col = indent;
-                }
-                printf("%.*s", (int)word, p);
-                col += (int)word;
-                p += word;
-                while (*p == ' ')
-                        p++;
-        }
-        putchar('\n');
-}
-
-/* Each synopsis line as "sriovctl ...", the first after `first`, the
- * others aligned under it; continuations (" ...") indented further. */
-static void print_synopsis(const struct command *c, const char *first)
-{
-        int indent = (int)strlen(first);
-        for (const char *s = c->synopsis; *s;) {
-                size_t n = strcspn(s, "\n");
-                if (s[0] == ' ')
-                        printf("%*s%.*s\n", indent + 13, "", (int)(n - 1), s + 1);
-                else if (s == c->synopsis)
-                        printf("%ssriovctl %.*s\n", first, (int)n, s);
-                else
-                        printf("%*ssriovctl %.*s\n", indent, "", (int)n, s);
-                s += n + (s[n] == '\n');
-        }
-}
-
-static void print_option(enum opt o)
-{
-        const struct opt_def *d = &opt_defs[o];
-        char shortopt[8] = "";
-        if (d->short_name)
-                snprintf(shortopt, sizeof(shortopt), "-%c, ", d->short_name);
-        int col = printf("  %s--%s%s%s", shortopt, d->name, d->arg ? " " : "", d->arg ? d->arg : "");
-        if (col >= 24) {
-                printf("\n");
-                col = 0;
-        }
-        print_wrapped(o == O_HELP ? "this text" : d->help, col, 24);
-}
-
-static void print_exit_statuses(void)
-{
-        printf("\nExit status (the same for every command):\n");
-        for (size_t i = 0; i < ELEMENTS(exit_status_docs); i++) {
-                printf("  %d", exit_status_docs[i].status);
-                print_wrapped(exit_status_docs[i].meaning, 3, 6);
-        }
-}
-
-static void print_usage(void)
-{
-        printf("Usage: sriovctl [OPTIONS] COMMAND [ARGS]\n"
-               "       sriovctl COMMAND --help    that command's synopsis and options\n"
-               "\nCommands:\n");
-        for (size_t i = 0; i < ELEMENTS(commands); i++) {
-                print_synopsis(&commands[i], "  ");
-                print_wrapped(commands[i].summary, 0, 10);
-        }
-        printf("\nOptions of every command:\n");
-        for (enum opt o = 0; o < N_OPTS; o++)
-                if (CONTEXT_OPTS & OPT(o))
-                        print_option(o);
-        printf("\nOptions of some commands (see sriovctl COMMAND --help):\n");
-        for (enum opt o = 0; o < N_OPTS; o++)
-                if (!(CONTEXT_OPTS & OPT(o)))
-                        print_option(o);
-        print_exit_statuses();
-}
-
-static void print_command_help(const struct command *c)
-{
-        print_synopsis(c, "Usage: ");
-        printf("\n");
-        print_wrapped(c->summary, 0, 0);
-        if (c->opts) {
-                printf("\nOptions:\n");
-                for (enum opt o = 0; o < N_OPTS; o++)
-                        if (c->opts & OPT(o))
-                                print_option(o);
-        }
-        printf("\nOptions of every command: --sysfs-root DIR, --pci-dump FILE, --state-dir DIR,\n"
-               "--config-dir DIR, --no-value-checks (sriovctl --help). Exit statuses:\n"
-               "0 ok, 1 failed, 2 usage, 3 not found, 4 bad input, 5 a guest holds it\n"
-               "(sriovctl --help).\n");
-}
 
 /* ---- parsing ------------------------------------------------------------------- */
 
@@ -278,6 +56,9 @@ static bool set_option(struct options *o, enum opt id, const char *value, struct
         case O_XML:
                 o->format = OUT_XML;
                 break;
+        case O_NAMES:
+                o->format = OUT_NAMES;
+                break;
         case O_SYSFS_ROOT:
                 o->sysfs_root = value;
                 break;
@@ -294,6 +75,7 @@ static bool set_option(struct options *o, enum opt id, const char *value, struct
                 o->no_value_checks = true;
                 break;
         case O_HELP:
+        case O_VERSION:
                 break;
         case O_TIMEOUT:
                 o->timeout = value;
@@ -444,9 +226,13 @@ static int run(int argc, char **argv)
                 current_command = c->name;
         if (e.fmt)
                 return usage_error(e.fmt, e.arg);
+        if (seen & OPT(O_VERSION)) {
+                help_version(stdout, "sriovctl");
+                return EXIT_OK;
+        }
         if (nwords == 0) {
                 if (seen & OPT(O_HELP)) {
-                        print_usage();
+                        help_usage(stdout);
                         return EXIT_OK;
                 }
                 return usage_error("%s", "no command given");
@@ -455,7 +241,7 @@ static int run(int argc, char **argv)
                 return usage_error("unknown command '%s'", argv[0]);
         int rc;
         if (seen & OPT(O_HELP)) {
-                print_command_help(c);
+                help_command(stdout, c);
                 return EXIT_OK;
         }
         if ((rc = check_options(c, seen)) != EXIT_OK)
@@ -479,9 +265,9 @@ static int run(int argc, char **argv)
         else if (o.pci_dump && (r = sriov_ctx_set_pci_dump(ctx, o.pci_dump)) < 0)
                 rc = input_fail(ctx, r, "--pci-dump");
         else {
-                command_fn *fn = c->run;
-                if (!fn)
-                        *(void **)&fn = libvirt_module_symbol(c->module_fn);
+                command_fn *fn = impls[c - commands].run;
+                if (!fn && impls[c - commands].module_fn)
+                        *(void **)&fn = libvirt_module_symbol(impls[c - commands].module_fn);
                 rc = fn ? fn(ctx, &o, argv + 1, nwords - 1) : EXIT_FAIL;
         }
         sriov_ctx_free(ctx);

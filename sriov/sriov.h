@@ -258,10 +258,27 @@ int sriov_vf_config_validate(struct sriov_ctx *ctx, const struct sriov_vf_config
 /* Parses and validates the words "DEVICE vf N [mac ADDR] [vlan ID [qos Q]
  * [proto 802.1Q|802.1ad]] [spoofchk on|off] [trust on|off]
  * [state auto|enable|disable] [min-rate MBPS] [max-rate MBPS]
- * [query-rss on|off]": the grammar of `sriovctl set` and of apply files.
- * -EINVAL naming the word and the rule. */
+ * [query-rss on|off]": the grammar of `sriovctl set`, of apply files and
+ * of the desired state's VF lines, where ip-link(8)'s spellings
+ * max_tx_rate, min_tx_rate, query_rss and rate are taken too (see
+ * sriov_vf_words). -EINVAL naming the word and the rule. */
 int sriov_vf_request_parse(struct sriov_ctx *ctx, char *const *words, size_t n_words,
                            struct sriov_vf_request *ret);
+
+/* One word of that grammar (vfwords.c): sriovctl's spelling; the other
+ * spellings taken for it, NULL-terminated (ip-link(8)'s max_tx_rate,
+ * min_tx_rate and query_rss, and its older rate for max-rate); its value
+ * ("MBPS"; alternatives separated by '|': "on|off"); and the word it
+ * must follow in the same request, or NULL (qos and proto follow vlan). */
+struct sriov_vf_word {
+        const char *word;
+        const char *aliases[3];
+        const char *value;
+        const char *after;
+};
+/* Every word, in the order of the grammar above; the last entry's word is
+ * NULL. Static data: the parser's own table, for help and completion. */
+const struct sriov_vf_word *sriov_vf_words(void);
 
 /* Parses an apply file: one request per line in the grammar above, '#'
  * starts a comment, blank lines are skipped. Every line is checked before

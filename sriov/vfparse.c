@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The VF settings grammar: the words of `sriovctl set` and of each line of
- * an apply file (one grammar, one parser), and the rules a value must meet.
- * Pure functions: no sysfs, no netlink. */
+/* The VF settings grammar: the words of `sriovctl set`, of each line of an
+ * apply file and of the desired state's VF lines (one grammar, one parser,
+ * its words in vfwords.c), and the rules a value must meet. Pure
+ * functions: no sysfs, no netlink. */
 #include <inttypes.h>
 #include <limits.h>
 #include <string.h>
 
 #include "vfparse.h"
+#include "vfwords.h"
 
 void sriov_vf_request_done(struct sriov_vf_request *r)
 {
@@ -98,14 +100,39 @@ int sriov_vf_config_validate(struct sriov_ctx *ctx, const struct sriov_vf_config
         return 0;
 }
 
-/* The words of the grammar after "DEVICE vf N". */
-enum word { W_MAC, W_VLAN, W_QOS, W_PROTO, W_SPOOFCHK, W_TRUST, W_STATE, W_MIN_RATE, W_MAX_RATE, W_QUERY_RSS };
-static const char *const word_names[] = {
-        [W_MAC] = "mac",           [W_VLAN] = "vlan",         [W_QOS] = "qos",
-        [W_PROTO] = "proto",       [W_SPOOFCHK] = "spoofchk", [W_TRUST] = "trust",
-        [W_STATE] = "state",       [W_MIN_RATE] = "min-rate", [W_MAX_RATE] = "max-rate",
-        [W_QUERY_RSS] = "query-rss",
-};
+/* The word at k of sriov_vf_words() that w spells (ours or another
+ * spelling of it); N_VF_WORDS when none. */
+static enum vf_word find_word(const char *w)
+{
+        const struct sriov_vf_word *t = sriov_vf_words();
+        for (size_t k = 0; k < N_VF_WORDS; k++) {
+                if (strcmp(w, t[k].word) == 0)
+                        return (enum vf_word)k;
+                for (const char *const *a = t[k].aliases; *a; a++)
+                        if (strcmp(w, *a) == 0)
+                                return (enum vf_word)k;
+        }
+        return N_VF_WORDS;
+}
+
+/* "mac, vlan, ... or query-rss; or ip link's min_tx_rate, ... or
+ * query_rss": the words an unknown one could have been. */
+static void expected_words(char *buf, size_t size)
+{
+        const struct sriov_vf_word *t = sriov_vf_words();
+        const char *others[2 * N_VF_WORDS];
+        size_t n_others = 0, len = 0;
+        buf[0] = 0;
+#define ADD(...) (len += (size_t)snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__))
+        for (size_t k = 0; k < N_VF_WORDS; k++) {
+                ADD("%s%s", k == 0 ? "" : k + 1 == N_VF_WORDS ? " or " : ", ", t[k].word);
+                for (const char *const *a = t[k].aliases; *a && n_others < ELEMENTSOF(others); a++)
+                        others[n_others++] = *a;
+        }
+        for (size_t i = 0; i < n_others; i++)
+                ADD("%s%s", i == 0 ? "; or ip link's " : i + 1 == n_others ? " or " : ", ", others[i]);
+#undef ADD
+}
 
 static int parse_onoff(struct sriov_ctx *ctx, const char *word, const char *v, bool *ret)
 {
@@ -122,27 +149,29 @@ int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char 
                    struct sriov_vf_config *ret)
 {
         struct sriov_vf_config c = {.vlan_proto = SRIOV_ETH_P_8021Q};
-        bool seen[ELEMENTSOF(word_names)] = {0};
+        const char *seen[N_VF_WORDS] = {0}; /* each word as it was spelled */
         for (size_t i = 0; i < n; i += 2) {
                 const char *w = words[i];
-                size_t k = 0;
-                while (k < ELEMENTSOF(word_names) && strcmp(w, word_names[k]) != 0)
-                        k++;
-                if (k == ELEMENTSOF(word_names))
-                        return ctx_fail(ctx, -EINVAL,
-                                        "%s vf %u: unknown word '%s' (expected mac, vlan, qos, proto, "
-                                        "spoofchk, trust, state, min-rate, max-rate or query-rss)",
-                                        device, vf, w);
-                if (seen[k])
+                enum vf_word k = find_word(w);
+                if (k == N_VF_WORDS) {
+                        char expected[512];
+                        expected_words(expected, sizeof(expected));
+                        return ctx_fail(ctx, -EINVAL, "%s vf %u: unknown word '%s' (expected %s)", device, vf, w,
+                                        expected);
+                }
+                if (seen[k] && strcmp(seen[k], w) == 0)
                         return ctx_fail(ctx, -EINVAL, "%s vf %u: %s is given twice", device, vf, w);
-                seen[k] = true;
+                if (seen[k])
+                        return ctx_fail(ctx, -EINVAL, "%s vf %u: %s is given twice: %s and %s are one attribute",
+                                        device, vf, sriov_vf_words()[k].word, seen[k], w);
+                seen[k] = w;
                 if (i + 1 >= n)
                         return ctx_fail(ctx, -EINVAL, "%s vf %u: %s needs a value", device, vf, w);
                 const char *v = words[i + 1];
                 uint64_t u;
                 int r = 0;
-                switch ((enum word)k) {
-                case W_MAC:
+                switch (k) {
+                case VF_WORD_MAC:
                         if (vf_mac_parse(v, c.mac) < 0)
                                 return ctx_fail(ctx, -EINVAL,
                                                 "mac '%s': malformed MAC address (six hex pairs "
@@ -150,22 +179,22 @@ int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char 
                                                 v);
                         c.set |= SRIOV_VF_MAC;
                         break;
-                case W_VLAN:
+                case VF_WORD_VLAN:
                         if (parse_uint(v, 4095, &u) < 0)
                                 return ctx_fail(ctx, -EINVAL, "vlan '%s': a VLAN ID must be 0-4095 (0: no port VLAN)",
                                                 v);
                         c.vlan = (uint16_t)u;
                         c.set |= SRIOV_VF_VLAN;
                         break;
-                case W_QOS:
-                        if (!seen[W_VLAN])
+                case VF_WORD_QOS:
+                        if (!seen[VF_WORD_VLAN])
                                 return ctx_fail(ctx, -EINVAL, "qos %s: qos comes after vlan (vlan ID qos Q)", v);
                         if (parse_uint(v, 7, &u) < 0)
                                 return ctx_fail(ctx, -EINVAL, "qos '%s': a QoS (802.1p priority) must be 0-7", v);
                         c.qos = (uint8_t)u;
                         break;
-                case W_PROTO:
-                        if (!seen[W_VLAN])
+                case VF_WORD_PROTO:
+                        if (!seen[VF_WORD_VLAN])
                                 return ctx_fail(ctx, -EINVAL, "proto %s: proto comes after vlan (vlan ID proto P)",
                                                 v);
                         if (strcasecmp(v, "802.1Q") == 0)
@@ -177,19 +206,19 @@ int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char 
                                                 v);
                         c.set |= SRIOV_VF_VLAN_PROTO;
                         break;
-                case W_SPOOFCHK:
+                case VF_WORD_SPOOFCHK:
                         r = parse_onoff(ctx, w, v, &c.spoofchk);
                         c.set |= SRIOV_VF_SPOOFCHK;
                         break;
-                case W_TRUST:
+                case VF_WORD_TRUST:
                         r = parse_onoff(ctx, w, v, &c.trust);
                         c.set |= SRIOV_VF_TRUST;
                         break;
-                case W_QUERY_RSS:
+                case VF_WORD_QUERY_RSS:
                         r = parse_onoff(ctx, w, v, &c.query_rss);
                         c.set |= SRIOV_VF_QUERY_RSS;
                         break;
-                case W_STATE:
+                case VF_WORD_STATE:
                         if (strcmp(v, "auto") == 0)
                                 c.link_state = SRIOV_LINK_AUTO;
                         else if (strcmp(v, "enable") == 0)
@@ -201,18 +230,20 @@ int vf_words_parse(struct sriov_ctx *ctx, const char *device, unsigned vf, char 
                                                 v);
                         c.set |= SRIOV_VF_LINK_STATE;
                         break;
-                case W_MIN_RATE:
-                case W_MAX_RATE:
+                case VF_WORD_MIN_RATE:
+                case VF_WORD_MAX_RATE:
                         if (parse_uint(v, UINT32_MAX, &u) < 0)
                                 return ctx_fail(ctx, -EINVAL, "%s '%s': a rate is a decimal number of Mbps, 0-%" PRIu32,
                                                 w, v, UINT32_MAX);
-                        if (k == W_MIN_RATE) {
+                        if (k == VF_WORD_MIN_RATE) {
                                 c.min_tx_rate = (uint32_t)u;
                                 c.set |= SRIOV_VF_MIN_RATE;
                         } else {
                                 c.max_tx_rate = (uint32_t)u;
                                 c.set |= SRIOV_VF_MAX_RATE;
                         }
+                        break;
+                case N_VF_WORDS:
                         break;
                 }
                 if (r < 0)

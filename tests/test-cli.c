@@ -217,6 +217,58 @@ static void bad_input(void **state)
         result_done(&r);
 }
 
+/* list --names: what every command takes as DEVICE, one a line (the
+ * shell completion's source); only list takes it. */
+static void list_names(void **state)
+{
+        (void)state;
+        struct result r = run("list", "--names", "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        assert_string_equal(r.out, "0000:02:00.0\nenp2s0f0\nnetdevsim1\neni1np1\n");
+        result_done(&r);
+        r = run("show", "--names", "enp2s0f0", "--sysfs-root", tree, NULL);
+        expect_code(r, 2);
+        assert_contains(r.err, "--names is not an option of show (it is one of list)");
+        result_done(&r);
+}
+
+/* ip link's spellings in the three places the words of set are read:
+ * the command line, an apply file, the desired state; refused values
+ * name the word as typed, before anything is sent. */
+static void ip_link_words(void **state)
+{
+        (void)state;
+        struct result r = run("set", "enp2s0f0", "vf", "0", "max_tx_rate", "fast", "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "sriovctl: set: max_tx_rate 'fast': a rate is a decimal number of Mbps");
+        result_done(&r);
+        r = run("set", "enp2s0f0", "vf", "0", "max-rate", "10", "rate", "20", "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "max-rate is given twice: max-rate and rate are one attribute");
+        result_done(&r);
+        char file[4096], dir[4096];
+        snprintf(file, sizeof(file), "%s/ip-words.apply", tmp);
+        assert_int_equal(fx_write(tmp, "ip-words.apply", "enp2s0f0 vf 0 min_tx_rate 10\nenp2s0f0 vf 1 query_rss maybe\n"), 0);
+        r = run("apply", file, "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "ip-words.apply:2: query_rss 'maybe': must be on or off");
+        result_done(&r);
+        snprintf(dir, sizeof(dir), "%s/ip-words.d", tmp);
+        assert_int_equal(fx_write(tmp, "ip-words.d/vfs.conf", "pf 0000:02:00.0 numvfs 7\nvf 2 max_tx_rate 100 min_tx_rate 10 query_rss on\n"), 0);
+        r = run("config", "show", "--config-dir", dir, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "vf 2 min-rate 10 max-rate 100 query-rss on\n");
+        result_done(&r);
+        r = run("config", "check", "--config-dir", dir, "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "1 file, 1 PF, 1 VF: valid");
+        result_done(&r);
+        r = run("set", "--help", NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "also taken as ip link spells them: min_tx_rate for min-rate, max_tx_rate or\nrate for max-rate");
+        result_done(&r);
+}
+
 static void usage(void **state)
 {
         (void)state;
@@ -851,47 +903,38 @@ static void listed_devices(void **state)
         snprintf(sd, sizeof(sd), "%s/listed-state", tmp);
         snprintf(cd, sizeof(cd), "%s/listed-conf", tmp);
         assert_int_equal(fx_mkdir_p(tmp, "listed-conf"), 0);
-        struct result r = run("list", "--json", "--sysfs-root", tree, NULL);
+        /* list --names: what every command takes as DEVICE */
+        struct result r = run("list", "--names", "--sysfs-root", tree, NULL);
         expect_code(r, 0);
-        json_object *o = json_tokener_parse(r.out), *pfs;
-        assert_non_null(o);
-        assert_true(json_object_object_get_ex(o, "physical_functions", &pfs));
+        char *names = strdup(r.out), *save = NULL;
+        assert_non_null(names);
         result_done(&r);
         size_t n_names = 0;
-        for (size_t i = 0; i < json_object_array_length(pfs); i++) {
-                json_object *pf = json_object_array_get_idx(pfs, i);
-                json_object *netdevs = json_object_object_get(pf, "netdevs");
-                const char *names[8] = {json_object_get_string(json_object_object_get(pf, "address"))};
-                size_t n = 1;
-                for (size_t k = 0; k < json_object_array_length(netdevs) && n < 8; k++)
-                        names[n++] = json_object_get_string(json_object_array_get_idx(netdevs, k));
-                for (size_t k = 0; k < n; k++, n_names++) {
-                        const char *d = names[k];
-                        r = run("show", d, "--sysfs-root", tree, NULL);
-                        expect_code(r, 0);
-                        result_done(&r);
-                        r = run("set", d, "vf", "0", "trust", "on", "--sysfs-root", tree, "--state-dir", sd, NULL);
-                        assert_contains(r.err, "RTM_GETLINK");
-                        result_done(&r);
-                        r = run("port-profile", d, "vf", "0", "status", "--sysfs-root", tree, NULL);
-                        assert_contains(r.err, "RTM_GETLINK");
-                        result_done(&r);
-                        r = run("restore", d, "vf", "0", "--sysfs-root", tree, "--state-dir", sd, NULL);
-                        expect_code(r, 0);
-                        assert_contains(r.err, "vf 0: no saved settings: nothing to restore");
-                        result_done(&r);
-                        assert_int_equal(fx_write(tmp, "listed.conf", "%s vf 1 trust on\n", d), 0);
-                        snprintf(conf, sizeof(conf), "%s/listed.conf", tmp);
-                        r = run("apply", conf, "--sysfs-root", tree, "--state-dir", sd, NULL);
-                        assert_contains(r.err, "RTM_GETLINK");
-                        result_done(&r);
-                        r = run("udev-event", d, "--sysfs-root", tree, "--state-dir", sd, "--config-dir", cd, NULL);
-                        expect_code(r, 0);
-                        result_done(&r);
-                }
+        for (const char *d = strtok_r(names, "\n", &save); d; d = strtok_r(NULL, "\n", &save), n_names++) {
+                r = run("show", d, "--sysfs-root", tree, NULL);
+                expect_code(r, 0);
+                result_done(&r);
+                r = run("set", d, "vf", "0", "trust", "on", "--sysfs-root", tree, "--state-dir", sd, NULL);
+                assert_contains(r.err, "RTM_GETLINK");
+                result_done(&r);
+                r = run("port-profile", d, "vf", "0", "status", "--sysfs-root", tree, NULL);
+                assert_contains(r.err, "RTM_GETLINK");
+                result_done(&r);
+                r = run("restore", d, "vf", "0", "--sysfs-root", tree, "--state-dir", sd, NULL);
+                expect_code(r, 0);
+                assert_contains(r.err, "vf 0: no saved settings: nothing to restore");
+                result_done(&r);
+                assert_int_equal(fx_write(tmp, "listed.conf", "%s vf 1 trust on\n", d), 0);
+                snprintf(conf, sizeof(conf), "%s/listed.conf", tmp);
+                r = run("apply", conf, "--sysfs-root", tree, "--state-dir", sd, NULL);
+                assert_contains(r.err, "RTM_GETLINK");
+                result_done(&r);
+                r = run("udev-event", d, "--sysfs-root", tree, "--state-dir", sd, "--config-dir", cd, NULL);
+                expect_code(r, 0);
+                result_done(&r);
         }
+        free(names);
         assert_int_equal(n_names, 4); /* 0000:02:00.0 enp2s0f0 netdevsim1 eni1np1 */
-        json_object_put(o);
 
         /* a VF index beyond sriov_numvfs, before any netlink request */
         r = run("set", "enp2s0f0", "vf", "99999", "trust", "on", "--sysfs-root", tree, "--state-dir", sd, NULL);
@@ -976,7 +1019,8 @@ int main(void)
                 cmocka_unit_test(exit_status_walk), cmocka_unit_test(command_help),
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
                 cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
-                cmocka_unit_test(listed_devices), cmocka_unit_test(json_style),
+                cmocka_unit_test(list_names),          cmocka_unit_test(ip_link_words),
+                cmocka_unit_test(listed_devices),      cmocka_unit_test(json_style),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -116,6 +116,32 @@ static void test_parse(void **state)
         sriov_desired_free(d);
 }
 
+/* The desired state's VF lines take ip-link(8)'s spellings too, and
+ * render in ours. */
+static void test_ip_link_words(void **state)
+{
+        struct env *e = *state;
+        struct sriov_desired *d = parse_ok(e, "pf 0000:02:00.0 numvfs 4\n"
+                                              "vf 0 max_tx_rate 100 min_tx_rate 10 query_rss on spoofchk off\n"
+                                              "vf 1 rate 50 trust on state auto\n");
+        const struct sriov_desired_pf *p = &d->pfs[0];
+        assert_int_equal(p->n_vfs, 2);
+        const struct sriov_vf_config *c = &p->vfs[0].config;
+        assert_int_equal(c->set, SRIOV_VF_MAX_RATE | SRIOV_VF_MIN_RATE | SRIOV_VF_QUERY_RSS | SRIOV_VF_SPOOFCHK);
+        assert_int_equal(c->max_tx_rate, 100);
+        assert_int_equal(c->min_tx_rate, 10);
+        assert_true(c->query_rss);
+        assert_int_equal(p->vfs[1].config.max_tx_rate, 50);
+        char *text = NULL;
+        assert_int_equal(sriov_desired_render(d, &text), 0);
+        assert_contains(text, "vf 0 spoofchk off min-rate 10 max-rate 100 query-rss on\n");
+        free(text);
+        sriov_desired_free(d);
+        parse_bad(e, "pf 0000:02:00.0\nvf 0 max-rate 1 max_tx_rate 2\n", "t.conf:2:", "max-rate is given twice",
+                  "max-rate and max_tx_rate");
+        parse_bad(e, "pf 0000:02:00.0\nvf 0 query_rss maybe\n", "t.conf:2:", "query_rss 'maybe'", "on or off");
+}
+
 static void test_refusals(void **state)
 {
         struct env *e = *state;
@@ -489,6 +515,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_parse, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_ip_link_words, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_refusals, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_load_dir, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_load_links, setup, env_teardown),

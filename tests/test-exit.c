@@ -46,7 +46,7 @@ static void documented(void **state)
 {
         (void)state;
         char *readme = slurp(SRIOV_SOURCE_DIR "/README.md", NULL);
-        char *man = slurp(SRIOV_SOURCE_DIR "/doc/sriovctl.1", NULL);
+        char *man = slurp(SRIOV_MAN1, NULL); /* generated: doc/sriovctl.1.in */
         assert_non_null(readme);
         assert_non_null(man);
         const char *readme_table = strstr(readme, "| status | meaning |");

@@ -132,6 +132,77 @@ static void test_parse_rules(void **state)
         sriov_ctx_free(ctx);
 }
 
+/* ip-link(8)'s spellings are aliases of ours, in `set` and apply files
+ * alike: the same config, and the same attribute given twice is named. */
+static void test_ip_link_words(void **state)
+{
+        (void)state;
+        struct sriov_ctx *ctx = new_ctx();
+        struct sriov_vf_request ours, ip;
+        assert_int_equal(parse_line(ctx, "enp2s0 vf 1 spoofchk on trust off state enable min-rate 10 max-rate 100 "
+                                         "query-rss on", &ours), 0);
+        assert_int_equal(parse_line(ctx, "enp2s0 vf 1 spoofchk on trust off state enable min_tx_rate 10 "
+                                         "max_tx_rate 100 query_rss on", &ip), 0);
+        assert_int_equal(ours.config.set, ip.config.set);
+        assert_memory_equal(&ours.config, &ip.config, sizeof(ours.config));
+        sriov_vf_request_done(&ip);
+        /* ip's older `rate` is the maximum */
+        assert_int_equal(parse_line(ctx, "enp2s0 vf 1 rate 100", &ip), 0);
+        assert_int_equal(ip.config.set, SRIOV_VF_MAX_RATE);
+        assert_int_equal(ip.config.max_tx_rate, 100);
+        sriov_vf_request_done(&ip);
+        sriov_vf_request_done(&ours);
+        static const struct bad bad[] = {
+                {"eth0 vf 0 max-rate 10 max_tx_rate 20", "max-rate is given twice", "max-rate and max_tx_rate"},
+                {"eth0 vf 0 max_tx_rate 10 rate 20", "max-rate is given twice", "max_tx_rate and rate"},
+                {"eth0 vf 0 query_rss on query-rss off", "query-rss is given twice", NULL},
+                {"eth0 vf 0 min_tx_rate 1 min_tx_rate 2", "min_tx_rate is given twice", NULL},
+                {"eth0 vf 0 max_tx_rate fast", "max_tx_rate 'fast'", "Mbps"},
+                {"eth0 vf 0 query_rss yes", "query_rss 'yes'", "on or off"},
+                {"eth0 vf 0 min_tx_rate 500 max_tx_rate 100", "min-rate 500 is above max-rate 100", NULL},
+                {"eth0 vf 0 tx_rate 1", "unknown word 'tx_rate'", "or ip link's min_tx_rate, max_tx_rate, rate or query_rss"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                struct sriov_vf_request q = {0};
+                if (parse_line(ctx, bad[i].line, &q) != -EINVAL)
+                        fail_msg("'%s': expected -EINVAL", bad[i].line);
+                assert_contains(sriov_ctx_error(ctx), bad[i].needle1);
+                if (bad[i].needle2)
+                        assert_contains(sriov_ctx_error(ctx), bad[i].needle2);
+        }
+        /* an apply file in ip's words */
+        struct sriov_vf_request *q;
+        size_t n;
+        assert_int_equal(sriov_apply_parse_text(ctx, "ip.conf",
+                                                "enp2s0 vf 0 max_tx_rate 100 min_tx_rate 10\n"
+                                                "enp2s0 vf 1 query_rss off spoofchk off rate 50\n",
+                                                &q, &n),
+                         0);
+        assert_int_equal(n, 2);
+        assert_int_equal(q[0].config.set, SRIOV_VF_MAX_RATE | SRIOV_VF_MIN_RATE);
+        assert_int_equal(q[0].config.max_tx_rate, 100);
+        assert_int_equal(q[0].config.min_tx_rate, 10);
+        assert_int_equal(q[1].config.set, SRIOV_VF_QUERY_RSS | SRIOV_VF_SPOOFCHK | SRIOV_VF_MAX_RATE);
+        assert_false(q[1].config.query_rss);
+        assert_int_equal(q[1].config.max_tx_rate, 50);
+        sriov_vf_requests_free(q, n);
+        assert_int_equal(sriov_apply_parse_text(ctx, "ip.conf", "enp2s0 vf 0 max_tx_rate 100\nenp2s0 vf 1 rate x\n", &q,
+                                                &n),
+                         -EINVAL);
+        assert_contains(sriov_ctx_error(ctx), "ip.conf:2: rate 'x'");
+        /* the table: every word once, each alias unknown to the others */
+        const struct sriov_vf_word *t = sriov_vf_words();
+        size_t k = 0;
+        for (; t[k].word; k++)
+                for (size_t j = 0; j < k; j++) {
+                        assert_string_not_equal(t[k].word, t[j].word);
+                        for (const char *const *a = t[j].aliases; *a; a++)
+                                assert_string_not_equal(t[k].word, *a);
+                }
+        assert_int_equal(k, 10);
+        sriov_ctx_free(ctx);
+}
+
 static void test_validate_struct(void **state)
 {
         (void)state;
@@ -681,6 +752,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_full),       cmocka_unit_test(test_parse_rules),
+                cmocka_unit_test(test_ip_link_words),
                 cmocka_unit_test(test_validate_struct),  cmocka_unit_test(test_apply_text),
                 cmocka_unit_test(test_apply_errors),     cmocka_unit_test(test_setlink_layout),
                 cmocka_unit_test(test_setlink_split),    cmocka_unit_test(test_plan_and_compare),

@@ -11,7 +11,7 @@
 #   - attach and reconcile passes run concurrently, many times: every guest
 #     keeps its MAC, every free VF gets the desired one.
 #   tests/vm/run-in-vm tests/vm/t-guest-safety.sh
-# rig: RIG_TIMEOUT=600
+# rig: RIG_TIMEOUT=600 RIG_SMP=2
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_sriovctl
