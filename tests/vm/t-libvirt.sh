@@ -1,4 +1,5 @@
 #!/bin/bash
+# rig: RIG_TIMEOUT=900
 # libvirt itself is the client: a real libvirtd (Debian 12's
 # libvirt 9.0, monolithic daemon, qemu and network drivers) in the rig
 # guest, sriov-manager's hooks installed by `cmake --install`, the rig's
@@ -35,7 +36,6 @@
 #   g. the store's lock held by another process: `virsh start` fails
 #      within seconds, naming the holder.
 #     tests/vm/run-suite t-libvirt
-# rig: RIG_TIMEOUT=900
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_sriovctl
@@ -151,7 +151,9 @@ ACCEL=qemu
 if modprobe kvm-amd 2>/dev/null && [ -c /dev/kvm ]; then ACCEL=kvm; fi
 # a nested guest boots in ~10 s under KVM; it pings an address nobody has
 # for HOLD seconds after its checks, so it still runs while libvirtd restarts
-if [ "$ACCEL" = kvm ]; then HOLD=90 INNER_WAIT=120; else HOLD=180 INNER_WAIT=300; fi
+# and h looks at the holders (every guest is destroyed before that runs out:
+# a longer HOLD costs no time)
+if [ "$ACCEL" = kvm ]; then HOLD=150 INNER_WAIT=120; else HOLD=300 INNER_WAIT=300; fi
 note "nested guests: <domain type='$ACCEL'>"
 {
 	read -r PF0 PF0DEV
