@@ -255,6 +255,7 @@ static void sriovctl_help_and_man(void **state)
         char *man_cmds = section(man, ".SH COMMANDS", ".SH OPTIONS");
         for (const char *l = strstr(man_cmds, ".SS "); l; l = strstr(l + 1, "\n.SS "))
                 words_add(&m, l + (l[0] == '\n' ? 5 : 4), strcspn(l + (l[0] == '\n' ? 5 : 4), "\n"));
+        free(man_cmds);
         words_equal("commands", "sriovctl --help", &h, "sriovctl(1) COMMANDS", &m);
         assert_int_equal(h.n, N_COMMANDS);
         words_done(&h);
