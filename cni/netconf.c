@@ -55,7 +55,7 @@ char *cni_error_json(const struct cni_error *e, const char *version)
         json_object_object_add(o, "msg", json_object_new_string(e->msg));
         if (e->details[0])
                 json_object_object_add(o, "details", json_object_new_string(e->details));
-        char *s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        char *s = strdup(json_object_to_json_string_ext(o, SRIOV_JSON_TEXT_FLAGS));
         json_object_put(o);
         return s;
 }

@@ -138,7 +138,7 @@ static const char *ipam_input(struct run *run)
         if (ipam_pick_version(run->conf.ipam_type, run->cni_path, run->conf.cni_version, v) == 0 &&
             strcmp(v, run->conf.cni_version) != 0 && json_object_deep_copy(run->conf.doc, &copy, NULL) == 0) {
                 json_object_object_add(copy, "cniVersion", json_object_new_string(v));
-                run->ipam_input = strdup(json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN));
+                run->ipam_input = strdup(json_object_to_json_string_ext(copy, SRIOV_JSON_TEXT_FLAGS));
                 json_object_put(copy);
         }
         if (!run->ipam_input)
@@ -293,7 +293,7 @@ static void add_result(const struct run *run, const struct sriov_pod_iface *io)
                 json_object_object_add(o, "dns", json_object_get(v));
         else if (json_object_object_get_ex(run->conf.doc, "dns", &v) && json_object_is_type(v, json_type_object))
                 json_object_object_add(o, "dns", json_object_get(v));
-        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        puts(json_object_to_json_string_ext(o, SRIOV_JSON_TEXT_FLAGS));
         json_object_put(o);
 }
 
@@ -535,7 +535,7 @@ static int cmd_version(void)
         for (size_t i = 0; cni_supported_versions[i]; i++)
                 json_object_array_add(l, json_object_new_string(cni_supported_versions[i]));
         json_object_object_add(o, "supportedVersions", l);
-        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        puts(json_object_to_json_string_ext(o, SRIOV_JSON_TEXT_FLAGS));
         json_object_put(o);
         return 0;
 }

@@ -9,15 +9,30 @@
 #include "cli.h"
 
 typedef int render_xml_fn(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret);
+typedef int render_show_xml_fn(const struct sriov_pf *pf, const struct sriov_show_state *st, char **ret);
 
-/* sriov_render_xml() of libsriov-libvirt, through sriovctl-libvirt.so:
- * XML output needs libxml2, the other formats do not. Looked up before
- * any work; NULL after saying why. */
-static render_xml_fn *xml_renderer(void)
+/* The XML renderers are libsriov-libvirt's (sriov_render_xml,
+ * sriov_render_show_xml), reached through sriovctl-libvirt.so: XML output
+ * needs libxml2, the other formats do not. Looked up before any work
+ * (libvirt_module_symbol() says why it cannot be had). */
+
+/* The state directory describes the live host: read it for the live
+ * system, or for any tree when one is named (--state-dir, $SRIOV_STATE_DIR). */
+static bool state_describes(const struct options *o)
 {
-        render_xml_fn *render;
-        *(void **)&render = libvirt_module_symbol("sriov_render_xml");
-        return render;
+        return !(o->sysfs_root || o->pci_dump) || o->state_dir;
+}
+
+/* Who holds each VF, from the allocation store; when it cannot be read
+ * the holder column and fields are left out, saying why. */
+static void read_holders(struct sriov_ctx *ctx, const struct options *o, struct sriov_inventory *inv)
+{
+        if (!state_describes(o) || sriov_inventory_read_holders(ctx, inv) == 0)
+                return;
+        char *why[] = {NULL, NULL};
+        if (asprintf(&why[0], "who holds the VFs is not shown: %s", sriov_ctx_error(ctx)) >= 0)
+                print_warnings(why);
+        free(why[0]);
 }
 
 /* Eswitch modes and representors live in the kernel (devlink): only the
@@ -35,7 +50,7 @@ int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         if (nargs)
                 return usage_error("no argument expected, got '%s'", args[0]);
         render_xml_fn *render_xml = NULL;
-        if (o->format == OUT_XML && !(render_xml = xml_renderer()))
+        if (o->format == OUT_XML && !(*(void **)&render_xml = libvirt_module_symbol("sriov_render_xml")))
                 return EXIT_FAIL;
         struct sriov_inventory *inv;
         int r = sriov_inventory_scan(ctx, &inv);
@@ -58,6 +73,7 @@ int cmd_list(struct sriov_ctx *ctx, const struct options *o, char **args, int na
                 sriov_inventory_free(inv);
                 return fail(ctx, r, "list");
         }
+        read_holders(ctx, o, inv);
         char *text = NULL;
         if (o->format == OUT_JSON) {
                 /* streamed: a 16 x 256-VF inventory stays within a few MiB */
@@ -88,13 +104,11 @@ struct show_state {
         unsigned *saved;
 };
 
-/* The state directory describes the live host: read it for the live
- * system, or for any tree when one is named (--state-dir, $SRIOV_STATE_DIR). */
 static void show_state_read(struct sriov_ctx *ctx, const struct options *o, const struct sriov_pf *pf,
                             struct show_state *st)
 {
         *st = (struct show_state){0};
-        if ((o->sysfs_root || o->pci_dump) && !o->state_dir)
+        if (!state_describes(o))
                 return;
         st->s.read = true;
         /* a state dir that cannot be read is not show's business: nothing learned */
@@ -167,8 +181,8 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
         if (nargs != 1)
                 return usage_error(nargs ? "one DEVICE only, got also '%s'" : "%s",
                                    nargs ? args[1] : "missing DEVICE (PCI address or interface)");
-        render_xml_fn *render_xml = NULL;
-        if (o->format == OUT_XML && !(render_xml = xml_renderer()))
+        render_show_xml_fn *render_xml = NULL;
+        if (o->format == OUT_XML && !(*(void **)&render_xml = libvirt_module_symbol("sriov_render_show_xml")))
                 return EXIT_FAIL;
         const char *device = args[0];
         struct sriov_inventory *inv;
@@ -194,16 +208,15 @@ int cmd_show(struct sriov_ctx *ctx, const struct options *o, char **args, int na
                         fprintf(stderr, "sriovctl: warning: VF settings not read: %s\n",
                                 *sriov_ctx_error(ctx) ? sriov_ctx_error(ctx) : strerror(-r));
         }
+        /* after the links: netdevsim's VFs are added by reading them */
+        read_holders(ctx, o, inv);
         struct show_state st;
-        if (o->format != OUT_XML)
-                show_state_read(ctx, o, pf, &st);
-        else
-                st = (struct show_state){0};
+        show_state_read(ctx, o, pf, &st);
         char *text = NULL;
         if (o->format == OUT_JSON)
                 r = sriov_render_show_json(pf, &st.s, &text);
         else if (o->format == OUT_XML)
-                r = render_xml(inv, pf, &text);
+                r = render_xml(pf, &st.s, &text);
         else {
                 r = sriov_render_pf_detail(pf, &text);
                 print_warnings(pf->warnings);

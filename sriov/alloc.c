@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "state.h"
 #include "store.h"
 #include "vfref.h"
 
@@ -111,4 +112,106 @@ int sriov_allocation_vf_config(struct sriov_ctx *ctx, const char *pf, unsigned v
                 }
         held_vfs_free(h, n);
         return r;
+}
+
+/* ---- holders in the inventory (show, list) ------------------------------- */
+
+static int holder_of_rec(const struct rec *rec, struct sriov_vf_holder **ret)
+{
+        const struct sriov_allocation *a = &rec->a;
+        struct sriov_vf_holder *h = calloc(1, sizeof(*h));
+        if (!h)
+                return -ENOMEM;
+        h->kind = a->kind;
+        h->iface = a->iface;
+        h->pending = a->pending;
+        if (a->kind == SRIOV_ALLOC_POD)
+                h->type = SRIOV_HOLDER_POD;
+        else if (!a->source)
+                h->type = SRIOV_HOLDER_GUEST;
+        else
+                h->type = strcmp(a->source, "libvirt-network") == 0 ? SRIOV_HOLDER_LIBVIRT_NETWORK
+                                                                     : SRIOV_HOLDER_LIBVIRT_GUEST;
+        int r = 0;
+        if (h->type == SRIOV_HOLDER_POD)
+                r = dup_opt(a->pod.container_id, &h->container_id) < 0 || dup_opt(a->pod.ifname, &h->ifname) < 0 ||
+                    dup_opt(a->pod.network, &h->network) < 0;
+        else
+                r = dup_opt(a->domain_name, &h->domain) < 0 ||
+                    dup_opt(a->domain_uuid ? a->domain_uuid : "", &h->uuid) < 0 ||
+                    (h->type == SRIOV_HOLDER_LIBVIRT_NETWORK &&
+                     (dup_opt(a->network, &h->network) < 0 || dup_opt(a->port, &h->port) < 0)) ||
+                    (a->kind == SRIOV_ALLOC_MACVTAP && dup_opt(a->netdev, &h->netdev) < 0);
+        if (r) {
+                vf_holder_free(h);
+                return -ENOMEM;
+        }
+        *ret = h;
+        return 0;
+}
+
+/* The VF a record holds, among the inventory's: by PF and index, or a
+ * macvtap's by its lower device, a VF's netdev. NULL if none. */
+static struct sriov_vf *vf_of_rec(struct sriov_inventory *inv, const struct rec *rec, struct sriov_pf **ret_pf)
+{
+        for (size_t i = 0; i < inv->n_pfs; i++) {
+                struct sriov_pf *pf = &inv->pfs[i];
+                if (rec->a.kind != SRIOV_ALLOC_MACVTAP) {
+                        bool match = rec->a.vf >= 0 && same_pf(rec, pf->address);
+                        for (char **n = pf->netdevs; !match && rec->a.vf >= 0 && !rec->a.pf && n && *n; n++)
+                                match = same_pf(rec, *n);
+                        if (match && (size_t)rec->a.vf < pf->n_vfs) {
+                                *ret_pf = pf;
+                                return &pf->vfs[rec->a.vf];
+                        }
+                        continue;
+                }
+                for (size_t j = 0; rec->a.lower && j < pf->n_vfs; j++)
+                        for (char **n = pf->vfs[j].netdevs; n && *n; n++)
+                                if (strcmp(*n, rec->a.lower) == 0) {
+                                        *ret_pf = pf;
+                                        return &pf->vfs[j];
+                                }
+        }
+        return NULL;
+}
+
+int sriov_inventory_read_holders(struct sriov_ctx *ctx, struct sriov_inventory *inv)
+{
+        ctx_clear_error(ctx);
+        struct store s;
+        int r = store_load(ctx, &s);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < inv->n_pfs; i++)
+                for (size_t j = 0; j < inv->pfs[i].n_vfs; j++) {
+                        vf_holder_free(inv->pfs[i].vfs[j].holder);
+                        inv->pfs[i].vfs[j].holder = NULL;
+                }
+        for (size_t i = 0; r == 0 && i < s.n; i++) {
+                struct sriov_pf *pf = NULL;
+                struct sriov_vf *vf = vf_of_rec(inv, &s.recs[i], &pf);
+                if (!vf)
+                        continue;
+                struct sriov_vf_holder *h;
+                if ((r = holder_of_rec(&s.recs[i], &h)) < 0)
+                        break;
+                if (!vf->holder) {
+                        vf->holder = h;
+                        continue;
+                }
+                /* records can say so, although a VF cannot be held twice */
+                r = strv_pushf(&pf->warnings, "VF %u is recorded as held twice: by %s '%s' and by %s '%s' (%s/%s)",
+                               vf->index, sriov_holder_type_name(vf->holder),
+                               vf->holder->domain ? vf->holder->domain : vf->holder->container_id,
+                               sriov_holder_type_name(h), h->domain ? h->domain : h->container_id, state_dir(ctx),
+                               "allocations.json");
+                vf_holder_free(h);
+        }
+        store_done(&s);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < inv->n_pfs; i++)
+                inv->pfs[i].holders_read = true;
+        return 0;
 }

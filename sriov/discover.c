@@ -12,6 +12,20 @@
 
 /* ---- freeing ---------------------------------------------------------- */
 
+void vf_holder_free(struct sriov_vf_holder *h)
+{
+        if (!h)
+                return;
+        free(h->domain);
+        free(h->uuid);
+        free(h->container_id);
+        free(h->ifname);
+        free(h->network);
+        free(h->port);
+        free(h->netdev);
+        free(h);
+}
+
 static void vf_done(struct sriov_vf *vf)
 {
         free(vf->driver);
@@ -19,6 +33,7 @@ static void vf_done(struct sriov_vf *vf)
         free(vf->port.netdev);
         free(vf->port.phys_port_name);
         free(vf->representor);
+        vf_holder_free(vf->holder);
 }
 
 static void pf_done(struct sriov_pf *pf)

@@ -132,6 +132,11 @@ int pci_rebind(struct sriov_ctx *ctx, const char *addr, unsigned timeout_ms);
  * -ENODEV if there is no such device. */
 int netdev_vlan_id(struct sriov_ctx *ctx, const char *ifname, uint16_t *ret);
 
+/* ---- the inventory (discover.c) ----------------------------------------- */
+
+/* Frees a VF's holder (sriov_inventory_read_holders); NULL is fine. */
+void vf_holder_free(struct sriov_vf_holder *h);
+
 /* ---- config space (pcicfg.c: libpci) ------------------------------------ */
 
 /* Reads up to 4096 bytes of a function's config space through libpci (live

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Names and text forms of settings (names.h): errno names, MAC addresses,
  * VLAN protocols, link states, BAR kinds, UUIDs, port profile requests and
- * responses. Pure functions without I/O, beneath every module that reads,
+ * responses, allocation kinds and VF holders. Pure functions without I/O, beneath every module that reads,
  * sets or prints those settings. */
 #include <errno.h>
 #include <linux/devlink.h>
@@ -242,4 +242,39 @@ const char *sriov_port_response_message(uint16_t r)
 {
         const struct port_response *p = port_response_find(r);
         return p ? p->message : "a response code this program does not know";
+}
+
+static const char *const alloc_kind_names[] = {
+        [SRIOV_ALLOC_HOSTDEV] = "hostdev",
+        [SRIOV_ALLOC_VF_DIRECT] = "vf-direct",
+        [SRIOV_ALLOC_MACVTAP] = "macvtap",
+        [SRIOV_ALLOC_POD] = "pod",
+};
+
+const char *sriov_alloc_kind_name(enum sriov_alloc_kind k)
+{
+        return (unsigned)k < ELEMENTSOF(alloc_kind_names) ? alloc_kind_names[k] : "unknown";
+}
+
+int alloc_kind_parse(const char *s, enum sriov_alloc_kind *ret)
+{
+        for (size_t k = 0; k < ELEMENTSOF(alloc_kind_names); k++)
+                if (strcmp(s, alloc_kind_names[k]) == 0) {
+                        *ret = (enum sriov_alloc_kind)k;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+const char *sriov_holder_type_name(const struct sriov_vf_holder *h)
+{
+        static const char *const names[] = {
+                [SRIOV_HOLDER_GUEST] = "guest",
+                [SRIOV_HOLDER_LIBVIRT_GUEST] = "libvirt-guest",
+                [SRIOV_HOLDER_LIBVIRT_NETWORK] = "libvirt-network",
+                [SRIOV_HOLDER_POD] = "pod",
+        };
+        if (!h)
+                return "free";
+        return (unsigned)h->type < ELEMENTSOF(names) ? names[h->type] : "unknown";
 }

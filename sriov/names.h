@@ -25,5 +25,7 @@ const char *bar_kind_name(enum sriov_bar_kind k);
 const char *devlink_flavour_name(uint16_t flavour);
 const char *devlink_inline_mode_name(uint8_t m);
 const char *devlink_encap_mode_name(uint8_t m);
+/* The kind named as sriov_alloc_kind_name() names it; -EINVAL otherwise. */
+int alloc_kind_parse(const char *s, enum sriov_alloc_kind *ret);
 
 #endif

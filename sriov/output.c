@@ -98,6 +98,47 @@ static const char *joined(char **v)
         return b;
 }
 
+/* Who holds the VF, in a few words: "guest web interface #1 (hostdev)";
+ * "free"; NULL (shown "-") when the store was not read. A container is
+ * named by its ID's first 12 characters, as container tools print it.
+ * Valid until the next call. */
+static const char *holder_text(const struct sriov_pf *pf, const struct sriov_vf *vf)
+{
+        static _Thread_local char b[512];
+        const struct sriov_vf_holder *h = vf->holder;
+        if (!pf->holders_read)
+                return NULL;
+        if (!h)
+                return "free";
+#define OR_Q(s) ((s) ? (s) : "?")
+        const char *end = h->pending ? " [unfinished]" : "";
+        char how[96];
+        if (h->kind == SRIOV_ALLOC_MACVTAP)
+                snprintf(how, sizeof(how), "macvtap %s", OR_Q(h->netdev));
+        else
+                snprintf(how, sizeof(how), "%s", sriov_alloc_kind_name(h->kind));
+        switch (h->type) {
+        case SRIOV_HOLDER_POD:
+                snprintf(b, sizeof(b), "pod %.12s %s network %s%s", OR_Q(h->container_id), OR_Q(h->ifname),
+                         OR_Q(h->network), end);
+                break;
+        case SRIOV_HOLDER_LIBVIRT_NETWORK:
+                snprintf(b, sizeof(b), "libvirt network %s port %s (guest %s)%s", OR_Q(h->network), OR_Q(h->port),
+                         OR_Q(h->domain), end);
+                break;
+        case SRIOV_HOLDER_LIBVIRT_GUEST:
+                snprintf(b, sizeof(b), "libvirt guest %s interface #%u (%s)%s", OR_Q(h->domain), h->iface + 1, how,
+                         end);
+                break;
+        case SRIOV_HOLDER_GUEST:
+        default:
+                snprintf(b, sizeof(b), "guest %s interface #%u (%s)%s", OR_Q(h->domain), h->iface + 1, how, end);
+                break;
+        }
+#undef OR_Q
+        return render_text(b);
+}
+
 static int64_t pf_total(const struct sriov_pf *pf)
 {
         return pf->totalvfs != SRIOV_ABSENT ? pf->totalvfs : pf->has_cap ? pf->cap.total_vfs : SRIOV_ABSENT;
@@ -230,13 +271,14 @@ int sriov_render_table(const struct sriov_inventory *inv, char **ret)
                                 continue;
                         fprintf(f, "\nVFs of %s%s%s:\n", pf->address, first(pf->netdevs) ? " " : "",
                                 first(pf->netdevs) ? first(pf->netdevs) : "");
-                        struct table v = {.cols = 5};
-                        table_row(&v, "VF", "ADDRESS", "DRIVER", "NETDEV", "IOMMU");
+                        /* the holder column when the store was read */
+                        struct table v = {.cols = pf->holders_read ? 6 : 5};
+                        table_row(&v, "VF", "ADDRESS", "DRIVER", "NETDEV", "IOMMU", "HOLDER");
                         for (size_t j = 0; j < pf->n_vfs; j++) {
                                 const struct sriov_vf *vf = &pf->vfs[j];
                                 table_row(&v, render_fmt("%u", vf->index),
                                           vf->address[0] ? vf->address : vf->expected[0] ? vf->expected : NULL,
-                                          vf->driver, joined(vf->netdevs), num(vf->iommu_group));
+                                          vf->driver, joined(vf->netdevs), num(vf->iommu_group), holder_text(pf, vf));
                         }
                         table_print(&v, f, "  ");
                         err = v.err;
@@ -325,9 +367,9 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
         table_done(&t);
         if (pf->n_vfs && !err) {
                 fputc('\n', f);
-                struct table v = {.cols = 12};
+                struct table v = {.cols = pf->holders_read ? 13 : 12};
                 table_row(&v, "VF", "ADDRESS", "DRIVER", "NETDEV", "IOMMU", "MAC", "VLAN", "QOS", "SPOOFCHK",
-                          "TRUST", "LINK-STATE", "RATE(min/max)");
+                          "TRUST", "LINK-STATE", "RATE(min/max)", "HOLDER");
                 for (size_t j = 0; j < pf->n_vfs; j++) {
                         const struct sriov_vf *vf = &pf->vfs[j];
                         const struct sriov_vf_link *l = &vf->link;
@@ -345,7 +387,8 @@ int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret)
                                   p & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL,
                                   p & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL,
                                   p & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL,
-                                  p & SRIOV_VF_RATE ? render_fmt("%u/%u", l->min_tx_rate, l->max_tx_rate) : NULL);
+                                  p & SRIOV_VF_RATE ? render_fmt("%u/%u Mbit/s", l->min_tx_rate, l->max_tx_rate) : NULL,
+                                  holder_text(pf, vf));
                 }
                 table_print(&v, f, "");
                 err = v.err;
@@ -507,6 +550,35 @@ static void json_eswitch(json_object *o, const struct sriov_eswitch *e)
         json_object_object_add(o, "eswitch_error", e->error ? j_str(sriov_errno_name(e->error)) : NULL);
 }
 
+/* The VF's holder: {"type": "free"} when none, NULL when not read. */
+static json_object *json_holder(const struct sriov_pf *pf, const struct sriov_vf *vf)
+{
+        const struct sriov_vf_holder *h = vf->holder;
+        if (!pf->holders_read)
+                return NULL;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "type", json_object_new_string(sriov_holder_type_name(h)));
+        if (!h)
+                return o;
+        json_object_object_add(o, "kind", json_object_new_string(sriov_alloc_kind_name(h->kind)));
+        if (h->type == SRIOV_HOLDER_POD) {
+                json_object_object_add(o, "container_id", j_str(h->container_id));
+                json_object_object_add(o, "ifname", j_str(h->ifname));
+        } else {
+                json_object_object_add(o, "domain", j_str(h->domain));
+                json_object_object_add(o, "uuid", h->uuid && h->uuid[0] ? j_str(h->uuid) : NULL);
+                json_object_object_add(o, "interface", json_object_new_int64(h->iface));
+        }
+        if (h->type == SRIOV_HOLDER_POD || h->type == SRIOV_HOLDER_LIBVIRT_NETWORK)
+                json_object_object_add(o, "network", j_str(h->network));
+        if (h->type == SRIOV_HOLDER_LIBVIRT_NETWORK)
+                json_object_object_add(o, "port", j_str(h->port));
+        if (h->kind == SRIOV_ALLOC_MACVTAP)
+                json_object_object_add(o, "netdev", j_str(h->netdev));
+        json_object_object_add(o, "pending", json_object_new_boolean(h->pending));
+        return o;
+}
+
 static json_object *json_pf(const struct sriov_pf *pf)
 {
         json_object *o = json_object_new_object();
@@ -548,6 +620,7 @@ static json_object *json_pf(const struct sriov_pf *pf)
                 json_object_object_add(v, "link", json_link(vf));
                 json_object_object_add(v, "representor", j_str(vf->representor));
                 json_object_object_add(v, "devlink_port", json_vf_port(&vf->port));
+                json_object_object_add(v, "holder", json_holder(pf, vf));
                 json_object_array_add(vfs, v);
         }
         json_object_object_add(o, "vfs", vfs);
@@ -555,7 +628,6 @@ static json_object *json_pf(const struct sriov_pf *pf)
         return o;
 }
 
-#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /* Writes one value as a member of the document being streamed, indented by
  * `indent` after each newline, and frees it. */
@@ -563,7 +635,7 @@ static int json_emit(FILE *f, json_object *o, const char *indent)
 {
         if (!o)
                 return -ENOMEM;
-        const char *s = json_object_to_json_string_ext(o, JSON_FLAGS);
+        const char *s = json_object_to_json_string_ext(o, SRIOV_JSON_TEXT_FLAGS);
         int r = s ? 0 : -ENOMEM;
         for (; s && *s; s++) {
                 fputc(*s, f);
@@ -587,7 +659,8 @@ int sriov_write_json(FILE *f, const struct sriov_inventory *inv, const struct sr
                         fputs(i ? ",\n    " : "\n    ", f);
                         err = json_emit(f, json_pf(&inv->pfs[i]), "    ");
                 }
-                fputs(inv->n_pfs ? "\n  ],\n  \"macvtap_lower_devices\": " : "],\n  \"macvtap_lower_devices\": ", f);
+                /* an empty array as json-c writes one too */
+                fputs("\n  ],\n  \"macvtap_lower_devices\": ", f);
                 json_object *lowers = json_object_new_array();
                 for (size_t i = 0; lowers && i < inv->n_lowers; i++) {
                         const struct sriov_netdev *l = &inv->lowers[i];
@@ -623,7 +696,7 @@ int sriov_render_json(const struct sriov_inventory *inv, const struct sriov_pf *
 /* o as pretty JSON text in *ret (malloc'd); frees o. */
 static int json_to_string(json_object *o, char **ret)
 {
-        const char *text = o ? json_object_to_json_string_ext(o, JSON_FLAGS) : NULL;
+        const char *text = o ? json_object_to_json_string_ext(o, SRIOV_JSON_TEXT_FLAGS) : NULL;
         char *copy = text ? strdup(text) : NULL;
         json_object_put(o);
         if (!copy)

@@ -265,18 +265,16 @@ static int open_target(struct sriov_ctx *ctx, const char *device, int vf, struct
                                         .devdir = strdup("")};
                 r = t.ref.name && t.ref.ifname && t.ref.driver && t.ref.devdir ? 0 : -ENOMEM;
         }
-        if (r < 0) {
-                port_target_done(&t);
-                return r;
-        }
-        if ((r = pf_ref_read(ctx, &t.ref, &t.link)) < 0) {
+        /* sysfs first: a VF beyond sriov_numvfs needs no netlink request */
+        if (r == 0 && vf != SRIOV_PORT_SELF && vf >= 0)
+                r = pf_ref_check_vf(ctx, &t.ref, (unsigned)vf);
+        if (r < 0 || (r = pf_ref_read(ctx, &t.ref, &t.link)) < 0) {
                 port_target_done(&t);
                 return r;
         }
         int64_t n = t.link.num_vf == SRIOV_ABSENT ? 0 : t.link.num_vf;
         if (vf != SRIOV_PORT_SELF && (vf < 0 || vf >= n)) {
-                r = ctx_fail(ctx, -ERANGE, "%s vf %d: VF index out of range: %s has %" PRId64 " VFs%s", t.ref.ifname, vf,
-                             t.ref.ifname, n, n ? "" : " enabled");
+                r = pf_vf_range_fail(ctx, t.ref.ifname, (unsigned)vf, n);
                 port_target_done(&t);
                 return r;
         }

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "internal.h"
+#include "pfref.h"
 #include "state.h"
 #include "vfcfg.h"
 #include "vfinfo.h"
@@ -37,57 +38,31 @@ static void result_freep(struct sriov_reconcile_result *r) { sriov_reconcile_res
 
 /* ---- which device ------------------------------------------------------------- */
 
-/* The PF's device directory relative to the sysfs root. */
+/* The PF's device directory relative to the sysfs root: a device path as
+ * udev gives it (a netdev's leads to its device), or whatever names a PF
+ * for the other commands (pf_dir_resolve). */
 static int resolve_devdir(struct sriov_ctx *ctx, const char *device, char **ret)
 {
-        _cleanup_free_ char *path = NULL, *dir = NULL;
-        struct sriov_pci_addr a;
-        char canon[SRIOV_PCI_ADDR_MAX];
+        _cleanup_free_ char *path = NULL, *dir = NULL, *probe = NULL;
         int r;
-        if (device[0] == '/') {
-                /* a device path as udev gives it; a netdev's leads to its device */
-                while (*device == '/')
-                        device++;
-                if (strstr(device, "/net/")) {
-                        if (asprintf(&path, "%s/device", device) < 0)
-                                return -ENOMEM;
-                } else if (!(path = strdup(device)))
-                        return -ENOMEM;
-        } else if (pci_addr_parse(device, &a) == 0) {
-                pci_addr_format(&a, canon);
-                if (asprintf(&path, "bus/pci/devices/%s", canon) < 0)
-                        return -ENOMEM;
-        } else if (strchr(device, '/') || !device[0]) {
-                return ctx_fail(ctx, -ENODEV, "'%s': not a PCI address, device name, interface name or /devices/ path",
-                                device);
-        } else {
-                if (asprintf(&path, "class/net/%s/device", device) < 0)
-                        return -ENOMEM;
-                if (!sysfs_exists(ctx, path)) {
-                        /* a bus device that is not PCI (netdevsim1) */
-                        _cleanup_strv_free_ char **buses = NULL;
-                        free(path);
-                        path = NULL;
-                        if (sysfs_list(ctx, "bus", NULL, &buses) < 0)
-                                ctx_clear_error(ctx);
-                        for (char **b = buses; b && *b && !path; b++) {
-                                _cleanup_free_ char *p = NULL;
-                                if (asprintf(&p, "bus/%s/devices/%s", *b, device) < 0)
-                                        return -ENOMEM;
-                                if (sysfs_exists(ctx, p))
-                                        path = TAKE_PTR(p);
-                        }
-                        if (!path)
-                                return ctx_fail(ctx, -ENODEV, "%s: no such PCI device, bus device or network interface "
-                                                              "under %s",
-                                                device, ctx->sysfs_root);
-                }
+        if (device[0] != '/') {
+                /* resolved as the path udev's events carry for it */
+                if ((r = pf_dir_resolve(ctx, device, &path, NULL)) < 0 || (r = sysfs_realpath(ctx, path, &dir)) < 0)
+                        return r;
+                *ret = TAKE_PTR(dir);
+                return 0;
         }
+        while (*device == '/')
+                device++;
+        if (strstr(device, "/net/")) {
+                if (asprintf(&path, "%s/device", device) < 0)
+                        return -ENOMEM;
+        } else if (!(path = strdup(device)))
+                return -ENOMEM;
         if (!sysfs_exists(ctx, path))
                 return ctx_fail(ctx, -ENODEV, "%s: no such device under %s", device, ctx->sysfs_root);
         if ((r = sysfs_realpath(ctx, path, &dir)) < 0)
                 return r;
-        _cleanup_free_ char *probe = NULL;
         if (asprintf(&probe, "%s/sriov_numvfs", dir) < 0)
                 return -ENOMEM;
         if (!sysfs_exists(ctx, probe))

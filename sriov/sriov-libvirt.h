@@ -292,7 +292,13 @@ int sriov_attach(struct sriov_ctx *ctx, struct sriov_xml_domain *d, struct sriov
 
 /* ---- the inventory as XML ----------------------------------------------- */
 
+/* list --xml (only NULL) and one PF: <pf> carries what JSON's PF object
+ * does (README.md's schema), as attributes and elements of the same names;
+ * booleans are yes or no. */
 int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret);
+/* show --xml: the PF, and as sriov_render_show_json() adds them
+ * <driver_answers> and <saved_vfs> (absent when st is NULL or not read). */
+int sriov_render_show_xml(const struct sriov_pf *pf, const struct sriov_show_state *st, char **ret);
 
 #ifdef __cplusplus
 }

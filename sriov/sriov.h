@@ -186,6 +186,8 @@ struct sriov_eswitch {
         uint8_t encap_mode;  /* DEVLINK_ESWITCH_ENCAP_MODE_* */
 };
 
+struct sriov_vf_holder; /* who holds a VF: the allocation store's part, below */
+
 struct sriov_vf {
         unsigned index;
         char address[SRIOV_PCI_ADDR_MAX];  /* from the virtfnN link; "" if none */
@@ -199,6 +201,8 @@ struct sriov_vf {
          * against sysfs (same ifindex); NULL when there is none */
         struct sriov_vf_port port;
         char *representor;
+        struct sriov_vf_holder *holder;    /* who holds it (sriov_inventory_read_holders);
+                                            * NULL: free, or not read (the PF's holders_read) */
 };
 
 struct sriov_pf {
@@ -226,6 +230,7 @@ struct sriov_pf {
         int64_t netlink_num_vf; /* IFLA_NUM_VF, when read over rtnetlink */
         char **warnings;        /* NULL-terminated */
         struct sriov_eswitch eswitch; /* sriov_inventory_read_eswitch */
+        bool holders_read;      /* each VF's holder was read from the allocation store */
 };
 
 /* A network device without SR-IOV: usable as a macvtap lower device. */
@@ -357,7 +362,10 @@ int sriov_apply_parse_text(struct sriov_ctx *ctx, const char *name, const char *
 
 /* Sets one VF's attributes through its PF. Bad input changes nothing:
  * unknown device or not an SR-IOV PF with a netdev (-ENODEV), VF out of
- * range (-ERANGE), bad values (-EINVAL). Before the first change to a VF,
+ * range (-ERANGE: against sysfs sriov_numvfs before any netlink request,
+ * then against the kernel's answer), bad values (-EINVAL). device is any
+ * name `sriovctl list` prints for the PF: its PCI address or bus device
+ * name (netdevsim1), or one of its interfaces. Before the first change to a VF,
  * its settings are saved in the state directory (see sriov_vf_restore).
  * Each attribute goes in its own RTM_SETLINK, because the kernel stops at
  * the first refused one; if the driver refuses any, the applied ones are
@@ -371,7 +379,9 @@ int sriov_vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf,
 /* Applies many requests over one socket: per PF, one RTM_SETLINK carrying
  * all its VFs (split only where an IFLA_VFINFO_LIST would pass 64 KiB),
  * then one read-back per PF to verify. Every device and VF number is
- * checked before anything changes; originals are saved as for
+ * checked before anything changes, and before any netlink request each
+ * VF index against sysfs (-ERANGE) and each VF named once, also through
+ * two names of its PF (-EBADMSG, naming both origins); originals are saved as for
  * sriov_vf_set. If the kernel refuses a VF, every VF changed in this run is
  * restored and the error names the request's origin, the VF, the refused
  * attributes and the driver's errno. */
@@ -379,7 +389,9 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
 
 /* Puts back the settings saved before a VF's first change and forgets
  * them: VF vf, or every saved VF of the PF with SRIOV_VF_ALL. A VF with
- * nothing saved is not an error (a notice says so). *ret_restored (may be
+ * nothing saved is not an error (a notice says so), a VF beyond the PF's
+ * sriov_numvfs is (-ERANGE), unless it has saved settings, which are then
+ * dropped (the PF had more VFs when they were saved). *ret_restored (may be
  * NULL) is the number of VFs restored. */
 #define SRIOV_VF_ALL UINT32_MAX
 int sriov_vf_restore(struct sriov_ctx *ctx, const char *device, unsigned vf, unsigned *ret_restored);
@@ -627,6 +639,34 @@ int sriov_detach(struct sriov_ctx *ctx, const char *domain, unsigned timeout_ms,
  * `pending` set, and only attach and detach roll killed ones back. */
 int sriov_allocations(struct sriov_ctx *ctx, struct sriov_allocation **ret, size_t *ret_n);
 void sriov_allocations_free(struct sriov_allocation *a, size_t n);
+/* Who holds a VF, from its record in the allocation store. */
+enum sriov_holder_type {
+        SRIOV_HOLDER_GUEST,           /* sriovctl attach gave it to a guest's <interface> */
+        SRIOV_HOLDER_LIBVIRT_GUEST,   /* a libvirt guest's own XML names it (the qemu hook's record) */
+        SRIOV_HOLDER_LIBVIRT_NETWORK, /* libvirt's network driver gave it out as a port (the network hook's) */
+        SRIOV_HOLDER_POD,             /* a CNI ADD gave it to a container (the sriov-vf plugin) */
+};
+struct sriov_vf_holder {
+        enum sriov_holder_type type;
+        enum sriov_alloc_kind kind; /* how: hostdev, vf-direct, pod, or a macvtap on the VF's netdev */
+        char *domain;               /* the guest (every type but POD) */
+        char *uuid;                 /* its UUID; "" when the record has none */
+        unsigned iface;             /* its <interface>, 0-based */
+        char *container_id;         /* POD: CNI_CONTAINERID */
+        char *ifname;               /* POD: the VF's name in the container */
+        char *network;              /* POD: the NetConf's name; LIBVIRT_NETWORK: the network */
+        char *port;                 /* LIBVIRT_NETWORK: the port's UUID */
+        char *netdev;               /* MACVTAP: the macvtap on the VF's netdev */
+        bool pending;               /* its attach, ADD or hook has not finished (or died) */
+};
+/* Fills pf->vfs[i].holder of every PF (holders_read set) from the store,
+ * read as sriov_allocations() reads it: without the lock, for whoever may
+ * read the store. A VF two records claim gets the first, and a warning on
+ * its PF names both. */
+int sriov_inventory_read_holders(struct sriov_ctx *ctx, struct sriov_inventory *inv);
+/* "guest", "libvirt-guest", "libvirt-network", "pod"; "free" for NULL. */
+const char *sriov_holder_type_name(const struct sriov_vf_holder *h);
+
 /* The VF settings an allocation put on VF vf of PF pf (PCI address or
  * device name), for putting them back after the VF was re-created (udev).
  * -ENOENT (no message) when that VF is not allocated. */
@@ -861,6 +901,11 @@ struct sriov_monitor_options {
 int sriov_monitor_run(struct sriov_ctx *ctx, const struct sriov_monitor_options *o);
 
 /* ---- renderings (output.c): strings the caller prints ----------------- */
+
+/* The one text style of every JSON document sriovctl and sriov-vf print:
+ * json-c's flags for json_object_to_json_string_ext() (include
+ * <json-c/json.h> to use it): two-space indents, "key": value. */
+#define SRIOV_JSON_TEXT_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 int sriov_render_table(const struct sriov_inventory *inv, char **ret);
 int sriov_render_pf_detail(const struct sriov_pf *pf, char **ret);

@@ -540,7 +540,8 @@ int state_save(struct sriov_ctx *ctx, const char *relpath, json_object *obj)
         if (fd < 0)
                 return ctx_fail_state(ctx, -errno, "state file %s: cannot create a temporary file: %s", path,
                                 strerror(errno));
-        /* the document and its newline in one write */
+        /* the document and its newline in one write; stored compact (what
+         * the programs print is SRIOV_JSON_TEXT_FLAGS's style) */
         _cleanup_free_ char *text = strdup_printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
         r = text ? write_all(fd, text, strlen(text)) : -ENOMEM;
         if (r == 0 && (fchmod(fd, 0600) < 0 || fsync(fd) < 0))

@@ -11,18 +11,6 @@
 
 #define STORE_FILE "allocations.json"
 
-static const char *const kind_names[] = {
-        [SRIOV_ALLOC_HOSTDEV] = "hostdev",
-        [SRIOV_ALLOC_VF_DIRECT] = "vf-direct",
-        [SRIOV_ALLOC_MACVTAP] = "macvtap",
-        [SRIOV_ALLOC_POD] = "pod",
-};
-
-const char *sriov_alloc_kind_name(enum sriov_alloc_kind k)
-{
-        return (unsigned)k < ELEMENTSOF(kind_names) ? kind_names[k] : "unknown";
-}
-
 int dup_opt(const char *s, char **ret)
 {
         *ret = NULL;
@@ -223,11 +211,7 @@ static int rec_from_json(struct sriov_ctx *ctx, json_object *o, size_t index, st
         const char *kind = get_str(o, "kind"), *mac = get_str(o, "mac"), *domain = get_str(o, "domain");
         int64_t iface = 0, vf = -1, pid = 0;
         bool ok = kind && mac && domain && get_int(o, "interface", &iface) && iface >= 0 &&
-                  vf_mac_parse(mac, rec.a.mac) == 0;
-        for (size_t k = 0; ok && k < ELEMENTSOF(kind_names); k++)
-                if (strcmp(kind, kind_names[k]) == 0)
-                        rec.a.kind = (enum sriov_alloc_kind)k;
-        ok = ok && strcmp(kind, sriov_alloc_kind_name(rec.a.kind)) == 0;
+                  vf_mac_parse(mac, rec.a.mac) == 0 && alloc_kind_parse(kind, &rec.a.kind) == 0;
         if (ok && rec.a.kind != SRIOV_ALLOC_MACVTAP)
                 ok = get_int(o, "vf", &vf) && vf >= -1 && vf <= INT32_MAX && (vf < 0 || get_str(o, "pf_ifname"));
         if (ok && rec.a.kind == SRIOV_ALLOC_MACVTAP)
@@ -464,8 +448,7 @@ int sriov_render_allocations_json(const struct sriov_allocation *a, size_t n, ch
                         r = -ENOMEM;
                 }
         }
-        char *s = r == 0 ? strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-                                                                              JSON_C_TO_STRING_NOSLASHESCAPE))
+        char *s = r == 0 ? strdup(json_object_to_json_string_ext(doc, SRIOV_JSON_TEXT_FLAGS))
                          : NULL;
         json_object_put(doc);
         if (!s)

@@ -693,13 +693,8 @@ static int pf_run_read(struct sriov_ctx *ctx, struct pf_run *p)
 static int check_vf(struct sriov_ctx *ctx, const struct pf_run *p, unsigned vf)
 {
         int64_t n = num_vf(p);
-        if (vf >= n) {
-                if (n == 0)
-                        return ctx_fail(ctx, -ERANGE, "%s vf %u: VF index out of range: %s has no VFs enabled",
-                                        p->ref.ifname, vf, p->ref.ifname);
-                return ctx_fail(ctx, -ERANGE, "%s vf %u: VF index out of range: %s has %" PRId64 " VFs (vf 0-%" PRId64 ")",
-                                p->ref.ifname, vf, p->ref.ifname, n, n - 1);
-        }
+        if (vf >= n)
+                return pf_vf_range_fail(ctx, p->ref.ifname, vf, n);
         if (vf >= p->cur.n || !p->cur.seen[vf])
                 return ctx_fail(ctx, -EIO,
                                 "%s vf %u: the kernel's RTM_NEWLINK did not carry this VF's settings (%s): they "
@@ -743,6 +738,16 @@ static json_object *doc_vfs(struct pf_run *p)
         json_object *vfs = NULL;
         json_object_object_get_ex(p->doc, "vfs", &vfs);
         return vfs;
+}
+
+/* Whether doc (NULL: none) keeps saved settings of vf. */
+static bool saved_has(json_object *doc, unsigned vf)
+{
+        json_object *vfs;
+        char key[16];
+        snprintf(key, sizeof(key), "%u", vf);
+        return doc && json_object_object_get_ex(doc, "vfs", &vfs) && json_object_is_type(vfs, json_type_object) &&
+               json_object_object_get_ex(vfs, key, NULL);
 }
 
 static int write_doc(struct sriov_ctx *ctx, struct pf_run *p)
@@ -1028,7 +1033,7 @@ int vf_set(struct sriov_ctx *ctx, const char *device, unsigned vf, const struct 
                 return r;
         }
         _cleanup_(pf_run_done) struct pf_run p = {0};
-        if ((r = pf_run_open(ctx, device, &p)) < 0)
+        if ((r = pf_run_open(ctx, device, &p)) < 0 || (r = pf_ref_check_vf(ctx, &p.ref, vf)) < 0)
                 return r;
         _cleanup_state_unlock_ int lock = -1;
         if ((r = lock_state(ctx, &lock)) < 0 || (r = pf_run_read(ctx, &p)) < 0 || (r = check_vf(ctx, &p, vf)) < 0)
@@ -1327,15 +1332,19 @@ static int apply_resolve(struct sriov_ctx *ctx, struct apply_ctx *a, const struc
         if (!a->run_of)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
-                size_t j = 0;
-                if (i > 0 && strcmp(reqs[i].device, reqs[i - 1].device) == 0) {
-                        a->run_of[i] = a->run_of[i - 1];
-                        continue;
-                }
-                for (j = 0; j < i && strcmp(reqs[j].device, reqs[i].device) != 0; j++)
-                        ;
-                if (j < i) {
-                        a->run_of[i] = a->run_of[j];
+                /* a device word seen before shares its run: the one on the
+                 * line before (a file lists a PF's VFs together), or the
+                 * first with that word. (Written as a search for `seen`:
+                 * clang 14 -O2 compiled the earlier form, a loop ending on
+                 * the match, as if every later word matched the first.) */
+                size_t seen = i;
+                if (i > 0 && strcmp(reqs[i].device, reqs[i - 1].device) == 0)
+                        seen = i - 1;
+                for (size_t j = 0; seen == i && j < i; j++)
+                        if (strcmp(reqs[j].device, reqs[i].device) == 0)
+                                seen = j;
+                if (seen < i) {
+                        a->run_of[i] = a->run_of[seen];
                         continue;
                 }
                 struct pf_run p;
@@ -1362,13 +1371,62 @@ static int apply_resolve(struct sriov_ctx *ctx, struct apply_ctx *a, const struc
         return 0;
 }
 
-/* Every VF exists, is readable and is named once per PF. */
-static int apply_check_vfs(struct sriov_ctx *ctx, struct apply_ctx *a, const struct sriov_vf_request *reqs,
-                           size_t n)
+struct vf_slot {
+        size_t run;
+        unsigned vf;
+        size_t index; /* of the request */
+};
+
+static int cmp_slot(const void *x, const void *y)
+{
+        const struct vf_slot *a = x, *b = y;
+        if (a->run != b->run)
+                return a->run < b->run ? -1 : 1;
+        if (a->vf != b->vf)
+                return a->vf < b->vf ? -1 : 1;
+        return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Before any netlink request: each VF index is below its PF's
+ * sriov_numvfs, and each VF is named once, also through two names of one
+ * PF ("enp2s0" and its address). */
+static int apply_precheck(struct sriov_ctx *ctx, struct apply_ctx *a, const struct sriov_vf_request *reqs, size_t n)
 {
         char pre[256];
         int r;
-        _cleanup_free_ size_t *seen_at = NULL;
+        for (size_t i = 0; i < n; i++)
+                if ((r = pf_ref_check_vf(ctx, &a->runs[a->run_of[i]].ref, reqs[i].vf)) < 0) {
+                        if (reqs[i].origin)
+                                ctx_error_prefix(ctx, "%s", reqs[i].origin);
+                        return r;
+                }
+        _cleanup_free_ struct vf_slot *slots = calloc(n ? n : 1, sizeof(*slots));
+        if (!slots)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                slots[i] = (struct vf_slot){a->run_of[i], reqs[i].vf, i};
+        qsort(slots, n, sizeof(*slots), cmp_slot);
+        /* of all the repeats, the one the file reaches first */
+        const struct vf_slot *dup = NULL;
+        for (size_t i = 1; i < n; i++)
+                if (slots[i].run == slots[i - 1].run && slots[i].vf == slots[i - 1].vf &&
+                    (!dup || slots[i].index < dup->index))
+                        dup = &slots[i];
+        if (!dup)
+                return 0;
+        const struct sriov_vf_request *later = &reqs[dup->index], *first = &reqs[(dup - 1)->index];
+        return ctx_fail(ctx, -EBADMSG, "%s%s vf %u is already configured at %s (as %s vf %u, the same VF of %s): one "
+                        "request per VF",
+                        origin_prefix(later, pre, sizeof(pre)), later->device, later->vf,
+                        first->origin ? first->origin : "an earlier request", first->device, first->vf,
+                        a->runs[dup->run].ref.name);
+}
+
+/* Every VF exists and is readable, as the kernel answers now. */
+static int apply_check_vfs(struct sriov_ctx *ctx, struct apply_ctx *a, const struct sriov_vf_request *reqs,
+                           size_t n)
+{
+        int r;
         for (size_t i = 0; i < n; i++) {
                 struct pf_run *p = &a->runs[a->run_of[i]];
                 if ((r = check_vf(ctx, p, reqs[i].vf)) < 0) {
@@ -1377,32 +1435,6 @@ static int apply_check_vfs(struct sriov_ctx *ctx, struct apply_ctx *a, const str
                         return r;
                 }
         }
-        /* duplicates through different names of one PF ("enp2s0" and its address) */
-        size_t total = 0;
-        for (size_t k = 0; k < a->n_runs; k++)
-                total += (size_t)num_vf(&a->runs[k]);
-        size_t *base = calloc(a->n_runs + 1, sizeof(size_t));
-        if (!base)
-                return -ENOMEM;
-        for (size_t k = 0; k < a->n_runs; k++)
-                base[k + 1] = base[k] + (size_t)num_vf(&a->runs[k]);
-        seen_at = calloc(total ? total : 1, sizeof(size_t));
-        if (!seen_at) {
-                free(base);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < n; i++) {
-                size_t slot = base[a->run_of[i]] + reqs[i].vf;
-                if (seen_at[slot]) {
-                        const struct sriov_vf_request *first = &reqs[seen_at[slot] - 1];
-                        free(base);
-                        return ctx_fail(ctx, -EINVAL, "%s%s vf %u is already configured at %s (%s): one request per VF",
-                                        origin_prefix(&reqs[i], pre, sizeof(pre)), reqs[i].device, reqs[i].vf,
-                                        first->origin ? first->origin : "an earlier request", first->device);
-                }
-                seen_at[slot] = i + 1;
-        }
-        free(base);
         return 0;
 }
 
@@ -1564,7 +1596,7 @@ int sriov_vf_apply(struct sriov_ctx *ctx, const struct sriov_vf_request *reqs, s
         if (!n)
                 return 0;
         _cleanup_(apply_ctx_done) struct apply_ctx a = {0};
-        if ((r = apply_resolve(ctx, &a, reqs, n)) < 0)
+        if ((r = apply_resolve(ctx, &a, reqs, n)) < 0 || (r = apply_precheck(ctx, &a, reqs, n)) < 0)
                 return r;
         _cleanup_state_unlock_ int lock = -1;
         if ((r = lock_state(ctx, &lock)) < 0)
@@ -1773,6 +1805,13 @@ int vf_restore_some(struct sriov_ctx *ctx, const char *device, unsigned vf, uint
         if ((r = state_lock(ctx, LOCK_TIMEOUT_MS, &lock)) < 0)
                 return r;
         r = state_load(ctx, p.relpath, &p.doc);
+        /* a VF beyond sriov_numvfs is a mistake, unless it has saved
+         * settings (the VFs were fewer since): those are dropped below */
+        if (vf != SRIOV_VF_ALL && (r == 0 || r == -ENOENT) && !saved_has(p.doc, vf)) {
+                int e = pf_ref_check_vf(ctx, &p.ref, vf);
+                if (e < 0)
+                        return e;
+        }
         if (r == -ENOENT) {
                 if (vf == SRIOV_VF_ALL)
                         ctx_notice(ctx, "%s: no VF has saved settings: nothing to restore", p.ref.ifname);

@@ -21,8 +21,40 @@ static void x_elem(xmlTextWriterPtr w, const char *name, const char *value)
                 xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST render_text(value));
 }
 
+/* XML's one spelling of a boolean, as libvirt's: yes and no. */
+static const char *yes_no(bool v) { return v ? "yes" : "no"; }
 static const char *opt_num(int64_t v) { return v == SRIOV_ABSENT ? NULL : render_fmt("%" PRId64, v); }
+static const char *opt_bool(int64_t v) { return v == SRIOV_ABSENT ? NULL : yes_no(v != 0); }
 static const char *opt_hex4(int64_t v) { return v == SRIOV_ABSENT ? NULL : render_fmt("%04" PRIx64, v); }
+
+/* <holder type='free'/>, or who: the same fields as JSON's "holder". */
+static void xml_holder(xmlTextWriterPtr w, const struct sriov_pf *pf, const struct sriov_vf *vf)
+{
+        const struct sriov_vf_holder *h = vf->holder;
+        if (!pf->holders_read)
+                return;
+        xmlTextWriterStartElement(w, BAD_CAST "holder");
+        x_attr(w, "type", sriov_holder_type_name(h));
+        if (h) {
+                x_attr(w, "kind", sriov_alloc_kind_name(h->kind));
+                if (h->type == SRIOV_HOLDER_POD) {
+                        x_attr(w, "container_id", h->container_id);
+                        x_attr(w, "ifname", h->ifname);
+                } else {
+                        x_attr(w, "domain", h->domain);
+                        x_attr(w, "uuid", h->uuid && h->uuid[0] ? h->uuid : NULL);
+                        x_attr(w, "interface", render_fmt("%u", h->iface));
+                }
+                if (h->type == SRIOV_HOLDER_POD || h->type == SRIOV_HOLDER_LIBVIRT_NETWORK)
+                        x_attr(w, "network", h->network);
+                if (h->type == SRIOV_HOLDER_LIBVIRT_NETWORK)
+                        x_attr(w, "port", h->port);
+                if (h->kind == SRIOV_ALLOC_MACVTAP)
+                        x_attr(w, "netdev", h->netdev);
+                x_attr(w, "pending", yes_no(h->pending));
+        }
+        xmlTextWriterEndElement(w);
+}
 
 /* <eswitch mode="switchdev|legacy|no-devlink|no-eswitch" devlink="pci/..."
  * inline_mode=".." encap_mode=".." error="ENAME"/>; none when not asked. */
@@ -56,7 +88,37 @@ static void xml_vf_port(xmlTextWriterPtr w, const struct sriov_vf *vf)
         xmlTextWriterEndElement(w);
 }
 
-static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
+/* What show adds from the state directory, as JSON's "driver_answers" and
+ * "saved_vfs": absent when not read (null in JSON), empty when nothing. */
+static void xml_show_state(xmlTextWriterPtr w, const struct sriov_show_state *st)
+{
+        if (!st || !st->read)
+                return;
+        xmlTextWriterStartElement(w, BAD_CAST "driver_answers");
+        for (size_t i = 0; i < st->n_answers; i++) {
+                const struct sriov_driver_answer *a = &st->answers[i];
+                xmlTextWriterStartElement(w, BAD_CAST "driver_answer");
+                x_attr(w, "attribute", a->attribute);
+                x_attr(w, "value", a->value);
+                x_attr(w, "accepted", yes_no(a->error == 0));
+                if (a->error) {
+                        x_attr(w, "error", sriov_errno_name(a->error));
+                        x_attr(w, "errno", render_fmt("%d", a->error));
+                        x_attr(w, "message", strerror(a->error));
+                }
+                xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterEndElement(w);
+        xmlTextWriterStartElement(w, BAD_CAST "saved_vfs");
+        for (size_t i = 0; i < st->n_saved; i++) {
+                xmlTextWriterStartElement(w, BAD_CAST "saved_vf");
+                x_attr(w, "index", render_fmt("%u", st->saved_vfs[i]));
+                xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterEndElement(w);
+}
+
+static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf, const struct sriov_show_state *st)
 {
         xmlTextWriterStartElement(w, BAD_CAST "pf");
         x_attr(w, "address", pf->address);
@@ -95,17 +157,18 @@ static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
         x_attr(w, "offset", opt_num(pf->offset));
         x_attr(w, "stride", opt_num(pf->stride));
         x_attr(w, "vf_device", opt_hex4(pf->vf_device));
-        x_attr(w, "drivers_autoprobe", opt_num(pf->drivers_autoprobe));
+        x_attr(w, "drivers_autoprobe", opt_bool(pf->drivers_autoprobe));
         xmlTextWriterEndElement(w);
         if (pf->has_cap) {
                 const struct sriov_iov_cap *c = &pf->cap;
                 xmlTextWriterStartElement(w, BAD_CAST "capability");
                 x_attr(w, "position", render_fmt("0x%03x", c->position));
+                x_attr(w, "version", render_fmt("%u", c->version));
                 x_attr(w, "capabilities", render_fmt("0x%08x", c->capabilities));
                 x_attr(w, "control", render_fmt("0x%04x", c->control));
-                x_attr(w, "vf_enable", c->control & SRIOV_IOV_CTRL_VF_ENABLE ? "yes" : "no");
-                x_attr(w, "vf_mse", c->control & SRIOV_IOV_CTRL_VF_MSE ? "yes" : "no");
-                x_attr(w, "ari_capable_hierarchy", c->control & SRIOV_IOV_CTRL_ARI ? "yes" : "no");
+                x_attr(w, "vf_enable", yes_no(c->control & SRIOV_IOV_CTRL_VF_ENABLE));
+                x_attr(w, "vf_mse", yes_no(c->control & SRIOV_IOV_CTRL_VF_MSE));
+                x_attr(w, "ari_capable_hierarchy", yes_no(c->control & SRIOV_IOV_CTRL_ARI));
                 x_attr(w, "status", render_fmt("0x%04x", c->status));
                 x_attr(w, "initial_vfs", render_fmt("%u", c->initial_vfs));
                 x_attr(w, "total_vfs", render_fmt("%u", c->total_vfs));
@@ -124,12 +187,13 @@ static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
                         xmlTextWriterStartElement(w, BAD_CAST "vf_bar");
                         x_attr(w, "index", render_fmt("%u", i));
                         x_attr(w, "type", bar_kind_name(b[i].kind));
-                        x_attr(w, "prefetchable", b[i].prefetchable ? "yes" : "no");
+                        x_attr(w, "prefetchable", yes_no(b[i].prefetchable));
                         x_attr(w, "address", render_fmt("0x%" PRIx64, b[i].address));
                         xmlTextWriterEndElement(w);
                 }
                 xmlTextWriterEndElement(w);
         }
+        x_elem(w, "netlink_num_vf", opt_num(pf->netlink_num_vf));
         xml_eswitch(w, &pf->eswitch);
         for (size_t i = 0; i < pf->n_vfs; i++) {
                 const struct sriov_vf *vf = &pf->vfs[i];
@@ -150,22 +214,26 @@ static void xml_pf(xmlTextWriterPtr w, const struct sriov_pf *pf)
                         x_attr(w, "vlan", l->present & SRIOV_VF_VLAN ? render_fmt("%u", l->vlan) : NULL);
                         x_attr(w, "qos", l->present & SRIOV_VF_VLAN ? render_fmt("%u", l->qos) : NULL);
                         x_attr(w, "vlan_proto", l->present & SRIOV_VF_VLAN_PROTO ? vf_proto_name(l->vlan_proto) : NULL);
-                        x_attr(w, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? (l->spoofchk ? "on" : "off") : NULL);
-                        x_attr(w, "trust", l->present & SRIOV_VF_TRUST ? (l->trust ? "on" : "off") : NULL);
+                        x_attr(w, "spoofchk", l->present & SRIOV_VF_SPOOFCHK ? yes_no(l->spoofchk) : NULL);
+                        x_attr(w, "trust", l->present & SRIOV_VF_TRUST ? yes_no(l->trust) : NULL);
                         x_attr(w, "link_state", l->present & SRIOV_VF_LINK_STATE ? sriov_link_state_name(l->link_state) : NULL);
                         x_attr(w, "min_tx_rate", l->present & SRIOV_VF_RATE ? render_fmt("%u", l->min_tx_rate) : NULL);
                         x_attr(w, "max_tx_rate", l->present & SRIOV_VF_RATE ? render_fmt("%u", l->max_tx_rate) : NULL);
+                        x_attr(w, "query_rss", l->present & SRIOV_VF_QUERY_RSS ? yes_no(l->query_rss) : NULL);
                         xmlTextWriterEndElement(w);
                 }
                 xml_vf_port(w, vf);
+                xml_holder(w, pf, vf);
                 xmlTextWriterEndElement(w);
         }
         for (char **s = pf->warnings; s && *s; s++)
                 x_elem(w, "warning", *s);
+        xml_show_state(w, st);
         xmlTextWriterEndElement(w);
 }
 
-int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret)
+static int render(const struct sriov_inventory *inv, const struct sriov_pf *only, const struct sriov_show_state *st,
+                  char **ret)
 {
         xmlBufferPtr xb = xmlBufferCreate();
         if (!xb)
@@ -179,11 +247,11 @@ int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *o
         xmlTextWriterSetIndentString(w, BAD_CAST "  ");
         xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
         if (only)
-                xml_pf(w, only);
+                xml_pf(w, only, st);
         else {
                 xmlTextWriterStartElement(w, BAD_CAST "sriov");
                 for (size_t i = 0; i < inv->n_pfs; i++)
-                        xml_pf(w, &inv->pfs[i]);
+                        xml_pf(w, &inv->pfs[i], NULL);
                 for (size_t i = 0; i < inv->n_lowers; i++) {
                         const struct sriov_netdev *l = &inv->lowers[i];
                         xmlTextWriterStartElement(w, BAD_CAST "macvtap_lower");
@@ -205,4 +273,14 @@ int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *o
                 return rc < 0 ? -EIO : -ENOMEM;
         *ret = s;
         return 0;
+}
+
+int sriov_render_xml(const struct sriov_inventory *inv, const struct sriov_pf *only, char **ret)
+{
+        return render(inv, only, NULL, ret);
+}
+
+int sriov_render_show_xml(const struct sriov_pf *pf, const struct sriov_show_state *st, char **ret)
+{
+        return render(NULL, pf, st, ret);
 }

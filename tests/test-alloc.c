@@ -161,8 +161,8 @@ static void test_records(void **state)
 
         char *json = NULL;
         assert_int_equal(sriov_render_allocations_json(a, n, &json), 0);
-        assert_contains(json, "\"config\":\"mac 52:54:00:00:00:01 vlan 10\"");
-        assert_contains(json, "\"tap\":\"/dev/tap9\"");
+        assert_contains(json, "\"config\": \"mac 52:54:00:00:00:01 vlan 10\"");
+        assert_contains(json, "\"tap\": \"/dev/tap9\"");
         assert_not_contains(json, "pf_ifname"); /* the store's own fields stay inside */
         free(json);
         sriov_allocations_free(a, n);
@@ -284,9 +284,9 @@ static void test_pod_records(void **state)
         assert_int_equal(a[1].pod.netdev_mac[0], 0x02);
         char *json = NULL;
         assert_int_equal(sriov_render_allocations_json(a, n, &json), 0);
-        assert_contains(json, "\"kind\":\"pod\"");
-        assert_contains(json, "\"container_id\":\"c1\"");
-        assert_contains(json, "\"netdev_mtu\":1500");
+        assert_contains(json, "\"kind\": \"pod\"");
+        assert_contains(json, "\"container_id\": \"c1\"");
+        assert_contains(json, "\"netdev_mtu\": 1500");
         free(json);
         sriov_allocations_free(a, n);
         /* a reconcile pass sees the pod's VF as held */

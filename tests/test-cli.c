@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "fixture.h"
+#include "jsonstyle.h"
 
 extern char **environ;
 
@@ -377,7 +378,7 @@ static void attach_refusals(void **state)
         result_done(&r);
         r = run("allocations", "--json", "--state-dir", state_dir, NULL);
         expect_code(r, 0);
-        assert_contains(r.out, "\"allocations\":[");
+        assert_contains(r.out, "\"allocations\": [");
         result_done(&r);
 }
 
@@ -747,8 +748,8 @@ static void messages(void **state)
         expect_err(r, 3, "sriovctl: udev-event: devpath /devices/pci0000:00/0000:00:1c.0/0000:03:00.0: neither an "
                          "SR-IOV PF nor a VF\n");
         r = run_argv(UDEV("--action", "add", "nosuch0"));
-        snprintf(want, sizeof(want), "sriovctl: udev-event add: nosuch0: no such PCI device, bus device or network "
-                                     "interface under %s\n", tree);
+        snprintf(want, sizeof(want), "sriovctl: udev-event add: nosuch0: no such PCI device or network interface, "
+                                     "nor a device of another bus (netdevsim1), under %s\n", tree);
         expect_err(r, 3, want);
         /* every action udev passes is taken: remove and unbind touch nothing,
          * the others are a pass */
@@ -1038,6 +1039,123 @@ static void show_json_state(void **state)
         result_done(&r);
 }
 
+/* Every device `list` prints for a PF is one each command takes (a
+ * netdevsim PF too, which has no PCI identity): past resolving, the
+ * fixture's netdevs are not in the kernel, so a command that asks it
+ * says RTM_GETLINK. And the checks before netlink, with exit 4. */
+static void listed_devices(void **state)
+{
+        (void)state;
+        char sd[4096], conf[4096], cd[4096];
+        snprintf(sd, sizeof(sd), "%s/listed-state", tmp);
+        snprintf(cd, sizeof(cd), "%s/listed-conf", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "listed-conf"), 0);
+        /* list --names: what every command takes as DEVICE */
+        struct result r = run("list", "--names", "--sysfs-root", tree, NULL);
+        expect_code(r, 0);
+        char *names = strdup(r.out), *save = NULL;
+        assert_non_null(names);
+        result_done(&r);
+        size_t n_names = 0;
+        for (const char *d = strtok_r(names, "\n", &save); d; d = strtok_r(NULL, "\n", &save), n_names++) {
+                r = run("show", d, "--sysfs-root", tree, NULL);
+                expect_code(r, 0);
+                result_done(&r);
+                r = run("set", d, "vf", "0", "trust", "on", "--sysfs-root", tree, "--state-dir", sd, NULL);
+                assert_contains(r.err, "RTM_GETLINK");
+                result_done(&r);
+                r = run("port-profile", d, "vf", "0", "status", "--sysfs-root", tree, NULL);
+                assert_contains(r.err, "RTM_GETLINK");
+                result_done(&r);
+                r = run("restore", d, "vf", "0", "--sysfs-root", tree, "--state-dir", sd, NULL);
+                expect_code(r, 0);
+                assert_contains(r.err, "vf 0: no saved settings: nothing to restore");
+                result_done(&r);
+                assert_int_equal(fx_write(tmp, "listed.conf", "%s vf 1 trust on\n", d), 0);
+                snprintf(conf, sizeof(conf), "%s/listed.conf", tmp);
+                r = run("apply", conf, "--sysfs-root", tree, "--state-dir", sd, NULL);
+                assert_contains(r.err, "RTM_GETLINK");
+                result_done(&r);
+                r = run("udev-event", d, "--sysfs-root", tree, "--state-dir", sd, "--config-dir", cd, NULL);
+                expect_code(r, 0);
+                result_done(&r);
+        }
+        free(names);
+        assert_int_equal(n_names, 4); /* 0000:02:00.0 enp2s0f0 netdevsim1 eni1np1 */
+
+        /* a VF index beyond sriov_numvfs, before any netlink request */
+        r = run("set", "enp2s0f0", "vf", "99999", "trust", "on", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "enp2s0f0 vf 99999: VF index out of range: enp2s0f0 has 7 VFs (vf 0-6)");
+        assert_not_contains(r.err, "RTM_GETLINK");
+        result_done(&r);
+        r = run("restore", "0000:02:00.0", "vf", "99", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "enp2s0f0 vf 99: VF index out of range: enp2s0f0 has 7 VFs (vf 0-6)");
+        assert_not_contains(r.err, "nothing to restore");
+        result_done(&r);
+        r = run("port-profile", "netdevsim1", "vf", "2", "status", "--sysfs-root", tree, NULL);
+        expect_code(r, 4);
+        assert_contains(r.err, "eni1np1 vf 2: VF index out of range: eni1np1 has 2 VFs (vf 0-1)");
+        result_done(&r);
+        /* one VF under two names of its PF in one apply file */
+        assert_int_equal(fx_write(tmp, "listed.conf", "%s",
+                                  "enp2s0f0 vf 1 trust on\n# the same PF\n0000:02:00.0 vf 1 trust off\n"),
+                         0);
+        snprintf(conf, sizeof(conf), "%s/listed.conf", tmp);
+        r = run("apply", conf, "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 4);
+        char want[4200];
+        snprintf(want, sizeof(want), "%s:3: 0000:02:00.0 vf 1 is already configured at %s:1 (as enp2s0f0 vf 1", conf,
+                 conf);
+        assert_contains(r.err, want);
+        assert_not_contains(r.err, "RTM_GETLINK");
+        result_done(&r);
+}
+
+/* Every JSON document sriovctl prints is in the one style (sriov-vf's:
+ * test-cni.c), the streamed list too, with and without the store read. */
+static void json_style(void **state)
+{
+        (void)state;
+        char sd[4096];
+        snprintf(sd, sizeof(sd), "%s/style-state", tmp);
+        assert_int_equal(fx_write(tmp, "style-state/allocations.json", "%s",
+                                  "{\"allocations\":[{\"domain\":\"web\",\"interface\":0,\"kind\":\"hostdev\","
+                                  "\"mac\":\"52:54:00:00:00:01\",\"pf\":\"0000:02:00.0\",\"vf\":1,"
+                                  "\"vf_address\":\"0000:02:10.2\",\"pf_ifname\":\"enp2s0f0\",\"config\":\"vlan 5\","
+                                  "\"pending\":false}]}\n"),
+                         0);
+        char empty[4096];
+        snprintf(empty, sizeof(empty), "%s/style-empty", tmp);
+        assert_int_equal(fx_mkdir_p(tmp, "style-empty"), 0);
+        const char *const *cases[] = {
+                (const char *[]){"list", "--json", "--sysfs-root", empty, NULL},
+                (const char *[]){"list", "--json", "--sysfs-root", tree, NULL},
+                (const char *[]){"list", "--json", "--sysfs-root", tree, "--state-dir", sd, NULL},
+                (const char *[]){"show", "enp2s0f0", "--json", "--sysfs-root", tree, NULL},
+                (const char *[]){"show", "netdevsim1", "--json", "--sysfs-root", tree, "--state-dir", sd, NULL},
+                (const char *[]){"allocations", "--json", "--state-dir", sd, NULL},
+                (const char *[]){"allocations", "--json", "--state-dir", empty, NULL},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                const char *argv[16] = {0};
+                for (size_t k = 0; cases[i][k]; k++)
+                        argv[k + 1] = cases[i][k];
+                struct result r = run_argv(argv);
+                expect_code(r, 0);
+                char what[64];
+                snprintf(what, sizeof(what), "sriovctl %s %s", argv[1], argv[2]);
+                assert_json_style(what, r.out);
+                result_done(&r);
+        }
+        /* the holder of VF 1, from the store */
+        struct result r = run("show", "enp2s0f0", "--sysfs-root", tree, "--state-dir", sd, NULL);
+        expect_code(r, 0);
+        assert_contains(r.out, "guest web interface #1 (hostdev)");
+        result_done(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1050,6 +1168,7 @@ int main(void)
                 cmocka_unit_test(show_json_state), cmocka_unit_test(output_errors),
                 cmocka_unit_test(apply_text_not_shown), cmocka_unit_test(config_owner),
                 cmocka_unit_test(list_names),          cmocka_unit_test(ip_link_words),
+                cmocka_unit_test(listed_devices),      cmocka_unit_test(json_style),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,6 +17,7 @@
 #include "cni.h"
 #include "fixture.h"
 #include "ipam.h"
+#include "jsonstyle.h"
 
 #define HEAD "{\"cniVersion\":\"1.1.0\",\"name\":\"sriov-net\",\"type\":\"sriov-vf\",\"deviceID\":\"0000:02:10.0\""
 
@@ -444,6 +445,7 @@ static void test_plugin_version(void **state)
                 snprintf(in, sizeof(in), "{\"cniVersion\":\"%s\"}", asked[i]);
                 struct plugin_result r = plugin(dir, env, in);
                 expect_exit(r, 0);
+                assert_json_style("VERSION", r.out);
                 assert_string_equal(json_str_at(r.json, "cniVersion"), asked[i]);
                 json_object *l;
                 assert_true(json_object_object_get_ex(r.json, "supportedVersions", &l));
@@ -473,6 +475,7 @@ static void test_plugin_check_version(void **state)
         struct plugin_result r = plugin(dir, env, "{\"cniVersion\":\"0.3.1\",\"name\":\"n\",\"type\":\"sriov-vf\","
                                                   "\"deviceID\":\"0000:7f:1f.7\"}");
         expect_exit(r, 1);
+        assert_json_style("an error", r.out);
         assert_int_equal(json_int_at(r.json, "code"), CNI_ERR_VERSION);
         assert_contains(json_str_at(r.json, "details"), "0.3.1");
         assert_string_equal(json_str_at(r.json, "cniVersion"), "0.3.1");

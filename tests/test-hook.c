@@ -132,8 +132,8 @@ static void test_port_recorded_idempotent(void **state)
         assert_false(a[0].pending);
         char *json = NULL;
         assert_int_equal(sriov_render_allocations_json(a, n, &json), 0);
-        assert_contains(json, "\"source\":\"libvirt-network\"");
-        assert_contains(json, "\"port\":\"" PORT_UUID "\"");
+        assert_contains(json, "\"source\": \"libvirt-network\"");
+        assert_contains(json, "\"port\": \"" PORT_UUID "\"");
         free(json);
         sriov_allocations_free(a, n);
 

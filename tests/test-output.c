@@ -603,6 +603,411 @@ static void json_port(void **state)
         free(text);
 }
 
+/* ---- who holds each VF, and JSON and XML carrying the same facts --------- */
+
+#define PORT "9d0d5a3e-1111-2222-3333-444455556666"
+#define CID "0123456789abcdef0123456789abcdef"
+
+/* A record of each kind in STATE/allocations.json, as attach, the CNI
+ * plugin and libvirt's hooks write them; driver answers and saved VFs as
+ * set writes them. */
+static void write_state(struct env *e)
+{
+        assert_int_equal(
+                fx_write(e->root, "state/allocations.json", "%s",
+                         "{\"allocations\":["
+                         "{\"domain\":\"web\",\"uuid\":\"7c1b6b9e-2d7a-4f0e-9a59-0d6f1c2e3a4b\",\"interface\":0,"
+                         "\"kind\":\"hostdev\",\"mac\":\"52:54:00:00:00:01\",\"pf\":\"0000:02:00.0\",\"vf\":1,"
+                         "\"vf_address\":\"0000:02:10.2\",\"pf_ifname\":\"enp2s0f0\",\"config\":\"\",\"pending\":false},"
+                         "{\"domain\":\"cni:sriov-net/" CID "/net1\",\"interface\":0,\"kind\":\"pod\","
+                         "\"mac\":\"02:00:00:00:00:02\",\"pf\":\"0000:02:00.0\",\"vf\":2,\"vf_address\":\"0000:02:10.4\","
+                         "\"pf_ifname\":\"enp2s0f0\",\"config\":\"\",\"pod\":{\"container_id\":\"" CID "\","
+                         "\"ifname\":\"net1\",\"netns\":\"/var/run/netns/p\",\"network\":\"sriov-net\",\"vfio\":false},"
+                         "\"pending\":false},"
+                         "{\"domain\":\"db\",\"uuid\":\"\",\"interface\":1,\"kind\":\"hostdev\",\"mac\":\"52:54:00:00:00:03\","
+                         "\"pf\":\"0000:02:00.0\",\"vf\":3,\"vf_address\":\"0000:02:10.6\",\"pf_ifname\":\"enp2s0f0\","
+                         "\"config\":\"\",\"pending\":true,\"source\":\"libvirt-network\",\"network\":\"pool\","
+                         "\"port\":\"" PORT "\"},"
+                         "{\"domain\":\"app\",\"uuid\":\"\",\"interface\":2,\"kind\":\"macvtap\","
+                         "\"mac\":\"52:54:00:00:00:04\",\"netdev\":\"macvtap0\",\"lower\":\"enp2s0f0v4\","
+                         "\"mode\":\"bridge\",\"pending\":false},"
+                         "{\"domain\":\"vm2\",\"uuid\":\"\",\"interface\":0,\"kind\":\"vf-direct\","
+                         "\"mac\":\"52:54:00:00:00:05\",\"pf\":\"0000:02:00.0\",\"vf\":5,\"vf_address\":\"0000:02:11.2\","
+                         "\"pf_ifname\":\"enp2s0f0\",\"netdev\":\"enp2s0f0v5\",\"config\":\"\",\"pending\":false,"
+                         "\"source\":\"libvirt-domain\"},"
+                         "{\"domain\":\"cni:n2/c2/net2\",\"interface\":0,\"kind\":\"pod\",\"mac\":\"02:00:00:00:00:06\","
+                         "\"pf\":\"netdevsim1\",\"vf\":1,\"pf_ifname\":\"eni1np1\",\"config\":\"\","
+                         "\"pod\":{\"container_id\":\"c2\",\"ifname\":\"net2\",\"network\":\"n2\",\"vfio\":true},"
+                         "\"pending\":false}]}\n"),
+                0);
+        assert_int_equal(fx_write(e->root, "state/drivers/igb.json", "%s",
+                                  "{\"driver\":\"igb\",\"attributes\":{"
+                                  "\"proto\":{\"value\":\"802.1ad\",\"result\":\"EPROTONOSUPPORT\",\"errno\":93},"
+                                  "\"max-rate\":{\"value\":\"100\",\"result\":\"ok\",\"errno\":0}}}\n"),
+                         0);
+        assert_int_equal(fx_write(e->root, "state/vfs/0000:02:00.0.json", "%s",
+                                  "{\"pf\":\"0000:02:00.0\",\"vfs\":{\"4\":\"vlan 0\",\"1\":\"mac 02:00:00:00:00:01\"}}\n"),
+                         0);
+}
+
+/* Every VF setting reported, on VF 1. */
+static void give_full_link(struct sriov_inventory *inv)
+{
+        give_link(inv);
+        struct sriov_vf_link *l = &inv->pfs[0].vfs[1].link;
+        l->present |= SRIOV_VF_TRUST | SRIOV_VF_QUERY_RSS;
+        l->trust = true;
+}
+
+static const char *holder_json_type(json_object *vfs, size_t i)
+{
+        json_object *h = get(json_object_array_get_idx(vfs, i), "holder");
+        assert_non_null(h);
+        return json_object_get_string(get(h, "type"));
+}
+
+static void holders(void **state)
+{
+        struct env *e = *state;
+        write_state(e);
+        struct sriov_inventory *inv = env_scan(e);
+        give_full_link(inv);
+        /* not read: no column, null */
+        char *text = NULL;
+        assert_int_equal(sriov_render_table(inv, &text), 0);
+        assert_not_contains(text, "HOLDER");
+        free(text);
+        assert_int_equal(sriov_render_json(inv, &inv->pfs[0], &text), 0);
+        json_object *pf = parse_json(text);
+        expect_null(json_object_array_get_idx(get(pf, "vfs"), 0), "holder");
+        json_object_put(pf);
+        free(text);
+
+        assert_int_equal(sriov_inventory_read_holders(e->ctx, inv), 0);
+        assert_int_equal(sriov_render_pf_detail(&inv->pfs[0], &text), 0);
+        assert_contains(text, "RATE(min/max)  HOLDER\n");
+        assert_contains(text, "0/1000 Mbit/s  guest web interface #1 (hostdev)\n");
+        assert_contains(text, "  pod 0123456789ab net1 network sriov-net\n");
+        assert_contains(text, "  libvirt network pool port " PORT " (guest db) [unfinished]\n");
+        assert_contains(text, "  guest app interface #3 (macvtap macvtap0)\n");
+        assert_contains(text, "  libvirt guest vm2 interface #1 (vf-direct)\n");
+        const char *last = strstr(text, "\n6   0000:02:11.4");
+        assert_non_null(last);
+        assert_true(strncmp(strchr(last + 1, '\n') - 6, "  free", 6) == 0);
+        free(text);
+        assert_int_equal(sriov_render_table(inv, &text), 0);
+        assert_contains(text, "  VF  ADDRESS       DRIVER  NETDEV      IOMMU  HOLDER\n");
+        assert_contains(text, "  0   0000:02:10.0  igbvf   enp2s0f0v0  11     free\n");
+        assert_contains(text, "  1   -        -       -       -      pod c2 net2 network n2\n");
+        free(text);
+
+        assert_int_equal(sriov_render_json(inv, &inv->pfs[0], &text), 0);
+        pf = parse_json(text);
+        json_object *vfs = get(pf, "vfs");
+        assert_string_equal(holder_json_type(vfs, 0), "free");
+        json_object *h = get(json_object_array_get_idx(vfs, 1), "holder");
+        expect_str(h, "type", "guest");
+        expect_str(h, "kind", "hostdev");
+        expect_str(h, "domain", "web");
+        expect_str(h, "uuid", "7c1b6b9e-2d7a-4f0e-9a59-0d6f1c2e3a4b");
+        expect_int(h, "interface", 0);
+        expect_bool(h, "pending", false);
+        h = get(json_object_array_get_idx(vfs, 2), "holder");
+        expect_str(h, "type", "pod");
+        expect_str(h, "container_id", CID);
+        expect_str(h, "ifname", "net1");
+        expect_str(h, "network", "sriov-net");
+        h = get(json_object_array_get_idx(vfs, 3), "holder");
+        expect_str(h, "type", "libvirt-network");
+        expect_str(h, "network", "pool");
+        expect_str(h, "port", PORT);
+        expect_str(h, "domain", "db");
+        expect_null(h, "uuid");
+        expect_bool(h, "pending", true);
+        h = get(json_object_array_get_idx(vfs, 4), "holder");
+        expect_str(h, "kind", "macvtap");
+        expect_str(h, "netdev", "macvtap0");
+        assert_string_equal(holder_json_type(vfs, 5), "libvirt-guest");
+        assert_string_equal(holder_json_type(vfs, 6), "free");
+        json_object_put(pf);
+        free(text);
+
+        assert_int_equal(sriov_render_xml(inv, NULL, &text), 0);
+        xmlDocPtr doc = parse_xml(text);
+        expect_xpath(doc, "/sriov/pf[1]/vf[1]/holder/@type", "free");
+        expect_xpath(doc, "/sriov/pf[1]/vf[3]/holder/@container_id", CID);
+        expect_xpath(doc, "/sriov/pf[1]/vf[4]/holder/@port", PORT);
+        expect_xpath(doc, "/sriov/pf[1]/vf[4]/holder/@pending", "yes");
+        expect_xpath(doc, "/sriov/pf[2]/vf[2]/holder/@type", "pod");
+        xmlFreeDoc(doc);
+        free(text);
+
+        /* two records for one VF: the first, and a warning naming both */
+        assert_int_equal(fx_write(e->root, "state/allocations.json", "%s",
+                                  "{\"allocations\":["
+                                  "{\"domain\":\"a\",\"interface\":0,\"kind\":\"hostdev\",\"mac\":\"52:54:00:00:00:01\","
+                                  "\"pf\":\"0000:02:00.0\",\"vf\":1,\"pf_ifname\":\"enp2s0f0\",\"pending\":false},"
+                                  "{\"domain\":\"b\",\"interface\":0,\"kind\":\"macvtap\",\"mac\":\"52:54:00:00:00:02\","
+                                  "\"netdev\":\"macvtap1\",\"lower\":\"enp2s0f0v1\",\"mode\":\"bridge\",\"pending\":false}]}\n"),
+                         0);
+        assert_int_equal(sriov_inventory_read_holders(e->ctx, inv), 0);
+        assert_string_equal(inv->pfs[0].vfs[1].holder->domain, "a");
+        assert_null(inv->pfs[0].vfs[2].holder);
+        assert_warning(inv->pfs[0].warnings, "VF 1 is recorded as held twice: by guest 'a' and by guest 'b'", NULL,
+                       NULL);
+        /* a store that cannot be read: an error, nothing shown as free */
+        assert_int_equal(fx_write(e->root, "state/allocations.json", "%s", "{\"allocations\": 3}\n"), 0);
+        inv = env_scan(e);
+        assert_int_equal(sriov_inventory_read_holders(e->ctx, inv), -EBADMSG);
+        assert_contains(sriov_ctx_error(e->ctx), "allocations.json");
+        assert_false(inv->pfs[0].holders_read);
+}
+
+/* JSON's value v and XML's text x say the same: booleans yes/no, numbers
+ * in any base XML writes them (0x160 is 352). */
+static bool same_fact(json_object *v, const char *x)
+{
+        if (!x)
+                return false;
+        switch (json_object_get_type(v)) {
+        case json_type_boolean:
+                return strcmp(x, json_object_get_boolean(v) ? "yes" : "no") == 0;
+        case json_type_int: {
+                char *end;
+                errno = 0;
+                long long n = strtoll(x, &end, strncmp(x, "0x", 2) == 0 ? 16 : 10);
+                return !errno && !*end && end != x && n == json_object_get_int64(v);
+        }
+        default:
+                return strcmp(x, json_object_get_string(v)) == 0;
+        }
+}
+
+static xmlNodePtr child(xmlNodePtr x, const char *name, size_t nth)
+{
+        for (xmlNodePtr c = x->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0 && nth-- == 0)
+                        return c;
+        return NULL;
+}
+
+static size_t count_children(xmlNodePtr x, const char *name)
+{
+        size_t n = 0;
+        while (child(x, name, n))
+                n++;
+        return n;
+}
+
+/* Where XML puts a JSON key that is not an attribute or element of its
+ * own name: the element, and its attribute (NULL: its text). */
+static const struct {
+        const char *key, *element, *attribute;
+} placed[] = {
+        {"vendor_id", "vendor", "id"},   {"vendor_name", "vendor", NULL}, {"device_id", "device", "id"},
+        {"device_name", "device", NULL}, {"class", "class", "id"},        {"class_name", "class", NULL},
+        {"link_speed", "link", "speed"}, {"link_width", "link", "width"},
+        {"devlink", "eswitch", "devlink"}, {"eswitch_mode", "eswitch", "mode"},
+        {"eswitch_inline_mode", "eswitch", "inline_mode"}, {"eswitch_encap_mode", "eswitch", "encap_mode"},
+        {"eswitch_error", "eswitch", "error"}, {"representor", "representor", "netdev"},
+};
+/* devlink_port is the attributes of <representor>: its index is @port, its
+ * netdev @port_netdev when that differs from the representor, else
+ * @netdev (the representor, which devlink's netdev was confirmed as). */
+static const char *devlink_port_attribute(xmlNodePtr x, const char *key)
+{
+        if (strcmp(key, "index") == 0)
+                return "port";
+        if (strcmp(key, "netdev") == 0 && xmlHasProp(x, BAD_CAST "port_netdev"))
+                return "port_netdev";
+        return key;
+}
+/* Arrays: each item an element of the key's singular name, directly in
+ * the parent or in a wrapper element named as the key; these by name. */
+static const struct {
+        const char *key, *item;
+} items[] = {{"physical_functions", "pf"}, {"macvtap_lower_devices", "macvtap_lower"}};
+
+static char *xml_text(xmlNodePtr x, const char *attribute)
+{
+        xmlChar *v = attribute ? xmlGetProp(x, BAD_CAST attribute) : xmlNodeGetContent(x);
+        char *s = v ? strdup((const char *)v) : NULL;
+        xmlFree(v);
+        return s;
+}
+
+static void expect_fact(json_object *v, xmlNodePtr x, const char *attribute, const char *path)
+{
+        char *got = xml_text(x, attribute);
+        if (!same_fact(v, got))
+                fail_msg("%s: JSON %s, XML <%s%s%s> says \"%s\"", path, json_object_to_json_string(v), x->name,
+                         attribute ? " @" : "", attribute ? attribute : "", got ? got : "(absent)");
+        free(got);
+}
+
+static void walk(json_object *o, xmlNodePtr x, const char *path, size_t *n_keys);
+
+/* One JSON array item: an object is walked, a scalar is its element's
+ * text or single attribute. */
+static void walk_item(json_object *v, xmlNodePtr e, const char *path, size_t *n_keys)
+{
+        if (json_object_is_type(v, json_type_object)) {
+                walk(v, e, path, n_keys);
+                return;
+        }
+        const char *attribute = e->properties && !e->properties->next ? (const char *)e->properties->name : NULL;
+        expect_fact(v, e, attribute, path);
+}
+
+/* Every non-null key of o has its counterpart in x, with the same value. */
+static void walk(json_object *o, xmlNodePtr x, const char *path, size_t *n_keys)
+{
+        json_object_object_foreach(o, key, v)
+        {
+                char where[512];
+                snprintf(where, sizeof(where), "%s.%s", path, key);
+                if (!v)
+                        continue; /* null: not reported, absent in XML */
+                ++*n_keys;
+                const char *element = key, *attribute = key;
+                for (size_t i = 0; i < ELEMENTSOF(placed); i++)
+                        if (strcmp(key, placed[i].key) == 0) {
+                                element = placed[i].element;
+                                attribute = placed[i].attribute;
+                        }
+                if (json_object_is_type(v, json_type_array)) {
+                        char item[64];
+                        snprintf(item, sizeof(item), "%.*s", (int)strlen(key) - 1, key);
+                        for (size_t i = 0; i < ELEMENTSOF(items); i++)
+                                if (strcmp(key, items[i].key) == 0)
+                                        snprintf(item, sizeof(item), "%s", items[i].item);
+                        xmlNodePtr in = child(x, key, 0) ? child(x, key, 0) : x;
+                        size_t n = json_object_array_length(v);
+                        if (count_children(in, item) != n)
+                                fail_msg("%s: %zu in JSON, %zu <%s> in XML <%s>", where, n, count_children(in, item),
+                                         item, in->name);
+                        for (size_t i = 0; i < n; i++) {
+                                char at[600];
+                                snprintf(at, sizeof(at), "%s[%zu]", where, i);
+                                walk_item(json_object_array_get_idx(v, i), child(in, item, i), at, n_keys);
+                        }
+                        continue;
+                }
+                if (json_object_is_type(v, json_type_object)) {
+                        xmlNodePtr c = child(x, strcmp(key, "devlink_port") == 0 ? "representor" : key, 0);
+                        if (!c)
+                                fail_msg("%s: no <%s> in XML <%s>", where, key, x->name);
+                        walk(v, c, where, n_keys);
+                        continue;
+                }
+                /* a scalar: an attribute of this name, else an element */
+                const char *in = strrchr(path, '.');
+                if (in && strcmp(in, ".devlink_port") == 0)
+                        expect_fact(v, x, devlink_port_attribute(x, key), where);
+                else if (element == key && xmlHasProp(x, BAD_CAST key))
+                        expect_fact(v, x, key, where);
+                else if (element != key && child(x, element, 0))
+                        expect_fact(v, child(x, element, 0), attribute, where);
+                else if (child(x, key, 0))
+                        expect_fact(v, child(x, key, 0), NULL, where);
+                else
+                        fail_msg("%s: neither an attribute nor an element of XML <%s>", where, x->name);
+        }
+}
+
+/* What devlink reports on a live host, which fixture trees do not have:
+ * the first PF's eswitch in switchdev mode, VF 0's port confirmed as its
+ * representor, VF 1's port with a netdev sysfs did not confirm; the
+ * second PF's eswitch not read (EPERM). */
+static void give_eswitch(struct sriov_inventory *inv)
+{
+        struct sriov_pf *pf = &inv->pfs[0];
+        assert_true(pf->n_vfs >= 2 && inv->n_pfs >= 2);
+        pf->eswitch = (struct sriov_eswitch){.state = SRIOV_ESWITCH_READ,
+                                             .devlink = strdup("pci/0000:02:00.0"),
+                                             .present = SRIOV_ESWITCH_F_INLINE | SRIOV_ESWITCH_F_ENCAP,
+                                             .mode = SRIOV_ESWITCH_SWITCHDEV,
+                                             .inline_mode = 1,
+                                             .encap_mode = 1};
+        for (unsigned i = 0; i < 2; i++) {
+                struct sriov_vf *vf = &pf->vfs[i];
+                vf->port = (struct sriov_vf_port){.present = true, .index = 128 + i, .pf = 0, .vf = (uint16_t)i};
+                assert_true(asprintf(&vf->port.netdev, "eth%u", 3 + i) > 0);
+                assert_true(asprintf(&vf->port.phys_port_name, "pf0vf%u", i) > 0);
+        }
+        pf->vfs[0].representor = strdup("eth3");
+        inv->pfs[1].eswitch = (struct sriov_eswitch){.state = SRIOV_ESWITCH_UNREAD, .error = EPERM};
+}
+
+/* show --json and show --xml of one PF with everything reported: every
+ * JSON key has its XML attribute or element, saying the same; list too. */
+static void json_xml_same_facts(void **state)
+{
+        struct env *e = *state;
+        write_state(e);
+        struct sriov_inventory *inv = env_scan(e);
+        give_full_link(inv);
+        give_eswitch(inv);
+        assert_int_equal(sriov_inventory_read_holders(e->ctx, inv), 0);
+        struct sriov_driver_answer *answers;
+        unsigned *saved;
+        struct sriov_show_state st = {.read = true};
+        assert_int_equal(sriov_driver_answers(e->ctx, "igb", &answers, &st.n_answers), 0);
+        assert_int_equal(sriov_vf_saved(e->ctx, "enp2s0f0", &saved, &st.n_saved), 0);
+        assert_int_equal(st.n_answers, 2);
+        assert_int_equal(st.n_saved, 2);
+        st.answers = answers;
+        st.saved_vfs = saved;
+        char *json = NULL, *xml = NULL;
+        assert_int_equal(sriov_render_show_json(&inv->pfs[0], &st, &json), 0);
+        assert_int_equal(sriov_render_show_xml(&inv->pfs[0], &st, &xml), 0);
+        json_object *o = parse_json(json);
+        xmlDocPtr doc = parse_xml(xml);
+        size_t n_keys = 0;
+        walk(o, xmlDocGetRootElement(doc), "show", &n_keys);
+        print_message("show: %zu JSON keys found in XML\n", n_keys);
+        assert_true(n_keys > 150);
+        /* the keys asked for by name */
+        expect_xpath(doc, "/pf/capability/@version", "1");
+        expect_xpath(doc, "/pf/netlink_num_vf", "7");
+        expect_xpath(doc, "/pf/sriov/@drivers_autoprobe", "yes");
+        expect_xpath(doc, "/pf/vf[2]/link/@spoofchk", "yes");
+        expect_xpath(doc, "/pf/vf[2]/link/@trust", "yes");
+        expect_xpath(doc, "/pf/vf[2]/link/@query_rss", "no");
+        expect_xpath(doc, "/pf/driver_answers/driver_answer[1]/@error", "EPROTONOSUPPORT");
+        expect_xpath(doc, "/pf/driver_answers/driver_answer[2]/@accepted", "yes");
+        expect_xpath(doc, "/pf/saved_vfs/saved_vf[2]/@index", "4");
+        expect_xpath(doc, "/pf/eswitch/@mode", "switchdev");
+        expect_xpath(doc, "/pf/vf[1]/representor/@port", "128");
+        expect_xpath(doc, "/pf/vf[2]/representor/@port_netdev", "eth4");
+        /* XML's booleans: yes or no, nothing else */
+        expect_xpath(doc, "count(//@*[. = 'on' or . = 'off' or . = 'true' or . = 'false'])", "0");
+        json_object_put(o);
+        xmlFreeDoc(doc);
+        free(json);
+        free(xml);
+        /* not read: null in JSON, absent in XML */
+        assert_int_equal(sriov_render_show_xml(&inv->pfs[0], NULL, &xml), 0);
+        doc = parse_xml(xml);
+        expect_xpath(doc, "count(/pf/driver_answers | /pf/saved_vfs)", "0");
+        xmlFreeDoc(doc);
+        free(xml);
+        /* list: the whole inventory */
+        assert_int_equal(sriov_render_json(inv, NULL, &json), 0);
+        assert_int_equal(sriov_render_xml(inv, NULL, &xml), 0);
+        o = parse_json(json);
+        doc = parse_xml(xml);
+        n_keys = 0;
+        walk(o, xmlDocGetRootElement(doc), "list", &n_keys);
+        print_message("list: %zu JSON keys found in XML\n", n_keys);
+        json_object_put(o);
+        xmlFreeDoc(doc);
+        free(json);
+        free(xml);
+        sriov_driver_answers_free(answers, st.n_answers);
+        free(saved);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -616,6 +1021,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(table, setup, env_teardown),
                 cmocka_unit_test_setup_teardown(detail, setup, env_teardown),
                 cmocka_unit_test(json_port),
+                cmocka_unit_test_setup_teardown(holders, setup, env_teardown),
+                cmocka_unit_test_setup_teardown(json_xml_same_facts, setup, env_teardown),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         xmlCleanupParser();

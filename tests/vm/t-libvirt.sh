@@ -1,4 +1,5 @@
 #!/bin/bash
+# rig: RIG_TIMEOUT=900
 # libvirt itself is the client: a real libvirtd (Debian 12's
 # libvirt 9.0, monolithic daemon, qemu and network drivers) in the rig
 # guest, sriov-manager's hooks installed by `cmake --install`, the rig's
@@ -15,6 +16,9 @@
 #      answers; `virsh destroy` gives everything back.
 #   c. (while a's guest runs) libvirtd restarted: port-created runs again,
 #      the allocation and the VF's settings stay as they were.
+#   h. (while a's guest runs) a pod (a CNI ADD) and a guest of `sriovctl
+#      attach` take the other two VFs of the PF: show, list, --json and
+#      --xml name each VF's holder, all three at once.
 #   b. `sriovctl attach NAME` reads the persistent domain from libvirt (the
 #      pool network too), the XML it wrote is started with `virsh create`,
 #      boots the same way; after `virsh destroy`, `sriovctl detach` gives
@@ -32,7 +36,6 @@
 #   g. the store's lock held by another process: `virsh start` fails
 #      within seconds, naming the holder.
 #     tests/vm/run-suite t-libvirt
-# rig: RIG_TIMEOUT=900
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_sriovctl
@@ -148,7 +151,9 @@ ACCEL=qemu
 if modprobe kvm-amd 2>/dev/null && [ -c /dev/kvm ]; then ACCEL=kvm; fi
 # a nested guest boots in ~10 s under KVM; it pings an address nobody has
 # for HOLD seconds after its checks, so it still runs while libvirtd restarts
-if [ "$ACCEL" = kvm ]; then HOLD=90 INNER_WAIT=120; else HOLD=180 INNER_WAIT=300; fi
+# and h looks at the holders (every guest is destroyed before that runs out:
+# a longer HOLD costs no time)
+if [ "$ACCEL" = kvm ]; then HOLD=150 INNER_WAIT=120; else HOLD=300 INNER_WAIT=300; fi
 note "nested guests: <domain type='$ACCEL'>"
 {
 	read -r PF0 PF0DEV
@@ -156,10 +161,10 @@ note "nested guests: <domain type='$ACCEL'>"
 } < <(rig_igb_pfs)
 ip link set "$PF0DEV" up
 peer_netns "$PEER" "$PF1DEV" "$VLAN" "$NET_U" "$NET_V"
-check "2 VFs on $PF0" vfs_enable "$PF0" 2
+check "3 VFs on $PF0" vfs_enable "$PF0" 3
 check "VFs bound to igbvf with netdevs" vfs_wait_netdevs "$PF0"
 declare -A ORIG
-for i in 0 1; do ORIG[$i]=$(vf_json "$PF0DEV" "$i"); done
+for i in 0 1 2; do ORIG[$i]=$(vf_json "$PF0DEV" "$i"); done
 
 section "rig: sriov-manager installed (cmake --install), libvirtd with its hooks"
 if cmake --install "$SRIOV_BUILD_DIR" >"$LT/install.log" 2>&1; then
@@ -267,6 +272,57 @@ if [ -n "$VFI" ]; then
 	check_eq "lg1's allocation is as before" "$before" "$(alloc_of lg1)"
 	check_eq "vf $VFI settings are as before (ip -j -d link)" "$vfbefore" "$(vf_json "$PF0DEV" "$VFI")"
 
+	section "h: show and list name the holder of each VF of $PF0: lg1's port, a pod, a guest of sriovctl attach"
+	# the pod takes the last VF lg1 does not hold, attach the one left
+	PODI=2
+	[ "$VFI" != 2 ] || PODI=1
+	VFP=$(vf_addr "$PF0" "$PODI")
+	podmac=$(cat "/sys/class/net/$(pci_netdev "$VFP")/address")
+	ip netns add lvpod
+	hconf='{"cniVersion":"1.1.0","name":"hnet","type":"sriov-vf","deviceID":"'$VFP'"}'
+	hcni() { CNI_COMMAND=$1 CNI_CONTAINERID=hc1 CNI_IFNAME=net1 CNI_NETNS=/var/run/netns/lvpod "$SRIOV_BUILD_DIR/cni/sriov-vf" <<<"$hconf"; }
+	check "CNI ADD: pod hc1 gets vf $PODI ($VFP) as net1" hcni ADD
+	MACH=52:54:00:15:00:08
+	domain_xml lgh "$MACH" 38 "$(pool_iface "$MACH")" >"$LT/lgh.xml"
+	check "sriovctl attach --domain lgh.xml (not started: the record is what counts)" \
+		sriovctl attach --domain "$LT/lgh.xml" -o "$LT/lgh.out.xml"
+	ATTI=$(vf_index "$PF0" "$(alloc_of lgh | jq -r '.[0].vf_address // "none"')")
+	out=$(sriovctl show "$PF0")
+	# row N : VF N's row of show's VF table
+	row() { grep -E "^$1 +[0-9a-f]{4}:" <<<"$out" | sed 's/  */ /g'; }
+	note "show: $(row "$VFI") | $(row "$PODI") | $(row "${ATTI:-x}")"
+	check_match "show: vf $VFI held by network pool's port for guest lg1; max-rate 100 in Mbit/s" \
+		" 0/100 Mbit/s libvirt network pool port [0-9a-f-]{36} \(guest lg1\)$" "$(row "$VFI")"
+	check_match "show: vf $PODI held by pod hc1 as net1 on network hnet" " pod hc1 net1 network hnet$" "$(row "$PODI")"
+	check_match "show: vf ${ATTI:-?} held by guest lgh (sriovctl attach)" " guest lgh interface #1 \(hostdev\)$" \
+		"$(row "${ATTI:-x}")"
+	out=$(sriovctl list | sed 's/^  //') # list indents each PF's VF table
+	check_eq "list: the same three holders" "libvirt network pool|pod hc1 net1 network hnet|guest lgh interface #1 (hostdev)" \
+		"$(row "$VFI" | grep -o 'libvirt network pool')|$(row "$PODI" | grep -o 'pod .*')|$(row "${ATTI:-x}" | grep -o 'guest .*')"
+	check_eq "show --json: the holders of vf $VFI, $PODI, ${ATTI:-?}" "libvirt-network lg1 pool; pod hc1 hnet; guest lgh null" \
+		"$(sriovctl show "$PF0" --json | jq -r --argjson a "$VFI" --argjson b "$PODI" --argjson c "${ATTI:-0}" \
+			'[.vfs[$a].holder, .vfs[$b].holder, .vfs[$c].holder] | map("\(.type) \(.domain // .container_id) \(.network)") | join("; ")')"
+	sriovctl show "$PF0" --xml >"$LT/holders.xml"
+	h="/pf/vf[@index='$PODI']/holder"
+	check_eq "show --xml: the pod's <holder>" "pod hc1 net1 hnet" \
+		"$(xml_value "$LT/holders.xml" "concat($h/@type, ' ', $h/@container_id, ' ', $h/@ifname, ' ', $h/@network)")"
+	check "CNI DEL: pod hc1" hcni DEL
+	check "sriovctl detach lgh" sriovctl detach lgh
+	ip netns del lvpod
+	check_eq "after DEL and detach only lg1 holds a VF" "lg1" "$(sriovctl allocations --json | jq -r '[.allocations[].domain] | join(" ")')"
+	check_eq "vf ${ATTI:-?} as before lgh (ip -j -d link)" "${ORIG[${ATTI:-0}]}" "$(vf_json "$PF0DEV" "${ATTI:-0}")"
+	# the pod's VF as before, but for the MAC when igb reports the netdev's
+	# own one: it does once igbvf registers it (t-cni.sh's vf0_back)
+	now=$(vf_json "$PF0DEV" "$PODI")
+	nomac() { jq -c 'del(.address)' <<<"$1"; }
+	if [ "$(nomac "$now")" = "$(nomac "${ORIG[$PODI]}")" ] &&
+		[[ $(jq -r .address <<<"$now") == "$(jq -r .address <<<"${ORIG[$PODI]}")" || $(jq -r .address <<<"$now") == "$podmac" ]]; then
+		ok "vf $PODI as before the pod (ip -j -d link; the MAC the PF reports: as before or the netdev's own)"
+		ORIG[$PODI]=$now
+	else
+		fail "vf $PODI as before the pod (expected '${ORIG[$PODI]}', got '$now')"
+	fi
+
 	section "a: virsh destroy gives everything back"
 	check "virsh destroy lg1" V destroy lg1
 	check_given_back lg1 "$VF" "$VFI"
@@ -332,7 +388,7 @@ check_eq "lg3 still holds $VF3" "$VF3" "$(alloc_of lg3 | jq -r '.[0].vf_address'
 check_match "... with its MAC" "link/ether $MAC3" "$(vf_line "$PF0DEV" "$(vf_index "$PF0" "$VF3")")"
 check "sriovctl detach lg3" sriovctl detach lg3
 check_eq "no allocations left" "[]" "$(sriovctl allocations --json | jq -c .allocations)"
-for i in 0 1; do
+for i in 0 1 2; do
 	check_eq "vf $i as at the start (ip -j -d link)" "${ORIG[$i]}" "$(vf_json "$PF0DEV" "$i")"
 done
 
@@ -430,7 +486,7 @@ kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 V destroy lg1 >/dev/null 2>&1 || true
 check_eq "nothing recorded meanwhile" "[]" "$(sriovctl allocations --json | jq -c .allocations)"
-for i in 0 1; do
+for i in 0 1 2; do
 	check_eq "vf $i as at the start (ip -j -d link)" "${ORIG[$i]}" "$(vf_json "$PF0DEV" "$i")"
 done
 # libvirtd's errors other than the expected ones (no dnsmasq, no D-Bus, the

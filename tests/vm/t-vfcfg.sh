@@ -1,12 +1,14 @@
 #!/bin/bash
 # t-vfcfg.sh - `sriovctl set`, `apply` and `restore` against the kernel: every
-# VF attribute round-trips on netdevsim and matches `ip -d link show`; on igb
+# VF attribute round-trips on netdevsim and matches `ip -d link show`, by each
+# name `list` prints for it (netdevsim1 too, which has no PCI identity); on igb
 # the attributes the driver refuses (802.1ad, link state, min rate, query_rss)
 # are named with its errno and nothing is changed, the others are applied;
-# bad input changes nothing; a value read back differently is an error; batch
-# apply sends one RTM_SETLINK per PF and restores every VF changed on a
-# failure; saved originals survive a kill -9 at any point and restore puts
-# them back.
+# bad input changes nothing, a VF index out of range and a VF twice in a file
+# are refused before any netlink request; a value read back differently is
+# an error; batch apply sends one RTM_SETLINK per PF and restores every VF
+# changed on a failure; saved originals survive a kill -9 at any point and
+# restore puts them back.
 #   tests/vm/run-in-vm tests/vm/t-vfcfg.sh
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -160,8 +162,31 @@ bad_input 4 "/tmp/bad.conf:2: $NS vf 99: VF index out of range" apply /tmp/bad.c
 printf '%s vf 0 mac 02:00:00:00:00:01\nnosuch0 vf 1 vlan 5\n' "$NS" >/tmp/bad.conf
 bad_input 3 "/tmp/bad.conf:2: nosuch0: no such" apply /tmp/bad.conf
 printf '%s vf 0 mac 02:00:00:00:00:01\nnetdevsim1 vf 0 vlan 5\n' "$NS" >/tmp/bad.conf
-bad_input 3 "no such" apply /tmp/bad.conf
+bad_input 4 "/tmp/bad.conf:2: netdevsim1 vf 0 is already configured at /tmp/bad.conf:1 \(as $NS vf 0, the same VF of netdevsim1\)" \
+	apply /tmp/bad.conf
 sriovctl restore "$NS" vf all >/dev/null
+
+section "netdevsim: each name list prints for the PF is a DEVICE of every command"
+check_eq "list --json: netdevsim1 on bus netdevsim, netdev $NS" "netdevsim1 netdevsim $NS" \
+	"$(sriovctl list --json | jq -r '.physical_functions[] | select(.bus == "netdevsim") | "\(.address) \(.bus) \(.netdevs[0])"')"
+mkdir -p /tmp/no-desired
+for d in netdevsim1 "$NS"; do
+	before=$(ipvfs "$NS")
+	run sriovctl show "$d"
+	check_match "show $d: exit 0, PF netdevsim1" "^0:.*PF +netdevsim1" "$RC:$OUT"
+	run sriovctl set "$d" vf 5 trust on
+	check_eq "set $d vf 5 trust on: exit 0" "0 trust=true" "$RC $(ipvf "$NS" 5 | grep -o 'trust=[a-z]*')"
+	printf '%s vf 6 spoofchk off\n' "$d" >/tmp/one.conf
+	run sriovctl apply /tmp/one.conf
+	check_eq "apply '$d vf 6 spoofchk off': exit 0" "0 spoofchk=false" "$RC $(ipvf "$NS" 6 | grep -o 'spoofchk=[a-z]*')"
+	run sriovctl port-profile "$d" vf 0 status
+	check_match "port-profile $d vf 0 status: the port is asked about (state, or none reported)" \
+		"^(0:|1:.*reports no 802\.1Qbh port state)" "$RC:$OUT"
+	run sriovctl --config-dir /tmp/no-desired udev-event "$d"
+	check_eq "udev-event $d: exit 0" 0 "$RC"
+	run sriovctl restore "$d" vf all
+	check_eq "restore $d vf all: exit 0, the VFs as before" "0 $before" "$RC $(ipvfs "$NS")"
+done
 
 # ------------------------------------------------------------------ batch
 section "netdevsim: apply sends one RTM_SETLINK for all VFs of a PF"
@@ -256,6 +281,34 @@ else
 	check_match "... and what it accepted" "max-rate +accepted \(value 100\)" "$OUT"
 	check_match "the record is in the state dir" '"state":\{"value":"enable","result":"EOPNOTSUPP"' \
 		"$(cat "$STATE/drivers/igb.json")"
+
+	section "igb: checked before any netlink request (exit 4): a VF beyond sriov_numvfs, one VF twice"
+	before=$(ipvfs "$IG")
+	# no_netlink CMD... : CMD opens no netlink socket (strace, where the rig has it)
+	no_netlink() {
+		if ! command -v strace >/dev/null; then
+			skip "no strace to see that $* asks no netlink question"
+			return 0
+		fi
+		strace -f -qq -e trace=socket -o /tmp/socket.trace "$@" >/dev/null 2>&1 || true
+		check_fails "... no netlink socket opened" grep -q AF_NETLINK /tmp/socket.trace
+	}
+	run sriovctl set "$IG" vf 99999 trust on
+	check_match "set $IG vf 99999: exit 4, out of range" "^4:.*$IG vf 99999: VF index out of range: $IG has 3 VFs \(vf 0-2\)" \
+		"$RC:$OUT"
+	no_netlink sriovctl set "$IG" vf 99999 trust on
+	run sriovctl --sysfs-root /sys set "$PF" vf 3 trust on
+	check_match "--sysfs-root /sys set $PF vf 3: exit 4, out of range" "^4:.*$IG vf 3: VF index out of range" "$RC:$OUT"
+	run sriovctl restore "$PF" vf 99
+	check_match "restore $PF vf 99: exit 4, out of range (not 'nothing to restore')" \
+		"^4:.*$IG vf 99: VF index out of range: $IG has 3 VFs" "$RC:$OUT"
+	printf '%s vf 1 trust on\n# the PF by its address\n%s vf 1 trust off\n' "$IG" "$PF" >/tmp/dup.conf
+	run sriovctl apply /tmp/dup.conf
+	check_match "apply naming vf 1 as $IG and as $PF: exit 4, both lines named" \
+		"^4:.*/tmp/dup.conf:3: $PF vf 1 is already configured at /tmp/dup.conf:1 \(as $IG vf 1, the same VF of $PF\)" \
+		"$RC:$OUT"
+	no_netlink sriovctl apply /tmp/dup.conf
+	check_eq "nothing changed" "$before" "$(ipvfs "$IG")"
 
 	section "igb: batch apply refused at VF 2 restores VFs 0 and 1"
 	before=$(ipvfs "$IG")
